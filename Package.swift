@@ -1,0 +1,64 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Parley",
+    products: [
+        .executable(name: "parley", targets: ["parley"]),
+        .library(name: "ParleyPolicy", targets: ["ParleyPolicy"]),
+        .library(name: "ParleyRuntime", targets: ["ParleyRuntime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        // Lua 5.4 from the system (Debian: liblua5.4-dev).
+        .systemLibrary(
+            name: "CLua",
+            pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"])]
+        ),
+        // C that Swift cannot be: the Lua macros, the error trampoline, the budgeted
+        // allocator, the instruction hook and the sandbox's guarded library functions.
+        .target(name: "CLuaShim", dependencies: ["CLua"]),
+
+        // JSON values with a deterministic encoder: transcripts, state, payloads.
+        .target(name: "ParleyJSON"),
+        // The rules of POLICY.md as pure Swift. No Lua, no I/O, time from an injected clock.
+        .target(name: "ParleyPolicy"),
+        // A sandboxed Lua state with budgets, the value bridge, script loading.
+        .target(name: "ParleyLua", dependencies: ["CLuaShim", "ParleyJSON", "ParleyPolicy"]),
+        // Cloud API wire formats: webhook payloads, templates files.
+        .target(name: "ParleyCloudAPI", dependencies: ["ParleyJSON", "ParleyPolicy"]),
+        // Events, routing, escalation, timers, outbox and dispatcher, store and channel.
+        .target(
+            name: "ParleyRuntime",
+            dependencies: [
+                "ParleyPolicy", "ParleyLua", "ParleyJSON",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
+        ),
+        // Scenarios and transcripts on a simulated clock.
+        .target(
+            name: "ParleySimulation",
+            dependencies: ["ParleyRuntime", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON"]
+        ),
+        .executableTarget(
+            name: "parley",
+            dependencies: [
+                "ParleySimulation", "ParleyRuntime", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "ParleyJSONTests", dependencies: ["ParleyJSON"]),
+        .testTarget(name: "ParleyPolicyTests", dependencies: ["ParleyPolicy"]),
+        .testTarget(name: "ParleyLuaTests", dependencies: ["ParleyLua", "ParleyJSON"]),
+        .testTarget(name: "ParleyCloudAPITests", dependencies: ["ParleyCloudAPI", "ParleyJSON", "ParleyPolicy"]),
+        .testTarget(
+            name: "ParleyRuntimeTests",
+            dependencies: ["ParleyRuntime", "ParleySimulation", "ParleyCloudAPI", "ParleyPolicy", "ParleyJSON"]
+        ),
+    ]
+)

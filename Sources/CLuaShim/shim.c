@@ -1,0 +1,1 @@
+int parley_shim_placeholder;

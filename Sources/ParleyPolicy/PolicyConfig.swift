@@ -1,0 +1,33 @@
+/// Every figure the core enforces. The defaults are the platform's published ones
+/// (POLICY.md); a deployment overrides them because the platform changes them.
+public struct PolicyConfig: Sendable {
+    /// The customer service window: open while now < last inbound + this, strictly.
+    public var windowLength = Span.hours(24)
+    /// The messaging limit counts unique contacts over this rolling window.
+    public var limitWindow = Span.hours(24)
+    /// How long the first and second pause of a template last; one more disables it.
+    public var templatePauses: [Span] = [.hours(3), .hours(6)]
+    public var templateBodyLimit = 1024
+    public var templateHeaderLimit = 60
+    /// The language a template falls back to.
+    public var defaultLanguage = "en_US"
+    public var pacing = PacingConfig()
+    public var shape = ShapeLimits()
+    public var keywords = Keywords()
+    /// Consecutive turns a bot did not understand before the core escalates.
+    public var notUnderstoodLimit = 2
+
+    public init() {}
+
+    /// The languages to try for `language`: itself, its base (`pt_BR` → `pt`), then the
+    /// deployment default.
+    public func languageFallbacks(for language: String?) -> [String] {
+        var chain: [String] = []
+        if let language, !language.isEmpty {
+            chain.append(language)
+            if let underscore = language.firstIndex(of: "_") { chain.append(String(language[..<underscore])) }
+        }
+        if !chain.contains(defaultLanguage) { chain.append(defaultLanguage) }
+        return chain
+    }
+}

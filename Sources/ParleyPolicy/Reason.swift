@@ -1,0 +1,59 @@
+/// Why the core refused a message. The raw values are the stable reason codes that
+/// scripts, transcripts, logs and tests see (CONTRACT.md); each maps to the Cloud API error
+/// code the same mistake would earn upstream, where there is one.
+public enum Reason: String, Sendable, CaseIterable, Codable {
+    case outsideWindow = "outside_window"
+    case templateNotFound = "template_not_found"
+    case templateNotApproved = "template_not_approved"
+    case templatePaused = "template_paused"
+    case templateDisabled = "template_disabled"
+    case templateParamMismatch = "template_param_mismatch"
+    case templateParamFormat = "template_param_format"
+    case templateTooLong = "template_too_long"
+    case marketingOptedOut = "marketing_opted_out"
+    case noOptIn = "no_opt_in"
+    case messagingLimit = "messaging_limit"
+    case throughputLimit = "throughput_limit"
+    case pairRateLimit = "pair_rate_limit"
+    case numberRestricted = "number_restricted"
+    case identityChanged = "identity_changed"
+    case humanOwnsConversation = "human_owns_conversation"
+    case invalidRecipient = "invalid_recipient"
+    case invalidMessage = "invalid_message"
+
+    /// The Cloud API error code for the same mistake (POLICY.md), or `nil` where the
+    /// platform has none because the rule is the runtime's own.
+    public var upstreamCode: Int? {
+        switch self {
+        case .outsideWindow: return 131047
+        case .templateNotFound, .templateNotApproved: return 132001
+        case .templatePaused: return 132015
+        case .templateDisabled: return 132016
+        case .templateParamMismatch: return 132000
+        case .templateParamFormat: return 132012
+        case .templateTooLong: return 132005
+        case .marketingOptedOut: return 131050
+        case .throughputLimit: return 130429
+        case .pairRateLimit: return 131056
+        case .identityChanged: return 137000
+        case .invalidRecipient, .invalidMessage: return 131009
+        case .noOptIn, .messagingLimit, .numberRestricted, .humanOwnsConversation: return nil
+        }
+    }
+}
+
+/// A refusal: the reason, its upstream code, and a sentence that names what was wrong
+/// with the figures that made it so.
+public struct Refusal: Sendable, Equatable, Error, CustomStringConvertible {
+    public let reason: Reason
+    public let detail: String
+
+    public init(_ reason: Reason, _ detail: String) {
+        self.reason = reason
+        self.detail = detail
+    }
+
+    public var code: Int? { reason.upstreamCode }
+
+    public var description: String { "\(reason.rawValue): \(detail)" }
+}

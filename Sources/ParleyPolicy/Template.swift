@@ -1,0 +1,199 @@
+/// Name and language: together they name one template.
+public struct TemplateKey: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var name: String
+    public var language: String
+
+    public init(name: String, language: String) {
+        self.name = name
+        self.language = language
+    }
+
+    public static func < (a: TemplateKey, b: TemplateKey) -> Bool { (a.name, a.language) < (b.name, b.language) }
+    public var description: String { "\(name)/\(language)" }
+}
+
+public enum TemplateStatus: Hashable, Sendable, CustomStringConvertible {
+    case approved, pending, rejected, paused, disabled
+    /// Any other platform status (`IN_APPEAL`, `FLAGGED`, `LIMIT_EXCEEDED`, `ARCHIVED`,
+    /// `DELETED`, `PENDING_DELETION`, `LOCKED`...): never sendable.
+    case other(String)
+
+    public init(_ raw: String) {
+        switch raw.uppercased() {
+        case "APPROVED": self = .approved
+        case "PENDING": self = .pending
+        case "REJECTED": self = .rejected
+        case "PAUSED": self = .paused
+        case "DISABLED": self = .disabled
+        case let other: self = .other(other)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .approved: return "APPROVED"
+        case .pending: return "PENDING"
+        case .rejected: return "REJECTED"
+        case .paused: return "PAUSED"
+        case .disabled: return "DISABLED"
+        case .other(let s): return s
+        }
+    }
+}
+
+public enum TemplateQuality: String, Sendable, CaseIterable, Comparable {
+    case green = "GREEN", unknown = "UNKNOWN", yellow = "YELLOW", red = "RED"
+
+    /// Also the older spellings: `HIGH`, `MEDIUM`, `LOW`.
+    public init?(platform raw: String) {
+        switch raw.uppercased() {
+        case "GREEN", "HIGH": self = .green
+        case "YELLOW", "MEDIUM": self = .yellow
+        case "RED", "LOW": self = .red
+        case "UNKNOWN", "NONE", "": self = .unknown
+        default: return nil
+        }
+    }
+
+    /// `pick_template` prefers GREEN, then UNKNOWN, YELLOW, RED: the declaration order.
+    public static func < (a: TemplateQuality, b: TemplateQuality) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+public enum TemplateCategory: String, Sendable, CaseIterable {
+    case marketing = "MARKETING", utility = "UTILITY", authentication = "AUTHENTICATION"
+
+    /// Also the categories from before 2023, mapped to their successors.
+    public init?(platform raw: String) {
+        switch raw.uppercased() {
+        case "MARKETING": self = .marketing
+        case "UTILITY", "TRANSACTIONAL", "ACCOUNT_UPDATE", "ALERT_UPDATE", "APPOINTMENT_UPDATE", "ISSUE_RESOLUTION",
+            "PAYMENT_UPDATE", "PERSONAL_FINANCE_UPDATE", "RESERVATION_UPDATE", "SHIPPING_UPDATE", "TICKET_UPDATE",
+            "TRANSPORTATION_UPDATE":
+            self = .utility
+        case "AUTHENTICATION", "OTP": self = .authentication
+        default: return nil
+        }
+    }
+}
+
+/// The placeholders of one text: positional (`{{1}}`, `{{2}}`) or named (`{{first_name}}`).
+public enum Placeholders: Sendable, Equatable {
+    case positional(Int)
+    case named([String])
+
+    public static let none = Placeholders.positional(0)
+
+    public var count: Int {
+        switch self {
+        case .positional(let n): return n
+        case .named(let names): return names.count
+        }
+    }
+
+    /// The placeholders of `text`, in order of first appearance; a repeated one counts once.
+    public init(in text: String) {
+        var names: [String] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            let after = rest[open.upperBound...]
+            guard let close = after.range(of: "}}") else { break }
+            let name = after[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            if !name.isEmpty, !names.contains(name) { names.append(name) }
+            rest = after[close.upperBound...]
+        }
+        if names.allSatisfy({ Int($0) != nil }) {
+            self = .positional(names.compactMap { Int($0) }.max() ?? 0)
+        } else {
+            self = .named(names)
+        }
+    }
+
+    /// `text` with each placeholder replaced by its value.
+    func hydrate(_ text: String, with arguments: TemplateArguments) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            let after = rest[open.upperBound...]
+            guard let close = after.range(of: "}}") else { break }
+            out += rest[..<open.lowerBound]
+            let name = after[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            switch arguments {
+            case .positional(let values):
+                if let i = Int(name), i >= 1, i <= values.count { out += values[i - 1] } else { out += "{{\(name)}}" }
+            case .named(let values):
+                out += values[name] ?? "{{\(name)}}"
+            }
+            rest = after[close.upperBound...]
+        }
+        return out + rest
+    }
+}
+
+/// A message template as the catalog holds it: what was approved, and where it stands.
+public struct Template: Sendable, Equatable {
+    public enum Header: Sendable, Equatable {
+        case text(String)
+        /// `IMAGE`, `VIDEO`, `DOCUMENT` or `LOCATION`.
+        case media(String)
+    }
+
+    public struct Button: Sendable, Equatable {
+        /// `QUICK_REPLY`, `URL`, `PHONE_NUMBER`, `COPY_CODE`, `OTP`, `FLOW`...
+        public var type: String
+        public var text: String
+        public init(type: String, text: String) {
+            self.type = type
+            self.text = text
+        }
+    }
+
+    public var key: TemplateKey
+    public var category: TemplateCategory
+    public var status: TemplateStatus
+    public var quality: TemplateQuality
+    public let header: Header?
+    public let body: String
+    public let footer: String?
+    public let buttons: [Button]
+    /// Parsed once: every decision on this template needs them.
+    public let bodyPlaceholders: Placeholders
+    public let headerPlaceholders: Placeholders
+    /// How many times the platform paused it: the third pause disables it.
+    public var pauseCount: Int
+    /// When a pause ends by itself.
+    public var pausedUntil: Instant?
+
+    public init(
+        name: String, language: String, category: TemplateCategory, status: TemplateStatus = .approved,
+        quality: TemplateQuality = .unknown, header: Header? = nil, body: String, footer: String? = nil,
+        buttons: [Button] = [], pauseCount: Int = 0, pausedUntil: Instant? = nil
+    ) {
+        self.key = TemplateKey(name: name, language: language)
+        self.category = category
+        self.status = status
+        self.quality = quality
+        self.header = header
+        self.body = body
+        self.footer = footer
+        self.buttons = buttons
+        self.pauseCount = pauseCount
+        self.pausedUntil = pausedUntil
+        self.bodyPlaceholders = Placeholders(in: body)
+        if case .text(let text) = header {
+            self.headerPlaceholders = Placeholders(in: text)
+        } else {
+            self.headerPlaceholders = .none
+        }
+    }
+
+    public var name: String { key.name }
+    public var language: String { key.language }
+
+    /// The status that holds at `now`: a pause ends by itself when its time is up.
+    public func status(at now: Instant) -> TemplateStatus {
+        if status == .paused, let until = pausedUntil, now >= until { return .approved }
+        return status
+    }
+}

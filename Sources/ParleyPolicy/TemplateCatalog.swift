@@ -1,0 +1,72 @@
+/// Every template the business has, keyed by name and language, and how each one
+/// stands. The catalog follows the platform's status, quality and category updates.
+public struct TemplateCatalog: Sendable, Equatable {
+    private var entries: [TemplateKey: Template] = [:]
+
+    public init(_ templates: [Template] = []) {
+        for t in templates { entries[t.key] = t }
+    }
+
+    public var templates: [Template] { entries.keys.sorted().map { entries[$0]! } }
+    public var count: Int { entries.count }
+
+    public subscript(key: TemplateKey) -> Template? {
+        get { entries[key] }
+        set { entries[key] = newValue }
+    }
+
+    public func languages(of name: String) -> [String] {
+        entries.keys.filter { $0.name == name }.map(\.language).sorted()
+    }
+
+    /// The template `name` in `language` when one is given (exactly that language), else in
+    /// the first of `preferred` that exists, else its only language.
+    public func resolve(name: String, language: String?, preferred: [String]) -> Template? {
+        if let language { return entries[TemplateKey(name: name, language: language)] }
+        for lang in preferred {
+            if let t = entries[TemplateKey(name: name, language: lang)] { return t }
+        }
+        let all = languages(of: name)
+        return all.count == 1 ? entries[TemplateKey(name: name, language: all[0])] : nil
+    }
+
+    /// Applies a status change from the platform. A `PAUSED` counts as the next pause:
+    /// the first lasts `pauses[0]`, the second `pauses[1]`, and one more disables the
+    /// template for good (POLICY.md section 2). Returns the template as it now stands, or
+    /// `nil` when the catalog has no such template.
+    @discardableResult
+    public mutating func apply(status: TemplateStatus, to key: TemplateKey, at now: Instant, pauses: [Span]) -> Template? {
+        guard var t = entries[key] else { return nil }
+        switch status {
+        case .paused:
+            if t.status(at: now) == .paused { break }  // a repeated notice of the same pause
+            t.pauseCount += 1
+            if t.pauseCount > pauses.count {
+                t.status = .disabled
+                t.pausedUntil = nil
+            } else {
+                t.status = .paused
+                t.pausedUntil = now + pauses[t.pauseCount - 1]
+            }
+        default:
+            t.status = status
+            t.pausedUntil = nil
+        }
+        entries[key] = t
+        return t
+    }
+
+    @discardableResult
+    public mutating func apply(quality: TemplateQuality, to key: TemplateKey) -> Template? {
+        guard entries[key] != nil else { return nil }
+        entries[key]!.quality = quality
+        return entries[key]
+    }
+
+    @discardableResult
+    public mutating func apply(category: TemplateCategory, to key: TemplateKey) -> Template? {
+        guard entries[key] != nil else { return nil }
+        entries[key]!.category = category
+        return entries[key]
+    }
+}

@@ -1,0 +1,80 @@
+/// The template rules of POLICY.md section 2 that depend on the template alone: status,
+/// parameters, lengths.
+enum TemplateRules {
+    struct Passed {
+        let hydratedBody: String
+    }
+
+    static func check(_ template: Template, _ request: TemplateRequest, at now: Instant, config: PolicyConfig)
+        -> Result<Passed, Refusal>
+    {
+        let key = template.key
+        switch template.status(at: now) {
+        case .approved: break
+        case .paused:
+            let until = template.pausedUntil.map { " until \($0.iso8601)" } ?? ""
+            return .failure(Refusal(.templatePaused, "template \(key) is paused\(until) (pause \(template.pauseCount) of \(config.templatePauses.count)); send another template or wait"))
+        case .disabled:
+            return .failure(Refusal(.templateDisabled, "template \(key) is disabled for good; create a new template"))
+        case let status:
+            return .failure(Refusal(.templateNotApproved, "template \(key) is \(status), not APPROVED; only approved templates send"))
+        }
+        if let refusal = arguments(request.body, for: template.bodyPlaceholders, part: "body", key: key)
+            ?? arguments(request.header, for: template.headerPlaceholders, part: "header", key: key)
+        {
+            return .failure(refusal)
+        }
+        let body = template.bodyPlaceholders.hydrate(template.body, with: request.body)
+        if body.count > config.templateBodyLimit {
+            return .failure(Refusal(.templateTooLong, "template \(key) body is \(body.count) characters with its parameters; the limit is \(config.templateBodyLimit)"))
+        }
+        if case .text(let headerText) = template.header {
+            let header = template.headerPlaceholders.hydrate(headerText, with: request.header)
+            if header.count > config.templateHeaderLimit {
+                return .failure(Refusal(.templateTooLong, "template \(key) header is \(header.count) characters with its parameter; the limit is \(config.templateHeaderLimit)"))
+            }
+        }
+        return .success(Passed(hydratedBody: body))
+    }
+
+    /// Count and format of the values for one part's placeholders.
+    static func arguments(_ args: TemplateArguments, for placeholders: Placeholders, part: String, key: TemplateKey) -> Refusal? {
+        switch (placeholders, args) {
+        case (.positional(let n), .positional(let values)) where values.count != n:
+            return Refusal(.templateParamMismatch, "template \(key) \(part) takes \(n) parameter\(n == 1 ? "" : "s"); \(values.count) given")
+        case (.positional(let n), .named(let values)) where n > 0 || !values.isEmpty:
+            return Refusal(.templateParamMismatch, "template \(key) \(part) takes \(n) positional parameter\(n == 1 ? "" : "s") ({{1}}...); named ones were given")
+        case (.named(let names), .named(let values)):
+            let missing = names.filter { values[$0] == nil }
+            let extra = values.keys.filter { !names.contains($0) }.sorted()
+            if !missing.isEmpty || !extra.isEmpty {
+                var parts: [String] = []
+                if !missing.isEmpty { parts.append("missing \(missing.joined(separator: ", "))") }
+                if !extra.isEmpty { parts.append("unknown \(extra.joined(separator: ", "))") }
+                return Refusal(.templateParamMismatch, "template \(key) \(part) takes named parameters \(names.joined(separator: ", ")); \(parts.joined(separator: "; "))")
+            }
+        case (.named(let names), .positional(let values)) where !names.isEmpty || !values.isEmpty:
+            return Refusal(.templateParamMismatch, "template \(key) \(part) takes named parameters \(names.joined(separator: ", ")); positional ones were given")
+        default:
+            break
+        }
+        for (i, value) in args.values.enumerated() {
+            if let problem = formatProblem(value) {
+                return Refusal(.templateParamFormat, "template \(key) \(part) parameter \(i + 1) \(problem)")
+            }
+        }
+        return nil
+    }
+
+    /// The platform refuses parameter values that are empty or carry a newline, a tab or
+    /// more than four consecutive spaces (132012).
+    static func formatProblem(_ value: String) -> String? {
+        if value.trimmingCharacters(in: .whitespaces).isEmpty { return "is empty" }
+        if value.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) { return "contains a newline" }
+        if value.contains("\t") { return "contains a tab" }
+        if value.contains("     ") { return "contains more than 4 consecutive spaces" }
+        return nil
+    }
+}
+
+import Foundation
