@@ -81,7 +81,7 @@ extension Instant {
 
     /// Year, month and day of a day number (days since 1970-01-01), after Howard Hinnant's
     /// `civil_from_days`.
-    static func civil(fromDays z: Int64) -> (Int64, Int, Int) {
+    public static func civil(fromDays z: Int64) -> (Int64, Int, Int) {
         let z = z + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -95,7 +95,7 @@ extension Instant {
     }
 
     /// Days since 1970-01-01 of a civil date, after Howard Hinnant's `days_from_civil`.
-    static func days(fromCivil year: Int64, _ month: Int, _ day: Int) -> Int64 {
+    public static func days(fromCivil year: Int64, _ month: Int, _ day: Int) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400

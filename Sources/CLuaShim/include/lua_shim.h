@@ -1,1 +1,116 @@
-#include "clua.h"
+/*
+** The C half of Parley's Lua host.
+**
+** Swift cannot import Lua's function-like macros, and must never be unwound by
+** lua_error's longjmp. So everything that may raise lives here, in C:
+**   - the budgeted allocator and the instruction hook (CPU, memory, wall time);
+**   - the trampoline through which Lua calls Swift: the Swift function returns a
+**     count or PARLEY_HOST_ERROR, and the trampoline raises once no Swift frame is left;
+**   - the sandbox's guarded library functions (pcall, xpcall, setmetatable, string.rep,
+**     table.move, the pattern functions, pairs...).
+**
+** Rule for Swift callers: touch the Lua API only between parley_host_enter and
+** parley_host_leave (the trampoline does this for host functions). Inside, the budget
+** is not enforced, so allocation cannot fail short of the process running out of
+** memory, which aborts (as Swift itself would) instead of longjmp-ing through Swift.
+** Use raw table access only, so no metamethod can run.
+**
+** Stack effects use the Lua manual's [-o, +p, x] notation.
+*/
+#ifndef PARLEY_LUA_SHIM_H
+#define PARLEY_LUA_SHIM_H
+
+#include <stddef.h>
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
+
+/* Why a budgeted call was stopped. */
+enum {
+    PARLEY_KILL_NONE = 0,
+    PARLEY_KILL_INSTRUCTIONS = 1,
+    PARLEY_KILL_MEMORY = 2,
+    PARLEY_KILL_WALLTIME = 3
+};
+
+/* Returned by a Swift host function after pushing an error message. */
+#define PARLEY_HOST_ERROR (-1)
+
+/* The per-state accounting, owned by the Swift sandbox and passed as the allocator's ud. */
+typedef struct parley_budget {
+    size_t bytes_in_use;
+    size_t peak_bytes;
+    size_t byte_limit;            /* enforced only while armed and not in host code */
+    long long instructions;       /* executed in the current call, in hook steps */
+    long long instruction_limit;
+    long long deadline_ns;        /* CLOCK_MONOTONIC; 0 = none */
+    int host_depth;               /* > 0 while Swift host code runs */
+    int armed;                    /* 1 while a budgeted call runs */
+    int killed;                   /* PARLEY_KILL_*: sticky until the next arm */
+    long long allocations_left;   /* for tests: fail the Nth allocation of a call; -1 = off */
+} parley_budget;
+
+/* A Swift function callable from Lua through the trampoline. */
+typedef int (*parley_host_fn)(lua_State *L);
+
+/* A new state using the budgeted allocator, with a panic handler that aborts and the
+** instruction hook installed. NULL when out of memory. */
+lua_State *parley_newstate(parley_budget *budget);
+
+/* Starts and ends a budgeted call. Limits of 0 mean none. */
+void parley_budget_arm(parley_budget *b, long long instructions, size_t bytes, long long wall_ms);
+void parley_budget_disarm(parley_budget *b);
+
+/* Brackets for Swift code that touches the Lua API (see the rule above). */
+void parley_host_enter(lua_State *L);
+void parley_host_leave(lua_State *L);
+
+/* Opens the sandboxed libraries into the global table, protected: base (without dofile,
+** loadfile, print), string, table, math, utf8, coroutine, with the guarded functions,
+** a locked string metatable and a fixed math.random seed. Returns a lua_pcall status;
+** on failure the error message is on the stack. [-0, +(0|1), -] */
+int parley_open_sandbox(lua_State *L);
+
+/* A new strict environment table: reads fall through to the global table, new globals
+** may be declared until parley_env_seal, then an undeclared name raises. Protected.
+** Returns a status; on success the table is on the stack. [-0, +1, -] */
+int parley_new_env(lua_State *L);
+/* Seals the environment at index idx. Cannot raise. [-0, +0, -] */
+void parley_env_seal(lua_State *L, int idx);
+/* The same two as Lua functions, for the trusted prelude: new_env() and seal_env(t). */
+int parley_lua_new_env(lua_State *L);
+int parley_lua_seal_env(lua_State *L);
+/* locate(f): a function that calls f and prefixes any error with its caller's position.
+** For the script constructors: `return bot { ... }` is a tail call, which erases the
+** script's frame from a Lua function's view, but not from a C function's. */
+int parley_lua_locate(lua_State *L);
+/* freeze(t): a read-only view of t, for the library tables, so a script cannot keep data
+** in them between conversations or change what the next call sees. */
+int parley_lua_freeze(lua_State *L);
+
+/* Pushes the trampoline as a closure over a Swift function, its context and an integer
+** tag (which host function it is). Call only inside parley_host_enter/leave. [-0, +1, m] */
+void parley_push_host_function(lua_State *L, parley_host_fn fn, void *context, lua_Integer tag);
+/* Inside a host function: its context and tag. Cannot raise. */
+void *parley_host_context(lua_State *L);
+lua_Integer parley_host_tag(lua_State *L);
+
+/* lua_pcall with no message handler; afterwards the budget's killed flag outranks the
+** status. nresults must not be LUA_MULTRET. [-(nargs+1), +(nresults|1), -] */
+int parley_pcall(lua_State *L, int nargs, int nresults);
+
+/* The message the hook raises when a budget is exceeded. */
+const char *parley_kill_message(int reason);
+
+/* Replacements for macros Swift cannot import. */
+static inline void parley_pop(lua_State *L, int n) { lua_settop(L, -(n) - 1); }                       /* lua_pop */
+static inline void parley_newtable(lua_State *L) { lua_createtable(L, 0, 0); }                        /* lua_newtable */
+static inline const char *parley_tostring(lua_State *L, int i, size_t *len) { return lua_tolstring(L, i, len); } /* lua_tolstring (on strings only) */
+static inline int parley_registryindex(void) { return LUA_REGISTRYINDEX; }                          /* LUA_REGISTRYINDEX */
+static inline int parley_upvalueindex(int i) { return lua_upvalueindex(i); }                          /* lua_upvalueindex */
+static inline void parley_insert(lua_State *L, int idx) { lua_rotate(L, idx, 1); }                    /* lua_insert */
+static inline void parley_remove(lua_State *L, int idx) { lua_rotate(L, idx, -1); lua_settop(L, -2); } /* lua_remove */
+static inline void parley_pushglobaltable(lua_State *L) { lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS); } /* lua_pushglobaltable */
+static inline int parley_isnoneornil(lua_State *L, int idx) { return lua_type(L, idx) <= 0; }          /* lua_isnoneornil */
+
+#endif

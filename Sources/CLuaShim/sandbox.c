@@ -1,0 +1,223 @@
+/*
+** The sandboxed standard library: only safe libraries, and guarded replacements for the
+** base functions that would let a script escape its budget or the host's rules.
+*/
+#include "lua_shim.h"
+#include "guards.h"
+#include <string.h>
+
+static parley_budget *budget_of(lua_State *L) {
+    void *ud;
+    lua_getallocf(L, &ud);
+    return (parley_budget *)ud;
+}
+
+/* Re-raises a kill: a script's pcall may catch errors, never a budget overrun. */
+static int rethrow_if_killed(lua_State *L) {
+    int reason = budget_of(L)->killed;
+    if (reason != PARLEY_KILL_NONE) {
+        lua_pushstring(L, parley_kill_message(reason));
+        return lua_error(L);
+    }
+    return 0;
+}
+
+static int finish_pcall(lua_State *L, int status, lua_KContext extra) {
+    rethrow_if_killed(L);
+    if (status != LUA_OK && status != LUA_YIELD) {
+        lua_pushboolean(L, 0);
+        lua_pushvalue(L, -2);
+        return 2;
+    }
+    return lua_gettop(L) - (int)extra;
+}
+
+/* pcall(f, ...): as Lua's, but a kill passes through. The continuation keeps yields
+** across it working inside coroutines. */
+static int sandbox_pcall(lua_State *L) {
+    luaL_checkany(L, 1);
+    lua_pushboolean(L, 1);
+    lua_rotate(L, 1, 1);
+    int status = lua_pcallk(L, lua_gettop(L) - 2, LUA_MULTRET, 0, 0, finish_pcall);
+    return finish_pcall(L, status, 0);
+}
+
+static int finish_xpcall(lua_State *L, int status, lua_KContext extra) {
+    (void)extra;
+    rethrow_if_killed(L);
+    if (status != LUA_OK && status != LUA_YIELD) {
+        /* Stack: handler, true, error. The handler runs as a plain call after the
+        ** unwinding, where the count hook still fires: inside Lua's own message-handler
+        ** slot, a handler for an error the hook raised would run unbudgeted. */
+        lua_pushvalue(L, 1);
+        lua_rotate(L, -2, 1);
+        lua_pcall(L, 1, 1, 0);
+        rethrow_if_killed(L);
+        lua_pushboolean(L, 0);
+        lua_replace(L, 2);
+        return 2;
+    }
+    return lua_gettop(L) - 1;
+}
+
+/* xpcall(f, handler, ...) */
+static int sandbox_xpcall(lua_State *L) {
+    int n = lua_gettop(L);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushboolean(L, 1);
+    lua_pushvalue(L, 1);
+    lua_rotate(L, 3, 2);          /* f, handler, true, f, args... */
+    lua_rotate(L, 1, -1);
+    lua_settop(L, -2);            /* handler, true, f, args... */
+    int status = lua_pcallk(L, n - 2, LUA_MULTRET, 0, 0, finish_xpcall);
+    return finish_xpcall(L, status, 0);
+}
+
+/* setmetatable(t, mt): refuses __gc, because a finalizer runs where no hook can stop it
+** (during a collection, or at lua_close), and refuses protected metatables. */
+static int sandbox_setmetatable(lua_State *L) {
+    int t = lua_type(L, 2);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+    if (t == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL)
+            return luaL_error(L, "__gc metamethods are not allowed in Parley scripts (finalizers run outside any budget)");
+        lua_pop(L, 1);
+    }
+    if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+        return luaL_error(L, "cannot change a protected metatable");
+    lua_settop(L, 2);
+    lua_setmetatable(L, 1);
+    return 1;
+}
+
+/* rawset(t, k, v): not on protected tables (environments, library proxies). */
+static int sandbox_rawset(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checkany(L, 2);
+    luaL_checkany(L, 3);
+    if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+        return luaL_error(L, "rawset on a protected table");
+    lua_settop(L, 3);
+    lua_rawset(L, 1);
+    return 1;
+}
+
+/* load(chunk [, name [, mode [, env]]]): text chunks only, never bytecode; without an
+** env, the chunk gets a new strict environment. Upvalue 1: the original load. */
+static int sandbox_load(lua_State *L) {
+    int n = lua_gettop(L);
+    if (n < 1) return luaL_error(L, "bad argument #1 to 'load' (string expected)");
+    if (lua_type(L, 1) == LUA_TSTRING) {
+        size_t len;
+        const char *s = lua_tolstring(L, 1, &len);
+        if (len > 0 && s[0] == LUA_SIGNATURE[0])
+            return luaL_error(L, "load: binary chunks are not allowed; load Lua source text");
+    }
+    lua_settop(L, 4);
+    lua_pushliteral(L, "t");
+    lua_replace(L, 3);
+    if (lua_isnil(L, 4)) {
+        lua_settop(L, 3);
+        if (parley_new_env(L) != LUA_OK) return lua_error(L);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_rotate(L, 1, 1);
+    lua_call(L, 4, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* collectgarbage([opt]): only "count"; a script may not steer the collector. */
+static int sandbox_collectgarbage(lua_State *L) {
+    const char *opt = luaL_optstring(L, 1, "count");
+    if (strcmp(opt, "count") != 0)
+        return luaL_error(L, "collectgarbage('%s') is not allowed; only collectgarbage('count')", opt);
+    int kb = lua_gc(L, LUA_GCCOUNT, 0);
+    int rest = lua_gc(L, LUA_GCCOUNTB, 0);
+    lua_pushnumber(L, (lua_Number)kb + ((lua_Number)rest / 1024));
+    return 1;
+}
+
+static void set_function(lua_State *L, int table, const char *name, lua_CFunction f) {
+    lua_pushcfunction(L, f);
+    lua_setfield(L, table, name);
+}
+
+/* Replaces table[name] with a C closure whose one upvalue is the original function. */
+static void wrap_function(lua_State *L, int table, const char *name, lua_CFunction f) {
+    lua_getfield(L, table, name);
+    lua_pushcclosure(L, f, 1);
+    lua_setfield(L, table, name);
+}
+
+static void remove_field(lua_State *L, int table, const char *name) {
+    lua_pushnil(L);
+    lua_setfield(L, table, name);
+}
+
+static int open_sandbox(lua_State *L) {
+    static const luaL_Reg libs[] = {
+        {LUA_GNAME, luaopen_base},
+        {LUA_STRLIBNAME, luaopen_string},
+        {LUA_TABLIBNAME, luaopen_table},
+        {LUA_MATHLIBNAME, luaopen_math},
+        {LUA_UTF8LIBNAME, luaopen_utf8},
+        {LUA_COLIBNAME, luaopen_coroutine},
+        {NULL, NULL},
+    };
+    for (const luaL_Reg *lib = libs; lib->func; lib++) {
+        luaL_requiref(L, lib->name, lib->func, 1);
+        lua_pop(L, 1);
+    }
+    lua_pushglobaltable(L);
+    int g = lua_gettop(L);
+
+    remove_field(L, g, "dofile");
+    remove_field(L, g, "loadfile");
+    remove_field(L, g, "print");         /* the host binds print to log */
+    set_function(L, g, "pcall", sandbox_pcall);
+    set_function(L, g, "xpcall", sandbox_xpcall);
+    set_function(L, g, "setmetatable", sandbox_setmetatable);
+    set_function(L, g, "rawset", sandbox_rawset);
+    set_function(L, g, "collectgarbage", sandbox_collectgarbage);
+    set_function(L, g, "pairs", parley_ordered_pairs);
+    wrap_function(L, g, "load", sandbox_load);
+
+    lua_getfield(L, g, LUA_STRLIBNAME);
+    int str = lua_gettop(L);
+    remove_field(L, str, "dump");         /* bytecode could be loaded back elsewhere */
+    wrap_function(L, str, "rep", parley_guarded_rep);
+    wrap_function(L, str, "find", parley_guarded_find);
+    wrap_function(L, str, "match", parley_guarded_match);
+    wrap_function(L, str, "gmatch", parley_guarded_gmatch);
+    wrap_function(L, str, "gsub", parley_guarded_gsub);
+    lua_pop(L, 1);
+
+    lua_getfield(L, g, LUA_TABLIBNAME);
+    wrap_function(L, lua_gettop(L), "move", parley_guarded_move);
+    lua_pop(L, 1);
+
+    /* The string metatable: getmetatable("") now answers false, so a script cannot
+    ** reach (and rewrite) the methods every string shares. */
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 2);
+
+    /* A fixed seed: the same scenario must give the same transcript. */
+    lua_getfield(L, g, LUA_MATHLIBNAME);
+    lua_getfield(L, -1, "randomseed");
+    lua_pushinteger(L, 20260101);
+    lua_call(L, 1, 0);
+    lua_pop(L, 1);
+
+    lua_pop(L, 1);
+    return 0;
+}
+
+int parley_open_sandbox(lua_State *L) {
+    lua_pushcfunction(L, open_sandbox);
+    return lua_pcall(L, 0, 0, 0);
+}

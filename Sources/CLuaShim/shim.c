@@ -1,1 +1,0 @@
-int parley_shim_placeholder;

@@ -1,0 +1,68 @@
+import ParleyJSON
+
+/// A Swift function that scripts can call, declared as data: its name, its parameters'
+/// types and what it returns. One dispatcher checks every call against the declaration
+/// and gives the script a clear error for misuse, so the body only ever sees well-typed
+/// Swift values and never touches the Lua stack.
+public struct HostFunction {
+    public enum ParameterType: Sendable, Equatable {
+        case string
+        case integer
+        case number
+        case boolean
+        /// A table of data, converted to JSON.
+        case table
+        /// Any data: nil, boolean, number, string or a table of them.
+        case value
+        /// A conversation (its `contact` is taken) or a contact as a string.
+        case recipient
+        /// A delay: `"23h"`, `"90m"`, `"30s"` or a number of seconds.
+        case span
+        /// Every remaining argument, each rendered as text (for `log` and `print`).
+        case restAsText
+    }
+
+    public struct Parameter: Sendable, Equatable {
+        public var name: String
+        public var type: ParameterType
+        public var optional: Bool
+
+        public init(_ name: String, _ type: ParameterType, optional: Bool = false) {
+            self.name = name
+            self.type = type
+            self.optional = optional
+        }
+    }
+
+    /// The checked arguments: one per declared parameter, `.null` when an optional one is
+    /// absent; a `restAsText` parameter arrives as an array of strings.
+    public typealias Body = ([JSONValue]) throws(HostError) -> [JSONValue]
+
+    public let name: String
+    public let parameters: [Parameter]
+    /// What it returns, for listings and error messages (`"boolean, integer"`).
+    public let returns: String
+    public let body: Body
+
+    public init(_ name: String, _ parameters: [Parameter], returns: String, body: @escaping Body) {
+        self.name = name
+        self.parameters = parameters
+        self.returns = returns
+        self.body = body
+    }
+
+    /// `send(to: recipient, message: value)`, for error messages.
+    public var signature: String {
+        let params = parameters.map { p in
+            p.type == .restAsText ? "..." : "\(p.name)\(p.optional ? "?" : "")"
+        }
+        return "\(name)(\(params.joined(separator: ", ")))"
+    }
+}
+
+/// A host function's refusal to run: the script misused it. It becomes a Lua error at
+/// the script's line.
+public struct HostError: Error, Sendable, Equatable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+}

@@ -1,0 +1,410 @@
+import CLuaShim
+import ParleyJSON
+
+/// One sandboxed Lua state: the safe standard libraries, the host functions declared to
+/// it, and budgets that bound every call into it.
+///
+/// A `LuaSandbox` is not thread-safe: confine it to one thread or actor at a time. After
+/// a call is killed by a budget, throw the sandbox away and build a new one; never reuse
+/// a state that stopped half-way.
+public final class LuaSandbox {
+    let L: OpaquePointer
+    private let budget: UnsafeMutablePointer<parley_budget>
+    public let limits: Budget
+    private var hostFunctions: [HostFunction] = []
+
+    public init(limits: Budget = .default) throws(ScriptFailure) {
+        self.limits = limits
+        budget = .allocate(capacity: 1)
+        budget.initialize(to: parley_budget())
+        budget.pointee.allocations_left = -1
+        guard let state = parley_newstate(budget) else {
+            budget.deallocate()
+            throw .error("cannot create a Lua state: out of memory")
+        }
+        L = state
+        parley_host_enter(L)
+        defer { parley_host_leave(L) }
+        if parley_open_sandbox(L) != LUA_OK {
+            let message = LuaValues.string(L, at: -1)
+            lua_close(L)
+            budget.deallocate()
+            throw .error("cannot open the sandbox libraries: \(message)")
+        }
+    }
+
+    deinit {
+        lua_close(L)
+        budget.deallocate()
+    }
+
+    /// For tests of allocation failure: the next budgeted call fails its `n`th allocation
+    /// (counting from 0), as Lua's own test suite does; `nil` turns it off.
+    func failAllocation(after n: Int?) {
+        budget.pointee.allocations_left = n.map(Int64.init) ?? -1
+    }
+
+    /// Bytes the state holds now.
+    public var memoryInUse: Int { Int(budget.pointee.bytes_in_use) }
+
+    // MARK: Declaring host functions
+
+    /// Makes `function` a global, or a field of the global table `table` (created when
+    /// missing), e.g. `text.split`.
+    public func define(_ function: HostFunction, in table: String? = nil) {
+        host {
+            if let table {
+                parley_pushglobaltable(L)
+                values.push(table)
+                if lua_rawget(L, -2) != LUA_TTABLE {
+                    parley_pop(L, 1)
+                    parley_newtable(L)
+                    values.push(table)
+                    lua_pushvalue(L, -2)
+                    lua_rawset(L, -4)
+                }
+                pushHostFunction(function)
+                lua_setfield(L, -2, lastComponent(function.name))
+                parley_pop(L, 2)
+            } else {
+                pushHostFunction(function)
+                lua_setglobal(L, function.name)
+            }
+        }
+    }
+
+    /// Sets a global to plain data (a constant, a table of settings).
+    public func setGlobal(_ name: String, _ value: JSONValue) {
+        host {
+            values.push(value)
+            lua_setglobal(L, name)
+        }
+    }
+
+    /// A table of host functions, for use as the `__index` of a metatable (such as the
+    /// methods of `conv`). Returns a registry reference.
+    public func makeMethodTable(_ functions: [HostFunction]) -> Int32 {
+        host {
+            lua_createtable(L, 0, Int32(functions.count))
+            for f in functions {
+                pushHostFunction(f)
+                lua_setfield(L, -2, lastComponent(f.name))
+            }
+            // The metatable: methods through __index, locked against getmetatable.
+            lua_createtable(L, 0, 2)
+            lua_rotate(L, -2, 1)
+            lua_setfield(L, -2, "__index")
+            values.push("locked")
+            lua_setfield(L, -2, "__metatable")
+            return luaL_ref(L, parley_registryindex())
+        }
+    }
+
+    private func lastComponent(_ name: String) -> String {
+        name.split(separator: ".").last.map(String.init) ?? name
+    }
+
+    func pushHostFunctionForPrelude(_ function: HostFunction) { pushHostFunction(function) }
+
+    private func pushHostFunction(_ function: HostFunction) {
+        hostFunctions.append(function)
+        parley_push_host_function(L, dispatchHostCall, Unmanaged.passUnretained(self).toOpaque(), Int64(hostFunctions.count - 1))
+    }
+
+    // MARK: Running code
+
+    /// Compiles and runs a chunk of trusted host code (the Stdlib prelude) with the
+    /// global table as its environment, under the budget. `arguments` arrive as `...`.
+    public func runTrusted(_ source: String, chunkName: String, arguments: [JSONValue] = []) throws(ScriptFailure) {
+        let base = lua_gettop(L)
+        defer { lua_settop(L, base) }
+        try compile(source, chunkName: chunkName)
+        host { for a in arguments { values.push(a) } }
+        try protectedCall(arguments: Int32(arguments.count), results: 0)
+    }
+
+    /// Compiles `source` (text only, never bytecode) into a function at the top of the stack.
+    func compile(_ source: String, chunkName: String) throws(ScriptFailure) {
+        let status: Int32 = host {
+            var source = source
+            return source.withUTF8 { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { chars in
+                    luaL_loadbufferx(L, chars.baseAddress, chars.count, "@" + chunkName, "t")
+                }
+            }
+        }
+        if status != LUA_OK {
+            let message = host { LuaValues.string(L, at: -1) }
+            parley_pop(L, 1)
+            throw .error(message)
+        }
+    }
+
+    /// Calls the function below `arguments` values on the stack under the budget,
+    /// leaving `results` values. On failure nothing is left.
+    func protectedCall(arguments: Int32, results: Int32) throws(ScriptFailure) {
+        parley_budget_arm(budget, Int64(limits.instructions), limits.memoryBytes, Int64(limits.wallMilliseconds))
+        let status = parley_pcall(L, arguments, results)
+        parley_budget_disarm(budget)
+        if let kill = killReason {
+            parley_pop(L, 1)
+            throw .killed(kill)
+        }
+        if status != LUA_OK {
+            let message = host {
+                lua_type(L, -1) == LUA_TSTRING ? LuaValues.string(L, at: -1) : "error object is a \(String(cString: lua_typename(L, lua_type(L, -1))))"
+            }
+            parley_pop(L, 1)
+            throw .error(message)
+        }
+    }
+
+    /// Why the last call was stopped, if a budget stopped it.
+    var killReason: KillReason? {
+        switch Int(budget.pointee.killed) {
+        case PARLEY_KILL_INSTRUCTIONS: return .instructions
+        case PARLEY_KILL_MEMORY: return .memory
+        case PARLEY_KILL_WALLTIME: return .wallTime
+        default: return nil
+        }
+    }
+
+    /// Runs `body` with the Lua API open to Swift (see lua_shim.h).
+    @discardableResult
+    func host<T>(_ body: () throws(ScriptFailure) -> T) throws(ScriptFailure) -> T {
+        parley_host_enter(L)
+        defer { parley_host_leave(L) }
+        return try body()
+    }
+
+    @discardableResult
+    func host<T>(_ body: () -> T) -> T {
+        parley_host_enter(L)
+        defer { parley_host_leave(L) }
+        return body()
+    }
+
+    var values: LuaValues { LuaValues(L) }
+
+    // MARK: Host calls
+
+    /// Reads the arguments of a call to host function `tag` as declared, runs its body and
+    /// pushes its results. Misuse becomes a message for the trampoline to raise.
+    fileprivate func dispatch(tag: Int) -> Int32 {
+        guard tag >= 0, tag < hostFunctions.count else { return fail("unknown host function") }
+        let function = hostFunctions[tag]
+        let given = lua_gettop(L)
+        var arguments: [JSONValue] = []
+        arguments.reserveCapacity(function.parameters.count)
+        for (i, parameter) in function.parameters.enumerated() {
+            let index = Int32(i + 1)
+            if parameter.type == .restAsText {
+                let rest = index <= given ? (index...given).map { HostArgument.text(L, at: $0) } : []
+                arguments.append(.array(rest.map(JSONValue.string)))
+                break
+            }
+            if parley_isnoneornil(L, index) != 0 {
+                guard parameter.optional else {
+                    return fail("bad argument #\(index) to '\(function.name)' (\(parameter.name) expected, got no value); call it as \(function.signature)")
+                }
+                arguments.append(.null)
+                continue
+            }
+            switch HostArgument.read(L, at: index, as: parameter.type) {
+            case .success(let value): arguments.append(value)
+            case .failure(let problem):
+                return fail("bad argument #\(index) to '\(function.name)' (\(parameter.name): \(problem)); call it as \(function.signature)")
+            }
+        }
+        let results: [JSONValue]
+        do {
+            results = try function.body(arguments)
+        } catch {
+            return fail(error.message)
+        }
+        guard lua_checkstack(L, Int32(results.count) + 2) != 0 else { return fail("too many results") }
+        for r in results { values.push(r) }
+        return Int32(results.count)
+    }
+
+    private func fail(_ message: String) -> Int32 {
+        values.push(message)
+        return PARLEY_HOST_ERROR
+    }
+}
+
+/// The trampoline's target: a plain C function that finds its sandbox in an upvalue.
+private func dispatchHostCall(_ L: OpaquePointer?) -> Int32 {
+    guard let L, let context = parley_host_context(L) else { return 0 }
+    let sandbox = Unmanaged<LuaSandbox>.fromOpaque(context).takeUnretainedValue()
+    return sandbox.dispatch(tag: Int(parley_host_tag(L)))
+}
+
+// MARK: Calling into scripts
+
+/// A Lua function the host keeps: a script's handler, held in the registry.
+public struct FunctionRef: Sendable, Hashable {
+    let ref: Int32
+}
+
+/// A conversation as a script sees it: `conv.contact`, `conv.owner`, `conv.language` and
+/// `conv.state`, with methods such as `conv:not_understood()` from a method table.
+public struct ConversationView: Sendable, Equatable {
+    public var contact: String
+    public var owner: String
+    public var language: String?
+    public var state: JSONValue
+
+    public init(contact: String, owner: String, language: String?, state: JSONValue) {
+        self.contact = contact
+        self.owner = owner
+        self.language = language
+        self.state = state
+    }
+}
+
+/// What a call returned, and the conversation as the script left it.
+public struct CallResult: Sendable, Equatable {
+    public var values: [JSONValue]
+    /// The conversation after the call (its `state` and `language` may have changed).
+    public var conversation: ConversationView?
+}
+
+extension LuaSandbox {
+    /// Calls a kept function with a conversation (as its first argument, when given) and
+    /// data arguments, under the budget, and reads back `results` values and the
+    /// conversation's state.
+    public func call(
+        _ function: FunctionRef, conversation: ConversationView? = nil, conversationMethods: Int32? = nil,
+        arguments: [JSONValue] = [], results: Int32 = 0
+    ) throws(ScriptFailure) -> CallResult {
+        let base = lua_gettop(L)
+        defer { lua_settop(L, base) }
+        var conversationIndex: Int32 = 0
+        host {
+            _ = lua_checkstack(L, Int32(arguments.count) + 4)
+            if let conversation {
+                pushConversation(conversation, methods: conversationMethods)
+                conversationIndex = lua_gettop(L)
+            }
+            lua_rawgeti(L, parley_registryindex(), Int64(function.ref))
+            if conversationIndex != 0 { lua_pushvalue(L, conversationIndex) }
+            for a in arguments { values.push(a) }
+        }
+        let count = Int32(arguments.count) + (conversationIndex != 0 ? 1 : 0)
+        try protectedCall(arguments: count, results: results)
+        return try host { () throws(ScriptFailure) -> CallResult in
+            var out: [JSONValue] = []
+            for i in 0..<results {
+                out.append(try values.read(lua_gettop(L) - results + 1 + i, path: "result \(i + 1)"))
+            }
+            var after: ConversationView?
+            if let conversation {
+                after = try readConversation(at: conversationIndex, original: conversation)
+            }
+            return CallResult(values: out, conversation: after)
+        }
+    }
+
+    private func pushConversation(_ c: ConversationView, methods: Int32?) {
+        lua_createtable(L, 0, 4)
+        values.setField("contact", .string(c.contact))
+        values.setField("owner", .string(c.owner))
+        if let language = c.language { values.setField("language", .string(language)) }
+        values.push("state")
+        values.push(c.state.objectValue?.isEmpty == true ? .object([:]) : c.state)
+        lua_rawset(L, -3)
+        if let methods {
+            lua_rawgeti(L, parley_registryindex(), Int64(methods))
+            lua_setmetatable(L, -2)
+        }
+    }
+
+    private func readConversation(at index: Int32, original: ConversationView) throws(ScriptFailure) -> ConversationView {
+        var after = original
+        values.push("state")
+        lua_rawget(L, index)
+        let state = try values.read(-1, path: "conv.state")
+        parley_pop(L, 1)
+        guard state.objectValue != nil else {
+            throw .conversion("conv.state must stay a table of named values, not a \(state.kindName)")
+        }
+        after.state = state
+        values.push("language")
+        if lua_rawget(L, index) == LUA_TSTRING { after.language = LuaValues.string(L, at: -1) }
+        parley_pop(L, 1)
+        return after
+    }
+
+    /// Keeps the function at the top of the stack and pops it.
+    func keepFunction() -> FunctionRef {
+        host { FunctionRef(ref: luaL_ref(L, parley_registryindex())) }
+    }
+}
+
+// MARK: Loading scripts
+
+extension LuaSandbox {
+    /// Runs the trusted prelude with its private helpers as chunk arguments.
+    func runPrelude(_ source: String, readModule: HostFunction, log: HostFunction) throws(ScriptFailure) {
+        let base = lua_gettop(L)
+        defer { lua_settop(L, base) }
+        try compile(source, chunkName: "=(prelude)")
+        host {
+            pushHostFunctionForPrelude(readModule)
+            lua_pushcclosure(L, parley_lua_new_env, 0)
+            lua_pushcclosure(L, parley_lua_seal_env, 0)
+            pushHostFunctionForPrelude(log)
+            lua_pushcclosure(L, parley_lua_locate, 0)
+            lua_pushcclosure(L, parley_lua_freeze, 0)
+        }
+        try protectedCall(arguments: 6, results: 0)
+    }
+
+    /// Runs a script file in a new environment of its own and reads the table it returns:
+    /// its data fields, and its functions kept as handlers. Seals the environment after.
+    func runScript(_ source: String, chunkName: String) throws(ScriptFailure) -> (fields: [String: JSONValue], handlers: [String: FunctionRef]) {
+        let base = lua_gettop(L)
+        defer { lua_settop(L, base) }
+        let status = host { parley_new_env(L) }
+        guard status == LUA_OK else { throw .error("cannot create the script's environment") }
+        let env = lua_gettop(L)
+        try compile(source, chunkName: chunkName)
+        host {
+            lua_pushvalue(L, env)
+            _ = lua_setupvalue(L, -2, 1)   // the chunk's _ENV
+        }
+        try protectedCall(arguments: 0, results: 1)
+        return try host { () throws(ScriptFailure) -> (fields: [String: JSONValue], handlers: [String: FunctionRef]) in
+            parley_env_seal(L, env)
+            let table = lua_gettop(L)
+            guard lua_type(L, table) == LUA_TTABLE else {
+                let got = lua_type(L, table) == LUA_TNIL ? "nothing" : "a \(String(cString: lua_typename(L, lua_type(L, table))))"
+                throw .error("\(chunkName): the file must return bot { ... }, router { ... }, macro { ... } or automation { ... }; it returned \(got)")
+            }
+            var fields: [String: JSONValue] = [:]
+            var handlers: [String: FunctionRef] = [:]
+            lua_pushnil(L)
+            while lua_next(L, table) != 0 {
+                guard lua_type(L, -2) == LUA_TSTRING else {
+                    parley_pop(L, 1)
+                    continue
+                }
+                let key = LuaValues.string(L, at: -2)
+                if lua_type(L, -1) == LUA_TFUNCTION {
+                    lua_pushvalue(L, -1)
+                    handlers[key] = FunctionRef(ref: luaL_ref(L, parley_registryindex()))
+                } else {
+                    do {
+                        fields[key] = try values.read(-1, path: key)
+                    } catch {
+                        parley_pop(L, 2)
+                        throw .error("\(chunkName): field '\(key)': \(error)")
+                    }
+                }
+                parley_pop(L, 1)
+            }
+            return (fields, handlers)
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import CLuaShim
+import Foundation
+import ParleyJSON
+import ParleyPolicy
+
+/// What every script's sandbox is built with.
+public struct ScriptSetup {
+    public var modules: ModuleLibrary
+    public var limits: Budget
+    public weak var host: (any ScriptHost)?
+
+    public init(modules: ModuleLibrary, limits: Budget = .default, host: (any ScriptHost)?) {
+        self.modules = modules
+        self.limits = limits
+        self.host = host
+    }
+}
+
+/// One loaded script file: its definition and the sandbox its handlers run in.
+///
+/// A call that fails, by an error or a budget, throws the sandbox away and builds a new
+/// one from the same source, so no state ever runs on half-broken.
+public final class Script {
+    public let path: String
+    public let source: String
+    public private(set) var definition: ScriptDefinition
+    /// How many times the sandbox was rebuilt after a failed call.
+    public private(set) var rebuilds = 0
+    private let setup: ScriptSetup
+    private var loaded: Loaded?
+
+    private struct Loaded {
+        let sandbox: LuaSandbox
+        let conversationMethods: Int32
+    }
+
+    public var identity: ScriptIdentity { ScriptIdentity(kind: definition.kind, name: definition.name) }
+
+    /// Loads `source` (from `path`, as messages name it) and checks what it returns.
+    public init(path: String, source: String, setup: ScriptSetup) throws(ScriptFailure) {
+        self.path = path
+        self.source = source
+        self.setup = setup
+        let (loaded, definition) = try Script.load(path: path, source: source, setup: setup, identity: nil)
+        self.loaded = loaded
+        self.definition = definition
+    }
+
+    public convenience init(contentsOf url: URL, setup: ScriptSetup) throws(ScriptFailure) {
+        let path = ModuleLibrary.displayPath(url)
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw .error("\(path): cannot read the file") }
+        guard let source = String(data: data, encoding: .utf8) else { throw .error("\(path): the file is not UTF-8 text") }
+        try self.init(path: path, source: source, setup: setup)
+    }
+
+    /// Calls `handler` (a field such as `on_message`); `nil` when the script has none.
+    public func call(_ handler: String, conversation: ConversationView? = nil, arguments: [JSONValue] = [], results: Int32 = 0)
+        throws(ScriptFailure) -> CallResult?
+    {
+        guard let ref = definition.handlers[handler] else { return nil }
+        guard let loaded else {
+            try rebuild()
+            return try call(handler, conversation: conversation, arguments: arguments, results: results)
+        }
+        do {
+            return try loaded.sandbox.call(ref, conversation: conversation, conversationMethods: loaded.conversationMethods,
+                                           arguments: arguments, results: results)
+        } catch {
+            self.loaded = nil
+            try? rebuild()
+            throw error
+        }
+    }
+
+    /// The current sandbox, for tests that inject allocation failures.
+    var sandbox: LuaSandbox? { loaded?.sandbox }
+
+    /// Bytes the script's state holds.
+    public var memoryInUse: Int { loaded?.sandbox.memoryInUse ?? 0 }
+
+    private func rebuild() throws(ScriptFailure) {
+        let (fresh, definition) = try Script.load(path: path, source: source, setup: setup, identity: identity)
+        guard definition.kind == self.definition.kind, definition.name == self.definition.name else {
+            throw .error("\(path): the script defined something else when it was reloaded")
+        }
+        loaded = fresh
+        self.definition = definition
+        rebuilds += 1
+    }
+
+    private static func load(path: String, source: String, setup: ScriptSetup, identity: ScriptIdentity?) throws(ScriptFailure)
+        -> (Loaded, ScriptDefinition)
+    {
+        let sandbox = try LuaSandbox(limits: setup.limits)
+        let box = IdentityBox(identity)
+        let primitives = Primitives(identity: box, host: setup.host)
+        for f in primitives.globals { sandbox.define(f) }
+        for f in TextLibrary.functions { sandbox.define(f, in: "text") }
+        let start = setup.host?.now ?? Instant(millisecondsSinceEpoch: 0)
+        for f in ClockLibrary.functions(now: { [weak host = setup.host] in host?.now ?? start }, start: start) {
+            sandbox.define(f, in: "os")
+        }
+        let modules = setup.modules
+        let readModule = HostFunction("require", [.init("name", .string)], returns: "source, chunk name") { args throws(HostError) in
+            let module = try modules.module(args[0].stringValue ?? "")
+            return [.string(module.source), .string(module.chunkName)]
+        }
+        do {
+            try sandbox.runPrelude(Prelude.source, readModule: readModule, log: primitives.log)
+        } catch {
+            throw .error("cannot prepare the sandbox: \(error)")
+        }
+        let returned: (fields: [String: JSONValue], handlers: [String: FunctionRef])
+        do {
+            returned = try sandbox.runScript(source, chunkName: path)
+        } catch .killed(let reason) {
+            throw .error("\(path): \(reason.message) while the file loaded")
+        }
+        let definition = try ScriptDefinition(file: path, fields: returned.fields, handlers: returned.handlers)
+        box.identity = ScriptIdentity(kind: definition.kind, name: definition.name)
+        let methods = sandbox.makeMethodTable(primitives.conversationMethods)
+        return (Loaded(sandbox: sandbox, conversationMethods: methods), definition)
+    }
+}
+
+/// The identity primitives send under: known only once the file has returned its table.
+final class IdentityBox {
+    var identity: ScriptIdentity?
+    init(_ identity: ScriptIdentity?) { self.identity = identity }
+}

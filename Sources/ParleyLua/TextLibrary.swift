@@ -1,0 +1,77 @@
+import Foundation
+import ParleyJSON
+import ParleyPolicy
+
+/// `text.*`: Unicode-aware helpers, so scripts rarely need patterns (whose worst cases
+/// the sandbox must bound) and handle "Não" and "ARRÊT" as people expect.
+enum TextLibrary {
+    static var functions: [HostFunction] {
+        [
+            HostFunction("text.trim", [.init("s", .string)], returns: "string") { args in
+                [.string(args[0].stringValue!.trimmingCharacters(in: .whitespacesAndNewlines))]
+            },
+            HostFunction("text.lower", [.init("s", .string)], returns: "string") { args in
+                [.string(args[0].stringValue!.lowercased())]
+            },
+            HostFunction("text.upper", [.init("s", .string)], returns: "string") { args in
+                [.string(args[0].stringValue!.uppercased())]
+            },
+            HostFunction("text.length", [.init("s", .string)], returns: "integer") { args in
+                [.int(Int64(args[0].stringValue!.count))]
+            },
+            HostFunction("text.split", [.init("s", .string), .init("separator", .string, optional: true)], returns: "list of strings") { args in
+                let s = args[0].stringValue!
+                let parts: [String]
+                if let separator = args[1].stringValue, !separator.isEmpty {
+                    parts = s.components(separatedBy: separator)
+                } else {
+                    parts = s.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+                }
+                return [.array(parts.map(JSONValue.string))]
+            },
+            HostFunction("text.words", [.init("s", .string)], returns: "list of strings") { args in
+                let words = args[0].stringValue!.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map { JSONValue.string(String($0)) }
+                return [.array(words)]
+            },
+            HostFunction("text.contains", [.init("s", .string), .init("needle", .string), .init("ignore_case", .boolean, optional: true)],
+                         returns: "boolean") { args in
+                let (s, needle) = (args[0].stringValue!, args[1].stringValue!)
+                let found = args[2].boolValue == true
+                    ? s.range(of: needle, options: [.caseInsensitive, .diacriticInsensitive]) != nil
+                    : s.contains(needle)
+                return [.bool(found)]
+            },
+            HostFunction("text.starts_with", [.init("s", .string), .init("prefix", .string)], returns: "boolean") { args in
+                [.bool(args[0].stringValue!.hasPrefix(args[1].stringValue!))]
+            },
+            HostFunction("text.ends_with", [.init("s", .string), .init("suffix", .string)], returns: "boolean") { args in
+                [.bool(args[0].stringValue!.hasSuffix(args[1].stringValue!))]
+            },
+            HostFunction("text.fold", [.init("s", .string)], returns: "string") { args in
+                // Case- and accent-free, for comparing what customers type: "Não " → "nao".
+                [.string(args[0].stringValue!.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+                    .trimmingCharacters(in: .whitespacesAndNewlines))]
+            },
+        ]
+    }
+}
+
+/// `os.time`, `os.date` and `os.clock`, on the injected clock: a simulation's scripts
+/// see simulated time.
+enum ClockLibrary {
+    static func functions(now: @escaping () -> Instant, start: Instant) -> [HostFunction] {
+        [
+            HostFunction("os.time", [.init("date", .table, optional: true)], returns: "integer") { args throws(HostError) in
+                guard let fields = args[0].objectValue else { return [.int(now().millisecondsSinceEpoch / 1000)] }
+                return [.int(try LuaDate.seconds(from: fields))]
+            },
+            HostFunction("os.date", [.init("format", .string, optional: true), .init("time", .number, optional: true)], returns: "string or table") { args throws(HostError) in
+                let instant = args[1].doubleValue.map { Instant(millisecondsSinceEpoch: Int64($0 * 1000)) } ?? now()
+                return [try LuaDate.format(args[0].stringValue ?? "%c", instant)]
+            },
+            HostFunction("os.clock", [], returns: "number") { _ in
+                [.double(Double((now() - start).milliseconds) / 1000)]
+            },
+        ]
+    }
+}

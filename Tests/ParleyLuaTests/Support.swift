@@ -1,0 +1,63 @@
+import Foundation
+import ParleyJSON
+import ParleyLua
+import ParleyPolicy
+
+/// The repository's root, for Stdlib and fixtures.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// A host that records what scripts ask and accepts every send.
+final class RecordingHost: ScriptHost {
+    var now = Instant(iso8601: "2026-01-01T00:00:00Z")!
+    var sent: [(to: String, message: OutboundMessage, by: ScriptIdentity)] = []
+    var logs: [String] = []
+    var escalations: [(String, EscalationRequest)] = []
+    var notUnderstoodCount = 0
+    var refuseWith: Refusal?
+
+    func send(_ message: OutboundMessage, to recipient: String, by script: ScriptIdentity) throws(HostError) -> SendOutcome {
+        sent.append((recipient, message, script))
+        if let refuseWith { return SendOutcome(id: "m\(sent.count)", result: .refused(refuseWith)) }
+        return SendOutcome(id: "m\(sent.count)", result: .accepted(kind: message.kind, queued: false))
+    }
+
+    func window(of recipient: String) -> (open: Bool, secondsLeft: Int64) { (true, 3600) }
+
+    func pickTemplate(_ query: TemplateQuery, for recipient: String?) -> Result<Template, Refusal> {
+        .success(Template(name: query.name ?? "hello", language: "en_US", category: .utility, body: "Hi {{1}}"))
+    }
+
+    func escalate(_ recipient: String, request: EscalationRequest, by script: ScriptIdentity) throws(HostError) -> Handoff {
+        escalations.append((recipient, request))
+        return Handoff(queue: request.queue ?? "support", id: "h\(escalations.count)")
+    }
+
+    func schedule(_ recipient: String, after delay: Span, name: String, data: JSONValue, by script: ScriptIdentity) throws(HostError) {}
+
+    func notUnderstood(_ recipient: String, by script: ScriptIdentity) throws(HostError) { notUnderstoodCount += 1 }
+
+    func conversations(_ filter: ConversationFilter, by script: ScriptIdentity) -> [ConversationView] { [] }
+
+    func log(_ line: String, by script: ScriptIdentity) { logs.append(line) }
+}
+
+/// Loads a script from source text, with the real Stdlib.
+func loadScript(_ source: String, host: RecordingHost, limits: Budget = .default, path: String = "test.lua") throws -> Script {
+    let modules = ModuleLibrary(stdlib: repositoryRoot.appendingPathComponent("Stdlib"), scripts: nil)
+    return try Script(path: path, source: source, setup: ScriptSetup(modules: modules, limits: limits, host: host))
+}
+
+/// A bot whose on_message runs `body` (Lua statements with `conv` and `msg` in scope).
+func bot(_ body: String) -> String {
+    """
+    return bot {
+      name = "test",
+      escalation = { queue = "support" },
+      on_message = function(conv, msg)
+        \(body)
+      end,
+    }
+    """
+}
+
+let aConversation = ConversationView(contact: "+14155550100", owner: "bot:test", language: "en_US", state: .object([:]))
