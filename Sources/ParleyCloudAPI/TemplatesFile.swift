@@ -1,0 +1,190 @@
+import Foundation
+import ParleyJSON
+import ParleyPolicy
+
+/// The templates file: the body of the Graph API's `GET /{waba-id}/message_templates`
+/// (`{"data": [...], "paging": ...}`) or its bare array, so a catalog captured from a live
+/// account loads unchanged. Each template is checked against POLICY.md section 2 here, once,
+/// so that a bad catalog fails at load with a message that says how to fix it, not at send.
+public enum TemplatesFile {
+    public static func load(contentsOf path: String) throws(TemplatesFileError) -> [Template] {
+        let file = URL(fileURLWithPath: path).lastPathComponent
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TemplatesFileError(file: file, problem: "cannot be read; check that \(path) exists and is readable")
+        }
+        let json: JSONValue
+        do {
+            json = try JSONValue.parse([UInt8](data))
+        } catch {
+            throw TemplatesFileError(file: file, problem: "is not valid JSON: \(error.description)")
+        }
+        return try decode(json, file: file)
+    }
+
+    /// - Parameter file: the name errors are reported under.
+    public static func decode(_ json: JSONValue, file: String = "templates.json") throws(TemplatesFileError) -> [Template] {
+        guard let entries = json.arrayValue ?? json["data"]?.arrayValue else {
+            throw TemplatesFileError(
+                file: file,
+                problem: "is \(json.objectValue != nil ? "an object without a \"data\" array" : json.kindWithArticle); give the Graph API response ({\"data\": [...]}) or a bare array of templates")
+        }
+        var templates: [Template] = []
+        var seen: [TemplateKey: Int] = [:]
+        for (index, entry) in entries.enumerated() {
+            var reader = EntryReader(file: file, number: index + 1, json: entry)
+            let template = try reader.template()
+            if let first = seen[template.key] {
+                throw reader.fail(
+                    nil,
+                    "repeats the name and language \"\(template.name)\"/\"\(template.language)\" of entry \(first); keep one of them")
+            }
+            seen[template.key] = index + 1
+            templates.append(template)
+        }
+        return templates
+    }
+}
+
+/// Reads one entry, failing with the entry's number and name on the first problem.
+private struct EntryReader {
+    static let headerLimit = 60, bodyLimit = 1024, footerLimit = 60, nameLimit = 512
+    static let buttonLimit = 10, buttonLabelLimit = 25
+    static let buttonCaps = ["QUICK_REPLY": 10, "URL": 2, "PHONE_NUMBER": 1, "COPY_CODE": 1]
+    static let mediaFormats = ["IMAGE", "VIDEO", "DOCUMENT", "LOCATION"]
+
+    let file: String
+    let number: Int
+    let json: JSONValue
+    var name: String?
+
+    init(file: String, number: Int, json: JSONValue) {
+        self.file = file
+        self.number = number
+        self.json = json
+    }
+
+    func fail(_ field: String?, _ problem: String) -> TemplatesFileError {
+        TemplatesFileError(file: file, entry: number, name: name, field: field, problem: problem)
+    }
+
+    /// A required string member of `object`, reported as `path`.
+    func string(_ key: String, of object: JSONValue, at path: String, hint: String) throws(TemplatesFileError) -> String {
+        guard let value = object[key] else { throw fail(path, "is missing; \(hint)") }
+        guard let text = value.stringValue else { throw fail(path, "is \(value.kindWithArticle), not a string; \(hint)") }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw fail(path, "is empty; \(hint)") }
+        return text
+    }
+
+    func limit(_ text: String, _ max: Int, at path: String, what: String) throws(TemplatesFileError) {
+        if text.count > max { throw fail(path, "is \(text.count) characters; \(what) may have at most \(max)") }
+    }
+
+    mutating func template() throws(TemplatesFileError) -> Template {
+        guard json.objectValue != nil else {
+            throw fail(nil, "is \(json.kindWithArticle); each template must be an object with name, language, status, category and components")
+        }
+        let name = try string("name", of: json, at: "name", hint: "give the template's name, e.g. \"order_update\"")
+        // A runaway name would drown the message it is meant to locate.
+        self.name = name.count > 40 ? name.prefix(40) + "…" : name
+        let nameIsValid = name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+        guard nameIsValid else {
+            throw fail("name", "is \"\(name)\"; use only lowercase letters, digits and \"_\", e.g. \"order_update\"")
+        }
+        try limit(name, Self.nameLimit, at: "name", what: "a template name")
+        let language = try string("language", of: json, at: "language", hint: "give the template's language code, e.g. \"en_US\"")
+        let status = try string("status", of: json, at: "status", hint: "give the template's review status, e.g. \"APPROVED\"")
+        let categoryText = try string("category", of: json, at: "category", hint: "use one of MARKETING, UTILITY, AUTHENTICATION")
+        guard let category = TemplateCategory(platform: categoryText) else {
+            throw fail("category", "is \"\(categoryText)\"; use one of MARKETING, UTILITY, AUTHENTICATION")
+        }
+        // An unreadable score is treated as not yet rated, as the platform does for new templates.
+        let quality = json["quality_score"]?.text("score").flatMap { TemplateQuality(platform: $0) } ?? .unknown
+        let parts = try components()
+        return Template(
+            name: name, language: language, category: category, status: TemplateStatus(status), quality: quality,
+            header: parts.header, body: parts.body, footer: parts.footer, buttons: parts.buttons)
+    }
+
+    private func components() throws(TemplatesFileError) -> (header: Template.Header?, body: String, footer: String?, buttons: [Template.Button]) {
+        let hint = "give the template's components, at least [{\"type\": \"BODY\", \"text\": \"...\"}]"
+        guard let value = json["components"] else { throw fail("components", "is missing; \(hint)") }
+        guard let items = value.arrayValue else { throw fail("components", "is \(value.kindWithArticle), not an array; \(hint)") }
+        var header: Template.Header?, body: String?, footer: String?, buttons: [Template.Button]?
+        for (i, item) in items.enumerated() {
+            let path = "components[\(i)]"
+            guard item.objectValue != nil else { throw fail(path, "is \(item.kindWithArticle); each component must be an object") }
+            let type = try string("type", of: item, at: "\(path).type", hint: "use HEADER, BODY, FOOTER or BUTTONS").uppercased()
+            func once<T>(_ existing: T?) throws(TemplatesFileError) {
+                if existing != nil { throw fail("\(path).type", "is a second \(type); a template has at most one") }
+            }
+            switch type {
+            case "HEADER":
+                try once(header)
+                header = try self.header(item, at: path)
+            case "BODY":
+                try once(body)
+                let text = try string("text", of: item, at: "\(path).text", hint: "give the body's text")
+                try limit(text, Self.bodyLimit, at: "\(path).text", what: "a body")
+                body = text
+            case "FOOTER":
+                try once(footer)
+                let text = try string("text", of: item, at: "\(path).text", hint: "give the footer's text or drop the footer")
+                try limit(text, Self.footerLimit, at: "\(path).text", what: "a footer")
+                footer = text
+            case "BUTTONS":
+                try once(buttons)
+                buttons = try self.buttons(item, at: path)
+            default:
+                // Newer kinds (CAROUSEL, LIMITED_TIME_OFFER...) carry nothing the core checks.
+                continue
+            }
+        }
+        guard let body else {
+            throw fail("components", "has no BODY; add {\"type\": \"BODY\", \"text\": \"...\"}: every template needs one")
+        }
+        return (header, body, footer, buttons ?? [])
+    }
+
+    private func header(_ item: JSONValue, at path: String) throws(TemplatesFileError) -> Template.Header {
+        let formats = "use TEXT, IMAGE, VIDEO, DOCUMENT or LOCATION"
+        // The Graph API always names the format; a hand-written text header may leave it out.
+        let format = item["format"] == nil && item["text"] != nil
+            ? "TEXT" : try string("format", of: item, at: "\(path).format", hint: formats).uppercased()
+        if Self.mediaFormats.contains(format) { return .media(format) }
+        guard format == "TEXT" else { throw fail("\(path).format", "is \"\(format)\"; \(formats)") }
+        let text = try string("text", of: item, at: "\(path).text", hint: "give the header's text, or use a media format")
+        try limit(text, Self.headerLimit, at: "\(path).text", what: "a text header")
+        if Placeholders(in: text).count > 1 {
+            throw fail("\(path).text", "has \(Placeholders(in: text).count) parameters; a text header may have at most one")
+        }
+        return .text(text)
+    }
+
+    private func buttons(_ item: JSONValue, at path: String) throws(TemplatesFileError) -> [Template.Button] {
+        guard let value = item["buttons"] else { throw fail("\(path).buttons", "is missing; list the buttons or drop the BUTTONS component") }
+        guard let items = value.arrayValue else { throw fail("\(path).buttons", "is \(value.kindWithArticle), not an array") }
+        guard items.count <= Self.buttonLimit else {
+            throw fail("\(path).buttons", "has \(items.count) buttons; a template may have at most \(Self.buttonLimit)")
+        }
+        var buttons: [Template.Button] = []
+        var counts: [String: Int] = [:]
+        for (i, button) in items.enumerated() {
+            let here = "\(path).buttons[\(i)]"
+            guard button.objectValue != nil else { throw fail(here, "is \(button.kindWithArticle); each button must be an object") }
+            let type = try string("type", of: button, at: "\(here).type", hint: "e.g. QUICK_REPLY, URL, PHONE_NUMBER, COPY_CODE").uppercased()
+            let text = try string("text", of: button, at: "\(here).text", hint: "give the button's label")
+            try limit(text, Self.buttonLabelLimit, at: "\(here).text", what: "a button label")
+            counts[type, default: 0] += 1
+            if let cap = Self.buttonCaps[type], let count = counts[type], count > cap {
+                throw fail("\(here).type", "is one \(type) button too many; a template may have at most \(cap)")
+            }
+            buttons.append(Template.Button(type: type, text: text))
+        }
+        // Quick replies come as one group, before or after the others: the grouping flips at most once.
+        let flips = zip(buttons, buttons.dropFirst()).filter { ($0.type == "QUICK_REPLY") != ($1.type == "QUICK_REPLY") }.count
+        if flips > 1 {
+            throw fail("\(path).buttons", "interleaves QUICK_REPLY with other buttons; group the quick replies before or after the rest")
+        }
+        return buttons
+    }
+}
