@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // Lua 5.4 from the system (Debian: liblua5.4-dev).
@@ -29,8 +30,8 @@ let package = Package(
         .target(name: "ParleyPolicy"),
         // A sandboxed Lua state with budgets, the value bridge, script loading.
         .target(name: "ParleyLua", dependencies: ["CLuaShim", "ParleyJSON", "ParleyPolicy"]),
-        // Cloud API wire formats: webhook payloads, templates files.
-        .target(name: "ParleyCloudAPI", dependencies: ["ParleyJSON", "ParleyPolicy"]),
+        // Cloud API wire formats (webhook payloads, templates files) and how they feed the runtime.
+        .target(name: "ParleyCloudAPI", dependencies: ["ParleyJSON", "ParleyPolicy", "ParleyRuntime"]),
         // Events, routing, escalation, timers, outbox and dispatcher, store and channel.
         .target(
             name: "ParleyRuntime",
@@ -42,7 +43,10 @@ let package = Package(
         // Scenarios and transcripts on a simulated clock.
         .target(
             name: "ParleySimulation",
-            dependencies: ["ParleyRuntime", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON"]
+            dependencies: [
+                "ParleyRuntime", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
         ),
         .executableTarget(
             name: "parley",

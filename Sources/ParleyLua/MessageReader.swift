@@ -1,11 +1,11 @@
 import ParleyJSON
 import ParleyPolicy
 
-/// Reads the `message` argument of `send` into an `OutboundMessage`. Wrong types are
-/// misuse and raise; limits (too many buttons, a text too long) are policy and come back
-/// as `invalid_message` refusals from the core.
-enum MessageReader {
-    static func read(_ value: JSONValue) throws(HostError) -> OutboundMessage {
+/// Reads a message as scripts (and scenarios) write it into an `OutboundMessage`: the
+/// `message` argument of `send`. Wrong types are misuse and raise; limits (too many
+/// buttons, a text too long) are policy and come back as `invalid_message` refusals.
+public enum MessageReader {
+    public static func read(_ value: JSONValue) throws(HostError) -> OutboundMessage {
         if case .string(let text) = value { return .text(text) }
         guard let fields = value.objectValue else {
             throw HostError("send: message must be a string or a table such as { text = \"...\" }, got a \(value.kindName)")

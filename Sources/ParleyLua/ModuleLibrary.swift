@@ -52,7 +52,7 @@ public final class ModuleLibrary: @unchecked Sendable {
     }
 
     /// A path relative to the working directory when it lies inside it: shorter messages.
-    static func displayPath(_ url: URL) -> String {
+    public static func displayPath(_ url: URL) -> String {
         let path = url.standardizedFileURL.path
         let cwd = FileManager.default.currentDirectoryPath
         if path.hasPrefix(cwd + "/") { return String(path.dropFirst(cwd.count + 1)) }

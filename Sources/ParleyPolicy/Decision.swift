@@ -87,3 +87,12 @@ public struct Decision: Sendable, Equatable {
         return false
     }
 }
+
+extension Decision {
+    /// The same decision, refused by a rule that runs after the policy's own: pacing, or
+    /// the atomic limit reservation.
+    public func overruled(by refusal: Refusal, rule: String) -> Decision {
+        Decision(at: at, stage: stage, request: request, facts: facts, windowEnd: windowEnd, template: template,
+                 hydratedBody: hydratedBody, rule: rule, outcome: .refused(refusal))
+    }
+}

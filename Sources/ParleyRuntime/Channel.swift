@@ -1,0 +1,32 @@
+import ParleyPolicy
+
+/// A message the dispatcher hands to the channel: the policy allowed it at this instant.
+public struct Dispatch: Sendable, Equatable {
+    public let id: String
+    public let to: ContactID
+    public let sender: Sender
+    public let message: OutboundMessage
+    /// The resolved template, for template messages.
+    public let template: Template?
+    /// The template's body with its parameters, for transcripts and logs.
+    public let renderedText: String?
+}
+
+/// Where allowed messages go: the Cloud API in production, a recorder in simulation.
+/// Delivery is asynchronous by nature; the channel accepts and reports later, through
+/// status events, what became of a message.
+public protocol Channel: AnyObject {
+    func deliver(_ dispatch: Dispatch)
+}
+
+/// A channel that keeps what it was given, for simulations and tests.
+public final class RecordingChannel: Channel {
+    public private(set) var delivered: [Dispatch] = []
+    public var keeps = true
+
+    public init() {}
+
+    public func deliver(_ dispatch: Dispatch) {
+        if keeps { delivered.append(dispatch) }
+    }
+}

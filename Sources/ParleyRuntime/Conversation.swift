@@ -1,0 +1,43 @@
+import ParleyJSON
+import ParleyPolicy
+
+/// Everything the runtime keeps about one contact on the business number: the window,
+/// consent, identity, who owns the conversation, and the script state.
+public struct Conversation: Sendable, Equatable {
+    public let contact: ContactID
+    public var owner: Owner = .nobody
+    /// The bot that owned it before a human took over: `release` hands it back there.
+    public var botBeforeHandoff: String?
+    /// The open hand-off, while a human owns it.
+    public var handoff: HandoffRecord?
+    /// `conv.state`: JSON only, persisted as it is.
+    public var state: JSONValue = .object([:])
+    public var language: String?
+    public var lastInbound: Instant?
+    public var optedIn = false
+    public var marketingOptedOut = false
+    public var identityChangePending = false
+    /// Consecutive turns the bot did not understand.
+    public var notUnderstoodStreak = 0
+    /// Bumped by every inbound message: a window-closing hook fires only for the window
+    /// that scheduled it.
+    public var windowGeneration = 0
+
+    public init(contact: ContactID) {
+        self.contact = contact
+    }
+
+    /// The policy's view of this contact.
+    public var standing: ContactStanding {
+        ContactStanding(lastInbound: lastInbound, optedIn: optedIn, marketingOptedOut: marketingOptedOut,
+                        identityChangePending: identityChangePending, owner: owner)
+    }
+}
+
+public struct HandoffRecord: Sendable, Equatable {
+    public var id: String
+    public var queue: String
+    public var reason: String
+    public var note: String?
+    public var since: Instant
+}

@@ -1,0 +1,81 @@
+import ParleyJSON
+import ParleyPolicy
+
+/// A message from a contact, as the runtime handles it: from a webhook, a scenario or a
+/// spec. Any inbound message opens (or restarts) the customer service window.
+public struct Inbound: Sendable, Equatable {
+    public enum Content: Sendable, Equatable {
+        case text(String)
+        /// A tap on a template's quick-reply button.
+        case button(payload: String?, text: String)
+        /// A tap on an interactive reply button or a list row.
+        case reply(id: String, title: String)
+        /// Media; `kind` is image, video, audio, document or sticker.
+        case media(kind: String, id: String?, caption: String?)
+        /// Anything else (location, reaction, contacts, order, call...): it still opens the
+        /// window, and the bot sees its type.
+        case other(type: String, text: String?)
+    }
+
+    /// The platform's message id, for deduplication; `nil` for scenario messages.
+    public var id: String?
+    public var from: ContactID
+    public var content: Content
+
+    public init(id: String? = nil, from: ContactID, content: Content) {
+        self.id = id
+        self.from = from
+        self.content = content
+    }
+
+    /// The text a person typed or tapped: what keywords are matched against.
+    public var text: String? {
+        switch content {
+        case .text(let t): return t
+        case .button(_, let text): return text
+        case .reply(_, let title): return title
+        case .media(_, _, let caption): return caption
+        case .other(_, let text): return text
+        }
+    }
+
+    /// Whether keywords (STOP, START, human...) apply: to what a person typed or tapped.
+    var carriesKeywords: Bool {
+        switch content {
+        case .text, .button, .reply: return true
+        case .media, .other: return false
+        }
+    }
+
+    /// `msg` as scripts see it: `msg.type`, `msg.text`, `msg.button`, `msg.reply`, `msg.media`.
+    var scriptValue: JSONValue {
+        var fields: [String: JSONValue] = [:]
+        if let id { fields["id"] = .string(id) }
+        switch content {
+        case .text(let t):
+            fields["type"] = "text"
+            fields["text"] = .string(t)
+        case .button(let payload, let text):
+            fields["type"] = "button"
+            fields["text"] = .string(text)
+            fields["button"] = ["id": .string(payload ?? text), "title": .string(text)]
+        case .reply(let id, let title):
+            fields["type"] = "reply"
+            fields["text"] = .string(title)
+            fields["reply"] = ["id": .string(id), "title": .string(title)]
+        case .media(let kind, let id, let caption):
+            fields["type"] = .string(kind)
+            var media: [String: JSONValue] = ["kind": .string(kind)]
+            if let id { media["id"] = .string(id) }
+            if let caption {
+                media["caption"] = .string(caption)
+                fields["text"] = .string(caption)
+            }
+            fields["media"] = .object(media)
+        case .other(let type, let text):
+            fields["type"] = .string(type)
+            if let text { fields["text"] = .string(text) }
+        }
+        return .object(fields)
+    }
+}

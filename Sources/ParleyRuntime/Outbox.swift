@@ -1,0 +1,10 @@
+import ParleyPolicy
+
+/// A message the policy allowed, waiting for its pacing slot.
+struct OutboxEntry: Sendable {
+    let request: SendRequest
+    let contact: ContactID
+    let dueAt: Instant
+    /// When it took a messaging-limit slot, to give the slot back if it never goes.
+    let limitReservedAt: Instant?
+}

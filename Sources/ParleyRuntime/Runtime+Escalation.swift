@@ -1,0 +1,69 @@
+import ParleyLua
+import ParleyPolicy
+
+extension Runtime {
+    /// Hands a conversation to a human (POLICY.md section 6). The queue is the one asked
+    /// for, else the bot's; the contact is told, with the contact route when the queue is
+    /// closed. A bot whose only path is a contact route keeps the conversation, and the
+    /// contact gets the route.
+    @discardableResult
+    func escalate(_ contact: ContactID, queue explicit: String?, reason: String, note: String?, bot: String?, apology: Bool = false) -> Handoff {
+        var c = conversation(contact)
+        if case .human(let queue) = c.owner, let handoff = c.handoff {
+            return Handoff(queue: queue, id: handoff.id)  // a person already has it
+        }
+        let botName: String? = bot ?? { if case .bot(let n) = c.owner { return n } else { return nil } }()
+        let path = botName.flatMap { scripts.bots[$0]?.definition.escalation }
+        let route = path?.contact ?? config.defaultContactRoute
+        let queue = explicit ?? path?.queue ?? (path?.contact == nil ? config.defaultQueue : nil)
+        let id = nextHandoffID()
+        c.notUnderstoodStreak = 0
+        var notice: String
+        if let queue {
+            if let botName { c.botBeforeHandoff = botName }
+            c.owner = .human(queue: queue)
+            c.handoff = HandoffRecord(id: id, queue: queue, reason: reason, note: note, since: now)
+            store.save(c)
+            record(Records.escalated(contact, queue: queue, reason: reason, route: nil, at: now))
+            notice = config.isOpen(queue: queue, at: now)
+                ? config.texts.handoff
+                : [config.texts.outOfHours, route].compactMap { $0 }.joined(separator: " ")
+        } else {
+            store.save(c)
+            record(Records.escalated(contact, queue: nil, reason: reason, route: "contact", at: now))
+            notice = route ?? config.texts.outOfHours
+        }
+        if apology { notice = config.texts.botError + " " + notice }
+        submit(.text(notice), to: contact.value, by: .core)
+        return Handoff(queue: queue ?? "", id: id)
+    }
+
+    /// An agent hands the conversation back to the bot it came from, which hears of it
+    /// through `on_return(conv, note)`.
+    public func release(_ contact: ContactID, note: String? = nil) {
+        var c = conversation(contact)
+        guard c.owner.isHuman else {
+            log("core", "release \(contact): no person owns this conversation (owner \(c.owner)); nothing to release")
+            return
+        }
+        let back: Owner = c.botBeforeHandoff.flatMap { scripts.bots[$0] != nil ? Owner.bot($0) : nil } ?? .nobody
+        c.owner = back
+        c.handoff = nil
+        c.botBeforeHandoff = nil
+        c.notUnderstoodStreak = 0
+        store.save(c)
+        var r = TranscriptRecord("released", at: now)
+        r.add("to", contact.value)
+        r.add("owner", back.description)
+        record(r)
+        if case .bot(let name) = back, let bot = scripts.bots[name] {
+            call(bot, "on_return", on: contact, arguments: [note.map { .string($0) } ?? .null])
+            scheduleWindowClosing(for: contact)
+        }
+        runDue()
+    }
+
+    func log(_ source: String, _ line: String) {
+        onLog(source, line)
+    }
+}

@@ -1,0 +1,148 @@
+import ParleyJSON
+import ParleyLua
+import ParleyPolicy
+
+extension Runtime {
+    /// A contact wrote. The path of one message (DESIGN.md): the window restarts; consent
+    /// keywords are the core's; escalation keywords hand off before any bot sees the
+    /// message; a human owner gets it; otherwise the owning bot, or the router first.
+    public func receive(_ message: Inbound) {
+        if config.deduplicatesInbound, let id = message.id, !store.firstSighting(ofInbound: id) { return }
+        let contact = message.from
+        update(contact) { c in
+            c.lastInbound = now
+            c.windowGeneration += 1
+        }
+        record(Records.inbound(message, owner: conversation(contact).owner, at: now))
+
+        let meaning = message.carriesKeywords ? message.text.flatMap(config.policy.keywords.meaning) : nil
+        switch meaning {
+        case .optOut?: optOut(contact, confirm: true)
+        case .optIn?: optIn(contact, confirm: true)
+        case .escalate?: escalationKeyword(from: contact, message)
+        case nil: deliverToOwner(message)
+        }
+        scheduleWindowClosing(for: contact)
+        runDue()
+    }
+
+    private func deliverToOwner(_ message: Inbound) {
+        let contact = message.from
+        switch conversation(contact).owner {
+        case .human:
+            return  // the agents' queue has it; the bot never sees it
+        case .bot(let name):
+            botTurn(name, message)
+        case .nobody:
+            switch route(message) {
+            case .bot(let name)?: botTurn(name, message)
+            case .human(let queue)?: escalate(contact, queue: queue, reason: "script", note: "routed to a person", bot: nil)
+            case .nobody?, nil: return
+            }
+        }
+    }
+
+    /// "human", "agent"... The core escalates before the bot sees the message; on a
+    /// conversation nobody owns, the router picks the bot first, and its queue takes it.
+    private func escalationKeyword(from contact: ContactID, _ message: Inbound) {
+        switch conversation(contact).owner {
+        case .human:
+            return
+        case .bot(let name):
+            escalate(contact, queue: nil, reason: "keyword", note: message.text, bot: name)
+        case .nobody:
+            switch route(message) {
+            case .bot(let name)?: escalate(contact, queue: nil, reason: "keyword", note: message.text, bot: name)
+            case .human(let queue)?: escalate(contact, queue: queue, reason: "keyword", note: message.text, bot: nil)
+            case .nobody?, nil: return
+            }
+        }
+    }
+
+    /// Picks the owner of a conversation nobody owns: the router's answer, or the default
+    /// route. A failing router costs this conversation an escalation to the default queue.
+    func route(_ message: Inbound) -> Owner? {
+        let contact = message.from
+        let chosen: Owner
+        var by = "default"
+        if let router = scripts.router {
+            by = "router:\(router.definition.name)"
+            let outcome = call(router, "route", on: contact, arguments: [message.scriptValue], results: 1)
+            guard case .success(let values)? = outcome else {
+                escalate(contact, queue: nil, reason: "bot_error", note: "the router failed", bot: nil, apology: true)
+                return nil
+            }
+            switch values.first {
+            case .string(let text)?:
+                guard let owner = Owner(parsing: text), isKnown(owner) else {
+                    scriptError(router, "route returned \"\(text)\"; return \"bot:<name>\" (one of: \(scripts.bots.keys.sorted().joined(separator: ", "))) or \"human:<queue>\"")
+                    escalate(contact, queue: nil, reason: "bot_error", note: "the router answered nonsense", bot: nil, apology: true)
+                    return nil
+                }
+                chosen = owner
+            case .null?, nil:
+                chosen = defaultRoute
+            case let other?:
+                scriptError(router, "route returned a \(other.kindName); return \"bot:<name>\" or \"human:<queue>\"")
+                escalate(contact, queue: nil, reason: "bot_error", note: "the router answered nonsense", bot: nil, apology: true)
+                return nil
+            }
+        } else {
+            chosen = defaultRoute
+        }
+        if case .bot = chosen {
+            update(contact) { $0.owner = chosen }
+            var r = TranscriptRecord("routed", at: now)
+            r.add("to", contact.value)
+            r.add("owner", chosen.description)
+            r.add("by", by)
+            record(r)
+        }
+        return chosen
+    }
+
+    var defaultRoute: Owner {
+        if let route = config.defaultRoute { return route }
+        if scripts.bots.count == 1, let only = scripts.bots.keys.first { return .bot(only) }
+        return .human(queue: config.defaultQueue)
+    }
+
+    private func isKnown(_ owner: Owner) -> Bool {
+        if case .bot(let name) = owner { return scripts.bots[name] != nil }
+        return true
+    }
+
+    /// One turn of a bot: `on_message`, then the not-understood count, which escalates at
+    /// its limit and resets on an understood turn.
+    func botTurn(_ name: String, _ message: Inbound) {
+        let contact = message.from
+        guard let bot = scripts.bots[name] else {
+            escalate(contact, queue: nil, reason: "bot_error", note: "bot '\(name)' is not loaded", bot: nil, apology: true)
+            return
+        }
+        turn = (contact, false)
+        let outcome = call(bot, "on_message", on: contact, arguments: [message.scriptValue])
+        let notUnderstood = turn?.notUnderstood ?? false
+        turn = nil
+        guard case .success? = outcome, case .bot(name) = conversation(contact).owner else { return }
+        var streak = 0
+        update(contact) { c in
+            c.notUnderstoodStreak = notUnderstood ? c.notUnderstoodStreak + 1 : 0
+            streak = c.notUnderstoodStreak
+        }
+        if streak >= config.policy.notUnderstoodLimit {
+            escalate(contact, queue: nil, reason: "not_understood", note: "\(streak) turns in a row not understood", bot: name)
+        }
+    }
+
+    /// After a message, the owning bot's `on_window_closing` is put on the agenda for this
+    /// window; a later message starts a new window and makes this one stale.
+    func scheduleWindowClosing(for contact: ContactID) {
+        let c = conversation(contact)
+        guard case .bot(let name) = c.owner, let bot = scripts.bots[name], bot.definition.has("on_window_closing"),
+            let end = policy.windowEnd(lastInbound: c.lastInbound)
+        else { return }
+        let at = end - (bot.definition.windowClosingLead ?? .hours(1))
+        if at >= now { scheduler.add(.windowClosing(contact: contact, generation: c.windowGeneration), at: at) }
+    }
+}

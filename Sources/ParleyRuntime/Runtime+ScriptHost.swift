@@ -1,0 +1,75 @@
+import ParleyJSON
+import ParleyLua
+import ParleyPolicy
+
+/// The primitives, as the runtime answers them. Scripts ask; the policy decides.
+extension Runtime: ScriptHost {
+    public func send(_ message: OutboundMessage, to recipient: String, by script: ScriptIdentity) throws(HostError) -> SendOutcome {
+        guard let sender = script.sender else { throw HostError("send: \(script) cannot send") }
+        return submit(message, to: recipient, by: sender)
+    }
+
+    public func window(of recipient: String) -> (open: Bool, secondsLeft: Int64) {
+        guard let contact = ContactID(recipient), let end = policy.windowEnd(lastInbound: store.conversation(contact)?.lastInbound),
+            now < end
+        else { return (false, 0) }
+        return (true, (end - now).seconds)
+    }
+
+    public func pickTemplate(_ query: TemplateQuery, for recipient: String?) -> Result<Template, Refusal> {
+        let contact = recipient.flatMap(ContactID.init)
+        if let recipient, contact == nil {
+            return .failure(Refusal(.invalidRecipient, "\"\(recipient)\" is not a phone number or a business-scoped user id"))
+        }
+        return policy.pickTemplate(query, catalog: store.catalog, facts: contact.map { facts(for: $0) }, to: contact, at: now)
+    }
+
+    public func escalate(_ recipient: String, request: EscalationRequest, by script: ScriptIdentity) throws(HostError) -> Handoff {
+        let contact = try Runtime.contact(recipient, for: "escalate_to_human")
+        let bot = script.kind == .bot ? script.name : nil
+        let note = [request.reason, request.note].compactMap { $0 }.joined(separator: ": ")
+        return escalate(contact, queue: request.queue, reason: "script", note: note.isEmpty ? nil : note, bot: bot)
+    }
+
+    public func schedule(_ recipient: String, after delay: Span, name: String, data: JSONValue, by script: ScriptIdentity) throws(HostError) {
+        let contact = try Runtime.contact(recipient, for: "schedule")
+        guard script.kind == .bot, scripts.bots[script.name]?.definition.has("on_timer") == true else {
+            throw HostError("schedule: \(script) has no on_timer handler to call; timers belong to bots with on_timer")
+        }
+        guard !name.isEmpty else { throw HostError("schedule: the timer needs a name, e.g. schedule(conv, \"23h\", \"reminder\")") }
+        scheduler.add(.timer(script: script.name, contact: contact, name: name, data: data), at: now + delay)
+    }
+
+    public func notUnderstood(_ recipient: String, by script: ScriptIdentity) throws(HostError) {
+        let contact = try Runtime.contact(recipient, for: "conv:not_understood")
+        guard let current = turn, current.contact == contact else {
+            throw HostError("conv:not_understood() counts only during on_message, for the conversation being answered")
+        }
+        turn?.notUnderstood = true
+    }
+
+    public func conversations(_ filter: ConversationFilter, by script: ScriptIdentity) -> [ConversationView] {
+        let now = self.now
+        return store.conversations { c in
+            if let owner = filter.owner, c.owner.description != owner { return false }
+            let end = policy.windowEnd(lastInbound: c.lastInbound)
+            let open = end.map { now < $0 } ?? false
+            if let wanted = filter.inWindow, wanted != open { return false }
+            if let within = filter.closingWithin {
+                guard open, let end, end - now <= within else { return false }
+            }
+            return true
+        }.map { view(of: $0) }
+    }
+
+    public func log(_ line: String, by script: ScriptIdentity) {
+        onLog(script.description, line)
+    }
+
+    static func contact(_ recipient: String, for primitive: String) throws(HostError) -> ContactID {
+        guard let contact = ContactID(recipient) else {
+            throw HostError("\(primitive): \"\(recipient)\" is not a conversation, a phone number or a business-scoped user id")
+        }
+        return contact
+    }
+}

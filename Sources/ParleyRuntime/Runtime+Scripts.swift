@@ -1,0 +1,92 @@
+import ParleyJSON
+import ParleyLua
+import ParleyPolicy
+
+extension Runtime {
+    /// Calls a script's handler with the conversation of `contact` (when given) and keeps
+    /// what it left in `conv.state`. A failure, whether an error or a budget, is written to
+    /// the transcript; for a bot it also costs this conversation an escalation, and the
+    /// contact hears that a person takes over. `nil` when the script has no such handler.
+    @discardableResult
+    func call(_ script: Script, _ handler: String, on contact: ContactID?, arguments: [JSONValue] = [], results: Int32 = 0)
+        -> Result<[JSONValue], ScriptFailure>?
+    {
+        let before = contact.map { view(of: conversation($0)) }
+        do {
+            guard let result = try script.call(handler, conversation: before, arguments: arguments, results: results) else { return nil }
+            if let contact, let before, let after = result.conversation {
+                update(contact) { c in
+                    c.state = after.state
+                    if after.language != before.language { c.language = after.language }
+                }
+            }
+            return .success(result.values)
+        } catch {
+            scriptError(script, error.description)
+            let definition = script.definition
+            if definition.kind == .bot, let contact {
+                let owner = conversation(contact).owner
+                if owner == .bot(definition.name) || owner == .nobody {
+                    escalate(contact, queue: nil, reason: "bot_error", note: error.description, bot: definition.name, apology: true)
+                }
+            }
+            return .failure(error)
+        }
+    }
+
+    func scriptError(_ script: Script, _ message: String) {
+        var r = TranscriptRecord("script_error", at: now)
+        r.add("script", script.identity.description)
+        r.add("file", script.path)
+        r.add("error", message)
+        record(r)
+    }
+
+    // MARK: Agenda items
+
+    func fireTimer(script name: String, contact: ContactID, name timer: String, data: JSONValue) {
+        guard let bot = scripts.bots[name] else { return }
+        call(bot, "on_timer", on: contact, arguments: [.string(timer), data])
+        runDue()
+    }
+
+    func fireWindowClosing(contact: ContactID, generation: Int) {
+        let c = conversation(contact)
+        guard c.windowGeneration == generation, case .bot(let name) = c.owner, let bot = scripts.bots[name],
+            let end = policy.windowEnd(lastInbound: c.lastInbound), end > now
+        else { return }
+        call(bot, "on_window_closing", on: contact, arguments: [.int((end - now).seconds)])
+    }
+
+    func runAutomation(_ name: String) {
+        guard let automation = scripts.automations.first(where: { $0.definition.name == name }) else { return }
+        call(automation, "run", on: nil)
+        if let every = automation.definition.every { scheduler.add(.automation(name: name), at: now + every) }
+    }
+
+    // MARK: Agents
+
+    /// An agent runs a macro on a conversation; its sends are the macro's, never a bot's.
+    public func runMacro(_ name: String, on contact: ContactID, arguments: JSONValue) throws(RuntimeError) {
+        guard let macro = scripts.macros[name] else {
+            throw RuntimeError("no macro named '\(name)'" + (scripts.macros.isEmpty ? "" : "; macros: \(scripts.macros.keys.sorted().joined(separator: ", "))"))
+        }
+        call(macro, "run", on: contact, arguments: [arguments.objectValue != nil ? arguments : .object([:])])
+        runDue()
+    }
+
+    /// An agent writes to a contact. The same policy applies as to any sender.
+    @discardableResult
+    public func agentReply(_ message: OutboundMessage, to contact: String) -> SendOutcome {
+        let outcome = submit(message, to: contact, by: .agent)
+        runDue()
+        return outcome
+    }
+}
+
+/// A request the runtime cannot carry out, with what to do instead.
+public struct RuntimeError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,133 @@
+import ParleyJSON
+import ParleyLua
+import ParleyPolicy
+
+/// The runtime core: it takes events (inbound messages, agent actions, platform updates,
+/// the passing of time), runs the scripts they concern, puts every message they ask for
+/// through the policy, paces what is allowed through the outbox, and writes down what
+/// happened.
+///
+/// A `Runtime` is not thread-safe: it is one serial context, and every event is handled to
+/// its end (including everything that falls due at that instant) before the next. That is
+/// what makes a simulation exact and a limit reservation atomic.
+public final class Runtime {
+    public let config: RuntimeConfig
+    public let policy: Policy
+    public let clock: any Clock
+    public let store: any Store
+    public let channel: any Channel
+    public private(set) var scripts = ScriptSet()
+
+    /// Receives every transcript record as it happens.
+    public var onRecord: (TranscriptRecord) -> Void = { _ in }
+    /// Receives log lines: scripts' `log(...)` and `print(...)` (source `bot:orders`...) and
+    /// the runtime's own notes (source `core`).
+    public var onLog: (_ source: String, _ line: String) -> Void = { _, _ in }
+    /// Receives every policy decision as it is made: the audit trail as a stream.
+    public var onDecision: (Decision) -> Void = { _ in }
+
+    var scheduler = Scheduler()
+    var pacer: Pacer
+    var outbox: [String: OutboxEntry] = [:]
+    var waitingByContact: [ContactID: Int] = [:]
+    var messageCounter = 0
+    var handoffCounter = 0
+    /// Set while a bot's `on_message` runs, for `conv:not_understood()`.
+    var turn: (contact: ContactID, notUnderstood: Bool)?
+
+    public init(config: RuntimeConfig = RuntimeConfig(), clock: any Clock, store: any Store = InMemoryStore(), channel: any Channel = RecordingChannel()) {
+        self.config = config
+        self.policy = Policy(config.policy)
+        self.clock = clock
+        self.store = store
+        self.channel = channel
+        self.pacer = Pacer(config.policy.pacing)
+    }
+
+    public var now: Instant { clock.now }
+
+    /// The setup scripts need to run against this runtime.
+    public func scriptSetup(modules: ModuleLibrary) -> ScriptSetup {
+        ScriptSetup(modules: modules, limits: config.budget, host: self)
+    }
+
+    /// Puts a set of scripts to work: automations start their clocks now.
+    public func install(_ scripts: ScriptSet) {
+        self.scripts = scripts
+        for automation in scripts.automations {
+            if let every = automation.definition.every {
+                scheduler.add(.automation(name: automation.definition.name), at: now + every)
+            }
+        }
+    }
+
+    // MARK: Time
+
+    /// Moves a manual clock to `target`, running everything due on the way, each item at its
+    /// own instant, in time order.
+    public func advance(to target: Instant) {
+        guard let manual = clock as? ManualClock else {
+            runDue()
+            return
+        }
+        while let (at, work) = scheduler.next(dueBy: target) {
+            if at > manual.now { manual.set(at) }
+            run(work)
+        }
+        if target > manual.now { manual.set(target) }
+    }
+
+    /// Runs everything due by now: what a live deployment calls as time passes.
+    public func runDue() {
+        while let (_, work) = scheduler.next(dueBy: now) { run(work) }
+    }
+
+    /// Pending items on the agenda (timers, paced messages, hooks, automations).
+    public var pendingWork: Int { scheduler.count }
+
+    func run(_ work: DueWork) {
+        switch work {
+        case .dispatch(let id): dispatch(id)
+        case .timer(let script, let contact, let name, let data): fireTimer(script: script, contact: contact, name: name, data: data)
+        case .windowClosing(let contact, let generation): fireWindowClosing(contact: contact, generation: generation)
+        case .automation(let name): runAutomation(name)
+        }
+    }
+
+    // MARK: Records and ids
+
+    func record(_ record: TranscriptRecord) { onRecord(record) }
+
+    func nextMessageID() -> String {
+        messageCounter += 1
+        return "out-\(messageCounter)"
+    }
+
+    func nextHandoffID() -> String {
+        handoffCounter += 1
+        return "handoff-\(handoffCounter)"
+    }
+
+    // MARK: Conversations
+
+    func conversation(_ contact: ContactID) -> Conversation {
+        store.conversation(contact) ?? Conversation(contact: contact)
+    }
+
+    func update(_ contact: ContactID, _ change: (inout Conversation) -> Void) {
+        var c = conversation(contact)
+        change(&c)
+        store.save(c)
+    }
+
+    func view(of c: Conversation) -> ConversationView {
+        ConversationView(contact: c.contact.value, owner: c.owner.description, language: c.language ?? config.policy.defaultLanguage, state: c.state)
+    }
+
+    // MARK: The audit trail
+
+    /// Every decision about one message, at request and at dispatch: why it went or did not.
+    public func audit(ofMessage id: String) -> [Decision] { store.audit(ofMessage: id) }
+
+    public func audit(ofContact contact: ContactID) -> [Decision] { store.audit(ofContact: contact) }
+}

@@ -1,0 +1,115 @@
+import ParleyJSON
+import ParleyPolicy
+
+/// One line of a transcript: what the runtime did, at an instant. Fields come in a fixed
+/// order (`at`, `type`, then the record's own), so the same run always gives the same
+/// bytes.
+public struct TranscriptRecord: Sendable, Equatable {
+    public private(set) var fields: OrderedJSONObject
+
+    init(_ type: String, at instant: Instant) {
+        fields = OrderedJSONObject()
+        fields.append("at", .string(instant.iso8601))
+        fields.append("type", .string(type))
+    }
+
+    mutating func add(_ key: String, _ value: JSONValue?) { fields.append(key, value) }
+    mutating func add(_ key: String, _ value: String?) { fields.append(key, value.map(JSONValue.string)) }
+    mutating func add(_ key: String, _ value: Int?) { fields.append(key, value.map { .int(Int64($0)) }) }
+
+    public var type: String { fields["type"]?.stringValue ?? "" }
+    public subscript(key: String) -> JSONValue? { fields[key] }
+
+    /// The JSON line, without its newline.
+    public var line: String { fields.encoded() }
+}
+
+/// The transcript records the runtime writes, one builder per kind (CONTRACT.md).
+enum Records {
+    static func sent(_ d: Dispatch, at now: Instant) -> TranscriptRecord {
+        var r = TranscriptRecord("sent", at: now)
+        r.add("to", d.to.value)
+        r.add("kind", d.message.kind.rawValue)
+        r.add("by", d.sender.description)
+        if let template = d.template {
+            r.add("template", template.name)
+            r.add("language", template.language)
+            r.add("category", template.category.rawValue)
+        }
+        r.add("text", d.renderedText ?? summary(of: d.message))
+        if let extra = content(of: d.message) { r.add(extra.key, extra.value) }
+        r.add("id", d.id)
+        return r
+    }
+
+    static func blocked(_ decision: Decision, at now: Instant) -> TranscriptRecord {
+        let refusal = decision.refusal!
+        var r = TranscriptRecord("blocked", at: now)
+        r.add("to", decision.request.recipient?.value ?? decision.request.rawRecipient)
+        r.add("reason", refusal.reason.rawValue)
+        r.add("code", refusal.code)
+        r.add("by", decision.request.sender.description)
+        r.add("stage", decision.stage.rawValue)
+        r.add("kind", decision.request.message.kind.rawValue)
+        if case .template(let t) = decision.request.message { r.add("template", t.name) }
+        r.add("detail", refusal.detail)
+        r.add("id", decision.request.id)
+        return r
+    }
+
+    /// The text of a free-form message, or what stands for it.
+    static func summary(of message: OutboundMessage) -> String? {
+        switch message {
+        case .text(let t): return t
+        case .media(let m): return m.caption
+        case .buttons(let parts, _), .list(let parts, _): return parts.body
+        case .template: return nil
+        }
+    }
+
+    /// The structured part of an interactive or media message, so a reader sees it.
+    static func content(of message: OutboundMessage) -> (key: String, value: JSONValue)? {
+        switch message {
+        case .buttons(_, let buttons):
+            return ("buttons", .array(buttons.map { ["id": .string($0.id), "title": .string($0.title)] }))
+        case .list(_, let menu):
+            let rows = menu.sections.flatMap(\.rows).map { JSONValue.object(["id": .string($0.id), "title": .string($0.title)]) }
+            return ("list", ["button": .string(menu.button), "rows": .array(rows)])
+        case .media(let m):
+            var media: [String: JSONValue] = [:]
+            if let link = m.link { media["link"] = .string(link) }
+            if let id = m.id { media["id"] = .string(id) }
+            return (m.kind.rawValue, .object(media))
+        case .text, .template:
+            return nil
+        }
+    }
+
+    static func inbound(_ message: Inbound, owner: Owner, at now: Instant) -> TranscriptRecord {
+        var r = TranscriptRecord("inbound", at: now)
+        r.add("from", message.from.value)
+        let value = message.scriptValue
+        r.add("msg_type", value["type"])
+        r.add("text", value["text"])
+        if case .button(let payload, _) = message.content { r.add("payload", payload) }
+        if case .reply(let id, _) = message.content { r.add("reply_id", id) }
+        r.add("owner", owner.description)
+        r.add("id", message.id)
+        return r
+    }
+
+    static func escalated(_ contact: ContactID, queue: String?, reason: String, route: String?, at now: Instant) -> TranscriptRecord {
+        var r = TranscriptRecord("escalated", at: now)
+        r.add("to", contact.value)
+        r.add("queue", queue)
+        r.add("reason", reason)
+        r.add("route", route)
+        return r
+    }
+
+    static func contact(_ type: String, _ contact: ContactID, at now: Instant) -> TranscriptRecord {
+        var r = TranscriptRecord(type, at: now)
+        r.add("contact", contact.value)
+        return r
+    }
+}

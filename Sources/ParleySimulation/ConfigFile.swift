@@ -1,0 +1,184 @@
+import Foundation
+import ParleyJSON
+import ParleyLua
+import ParleyPolicy
+import ParleyRuntime
+import TOMLKit
+
+/// `parley.toml`: a deployment's settings. Every key is optional; a wrong one is an error
+/// that names it and says how to fix it.
+///
+/// ```toml
+/// default_route = "bot:orders"        # where conversations nobody owns go (no router)
+/// default_queue = "support"
+/// contact_route = "Call +1 415 555 0100"
+/// default_language = "en_US"
+///
+/// [queues.orders-team]
+/// hours = "Mon-Fri 09:00-17:00"
+/// utc_offset = "-05:00"
+///
+/// [budget]
+/// instructions = 10000000
+/// memory_mb = 32
+/// wall_ms = 1000
+///
+/// [policy]
+/// not_understood_limit = 2
+/// extra_escalation_keywords = ["atendente"]
+/// pair_interval = "6s"
+///
+/// [texts]
+/// handoff = "Connecting you with a person..."
+/// ```
+public enum ConfigFile {
+    public static func load(contentsOf url: URL) throws(ConfigError) -> RuntimeConfig {
+        let path = ModuleLibrary.displayPath(url)
+        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError("\(path): cannot read the file")
+        }
+        return try parse(text, file: path)
+    }
+
+    public static func parse(_ text: String, file: String = "parley.toml") throws(ConfigError) -> RuntimeConfig {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError("\(file): line \(error.source.begin.line): \(error.description)")
+        } catch {
+            throw ConfigError("\(file): not valid TOML: \(error)")
+        }
+        var reader = ConfigReader(file: file, root: json(table))
+        return try reader.read()
+    }
+
+    static func json(_ value: any TOMLValueConvertible) -> JSONValue {
+        switch value.type {
+        case .bool: return .bool(value.bool ?? false)
+        case .int: return .int(Int64(value.int ?? 0))
+        case .double: return .double(value.double ?? 0)
+        case .string: return .string(value.string ?? "")
+        case .array: return .array((value.array ?? TOMLArray()).map { json($0) })
+        case .table:
+            let t = value.table ?? TOMLTable()
+            return .object(Dictionary(uniqueKeysWithValues: t.keys.map { ($0, json(t[$0]!)) }))
+        default: return .string(value.debugDescription)
+        }
+    }
+}
+
+/// Reads the config's keys into a `RuntimeConfig`, refusing unknown ones.
+private struct ConfigReader {
+    let file: String
+    let root: JSONValue
+
+    func fail(_ key: String, _ problem: String) -> ConfigError { ConfigError("\(file): \(key): \(problem)") }
+
+    func check(_ table: [String: JSONValue], allowed: [String], in section: String) throws(ConfigError) {
+        for key in table.keys.sorted() where !allowed.contains(key) {
+            let name = section.isEmpty ? key : "\(section).\(key)"
+            throw fail(name, "unknown key; known keys here: \(allowed.sorted().joined(separator: ", "))")
+        }
+    }
+
+    func string(_ t: [String: JSONValue], _ key: String, _ name: String) throws(ConfigError) -> String? {
+        guard let v = t[key] else { return nil }
+        guard let s = v.stringValue else { throw fail(name, "must be a string, got a \(v.kindName)") }
+        return s
+    }
+
+    func integer(_ t: [String: JSONValue], _ key: String, _ name: String, min: Int64 = 0) throws(ConfigError) -> Int? {
+        guard let v = t[key] else { return nil }
+        guard case .int(let i) = v, i >= min else { throw fail(name, "must be a whole number of at least \(min)") }
+        return Int(i)
+    }
+
+    func span(_ t: [String: JSONValue], _ key: String, _ name: String) throws(ConfigError) -> Span? {
+        guard let v = t[key] else { return nil }
+        guard let s = v.stringValue.flatMap(Span.init(parsing:)) ?? v.integerValue.map(Span.seconds), s > .zero else {
+            throw fail(name, "must be a duration such as \"6s\", \"90m\" or \"24h\"")
+        }
+        return s
+    }
+
+    func strings(_ t: [String: JSONValue], _ key: String, _ name: String) throws(ConfigError) -> [String]? {
+        guard let v = t[key] else { return nil }
+        guard let items = v.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
+            throw fail(name, "must be a list of strings, e.g. [\"human\", \"agent\"]")
+        }
+        return items.compactMap(\.stringValue)
+    }
+
+    func table(_ t: [String: JSONValue], _ key: String) throws(ConfigError) -> [String: JSONValue] {
+        guard let v = t[key] else { return [:] }
+        guard let o = v.objectValue else { throw fail(key, "must be a table: [\(key)]") }
+        return o
+    }
+
+    mutating func read() throws(ConfigError) -> RuntimeConfig {
+        var config = RuntimeConfig()
+        let top = root.objectValue ?? [:]
+        try check(top, allowed: ["default_route", "default_queue", "contact_route", "default_language", "queues", "budget", "policy", "texts"], in: "")
+        if let route = try string(top, "default_route", "default_route") {
+            guard let owner = Owner(parsing: route) else { throw fail("default_route", "must be \"bot:<name>\" or \"human:<queue>\", got \"\(route)\"") }
+            config.defaultRoute = owner
+        }
+        if let queue = try string(top, "default_queue", "default_queue") { config.defaultQueue = queue }
+        config.defaultContactRoute = try string(top, "contact_route", "contact_route")
+        if let language = try string(top, "default_language", "default_language") { config.policy.defaultLanguage = language }
+
+        for (name, value) in try table(top, "queues").sorted(by: { $0.key < $1.key }) {
+            guard let q = value.objectValue else { throw fail("queues.\(name)", "must be a table with hours = \"Mon-Fri 09:00-17:00\"") }
+            try check(q, allowed: ["hours", "utc_offset"], in: "queues.\(name)")
+            let hours = try string(q, "hours", "queues.\(name).hours") ?? "always"
+            do {
+                config.queues[name] = try QueueHours(parsing: hours, utcOffset: try string(q, "utc_offset", "queues.\(name).utc_offset") ?? "UTC")
+            } catch {
+                throw fail("queues.\(name)", error.message)
+            }
+        }
+
+        let budget = try table(top, "budget")
+        try check(budget, allowed: ["instructions", "memory_mb", "wall_ms"], in: "budget")
+        if let n = try integer(budget, "instructions", "budget.instructions", min: 10_000) { config.budget.instructions = n }
+        if let n = try integer(budget, "memory_mb", "budget.memory_mb", min: 1) { config.budget.memoryBytes = n << 20 }
+        if let n = try integer(budget, "wall_ms", "budget.wall_ms", min: 1) { config.budget.wallMilliseconds = n }
+
+        let policy = try table(top, "policy")
+        try check(policy, allowed: ["window", "not_understood_limit", "escalation_keywords", "extra_escalation_keywords", "opt_out_keywords",
+                                    "opt_in_keywords", "pair_interval", "pair_burst", "throughput", "max_queue_delay", "outbox_bound",
+                                    "template_pauses"], in: "policy")
+        if let s = try span(policy, "window", "policy.window") { config.policy.windowLength = s }
+        if let n = try integer(policy, "not_understood_limit", "policy.not_understood_limit", min: 1) { config.policy.notUnderstoodLimit = n }
+        if let k = try strings(policy, "escalation_keywords", "policy.escalation_keywords") { config.policy.keywords.escalation = k }
+        if let k = try strings(policy, "extra_escalation_keywords", "policy.extra_escalation_keywords") { config.policy.keywords.escalation += k }
+        if let k = try strings(policy, "opt_out_keywords", "policy.opt_out_keywords") { config.policy.keywords.optOut = k }
+        if let k = try strings(policy, "opt_in_keywords", "policy.opt_in_keywords") { config.policy.keywords.optIn = k }
+        if let s = try span(policy, "pair_interval", "policy.pair_interval") { config.policy.pacing.pairInterval = s }
+        if let n = try integer(policy, "pair_burst", "policy.pair_burst", min: 1) { config.policy.pacing.pairBurst = n }
+        if let n = try integer(policy, "throughput", "policy.throughput", min: 1) {
+            config.policy.pacing.numberPerSecond = n
+            config.policy.pacing.numberBurst = n
+        }
+        if let s = try span(policy, "max_queue_delay", "policy.max_queue_delay") { config.policy.pacing.maxQueueDelay = s }
+        if let n = try integer(policy, "outbox_bound", "policy.outbox_bound", min: 1) { config.policy.pacing.outboxBoundPerContact = n }
+        if let list = try strings(policy, "template_pauses", "policy.template_pauses") {
+            var pauses: [Span] = []
+            for item in list {
+                guard let s = Span(parsing: item) else { throw fail("policy.template_pauses", "\"\(item)\" is not a duration such as \"3h\"") }
+                pauses.append(s)
+            }
+            config.policy.templatePauses = pauses
+        }
+
+        let texts = try table(top, "texts")
+        try check(texts, allowed: ["handoff", "out_of_hours", "bot_error", "opted_out", "opted_in"], in: "texts")
+        if let t = try string(texts, "handoff", "texts.handoff") { config.texts.handoff = t }
+        if let t = try string(texts, "out_of_hours", "texts.out_of_hours") { config.texts.outOfHours = t }
+        if let t = try string(texts, "bot_error", "texts.bot_error") { config.texts.botError = t }
+        if let t = try string(texts, "opted_out", "texts.opted_out") { config.texts.optedOut = t }
+        if let t = try string(texts, "opted_in", "texts.opted_in") { config.texts.optedIn = t }
+        return config
+    }
+}

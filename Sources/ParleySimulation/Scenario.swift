@@ -1,0 +1,240 @@
+import Foundation
+import ParleyJSON
+import ParleyLua
+import ParleyPolicy
+import ParleyRuntime
+
+/// A scenario: events on a simulated clock, one JSON object a line (CONTRACT.md).
+///
+/// Every event's instant is worked out when the scenario loads, so a scenario whose time
+/// goes backwards is refused before anything runs.
+public struct Scenario: Sendable {
+    public struct Step: Sendable {
+        /// The line it came from, for messages.
+        public let line: Int
+        public let at: Instant
+        public let event: Event
+    }
+
+    public enum Event: Sendable {
+        case inbound(Inbound)
+        /// Time passes to `at`.
+        case advance
+        case macro(name: String, to: ContactID, arguments: JSONValue)
+        case agentReply(to: String, message: OutboundMessage)
+        case release(ContactID, note: String?)
+        case templateStatus(TemplateKey, TemplateStatus)
+        case templateQuality(TemplateKey, TemplateQuality)
+        case templateCategory(TemplateKey, TemplateCategory)
+        case optIn(ContactID)
+        case optOut(ContactID)
+        case limit(MessagingTier)
+        case numberStatus(NumberStatus)
+        case identityChanged(ContactID)
+        case identityAck(ContactID)
+        case webhook(JSONValue)
+    }
+
+    public static let defaultStart = Instant(iso8601: "2026-01-01T00:00:00Z")!
+
+    public let start: Instant
+    public let steps: [Step]
+
+    /// Parses a scenario file's text; `file` names it in errors.
+    public init(parsing text: String, file: String = "scenario.jsonl") throws(ScenarioError) {
+        var parsed: [(line: Int, at: Instant?, by: Span?, event: Event)] = []
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("//") || line.hasPrefix("#") { continue }
+            var reader = EventReader(file: file, line: index + 1)
+            parsed.append(try reader.read(line))
+        }
+        let start = parsed.lazy.compactMap(\.at).first ?? Scenario.defaultStart
+        var now = start
+        var steps: [Step] = []
+        for p in parsed {
+            var at = p.at ?? now
+            if let by = p.by { at = now + by }
+            guard at >= now else {
+                throw ScenarioError(file: file, line: p.line, "\"at\" \(at.iso8601) is before the simulated time \(now.iso8601); events must come in time order")
+            }
+            now = at
+            steps.append(Step(line: p.line, at: at, event: p.event))
+        }
+        self.start = start
+        self.steps = steps
+    }
+
+    public init(contentsOf url: URL) throws(ScenarioError) {
+        let path = ModuleLibrary.displayPath(url)
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw ScenarioError(file: path, line: nil, "cannot read the file") }
+        guard let text = String(data: data, encoding: .utf8) else { throw ScenarioError(file: path, line: nil, "the file is not UTF-8 text") }
+        try self.init(parsing: text, file: path)
+    }
+}
+
+/// A scenario that cannot load: the file, the line, what is wrong and how to fix it.
+public struct ScenarioError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let file: String
+    public let line: Int?
+    public let message: String
+
+    public init(file: String, line: Int?, _ message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
+}
+
+/// Reads one scenario line.
+private struct EventReader {
+    let file: String
+    let line: Int
+    var fields: [String: JSONValue] = [:]
+    var type = ""
+    var used: Set<String> = ["type", "at"]
+
+    init(file: String, line: Int) {
+        self.file = file
+        self.line = line
+    }
+
+    func fail(_ message: String) -> ScenarioError { ScenarioError(file: file, line: line, message) }
+
+    static let types = ["inbound", "advance", "macro", "agent_reply", "release", "template_status", "template_quality",
+                        "template_category", "opt_in", "opt_out", "limit", "number_status", "identity_changed", "identity_ack", "webhook"]
+
+    mutating func read(_ text: String) throws(ScenarioError) -> (line: Int, at: Instant?, by: Span?, event: Scenario.Event) {
+        let value: JSONValue
+        do { value = try JSONValue.parse(text) } catch { throw fail("not valid JSON: \(error)") }
+        guard let object = value.objectValue else { throw fail("each line must be a JSON object such as {\"type\":\"inbound\",...}") }
+        fields = object
+        guard let t = object["type"]?.stringValue else { throw fail("missing \"type\"; one of: \(Self.types.joined(separator: ", "))") }
+        type = t
+        var at: Instant?
+        if let raw = object["at"] {
+            guard let s = raw.stringValue, let instant = Instant(iso8601: s) else {
+                throw fail("\"at\" must be an ISO-8601 UTC time such as \"2026-01-01T09:00:00Z\"")
+            }
+            at = instant
+        }
+        var by: Span?
+        let event: Scenario.Event
+        switch t {
+        case "inbound": event = .inbound(try inbound())
+        case "advance":
+            if let raw = try optionalString("by") {
+                guard let span = Span(parsing: raw) else { throw fail("advance: \"by\" must be a duration such as \"25h\", \"90m\", \"30s\" or \"2d\"") }
+                by = span
+            }
+            if let raw = try optionalString("to") {
+                guard let instant = Instant(iso8601: raw) else { throw fail("advance: \"to\" must be an ISO-8601 UTC time") }
+                at = instant
+            }
+            guard (by == nil) != (fields["to"] == nil) else { throw fail("advance needs exactly one of \"by\" (\"25h\") or \"to\" (a time)") }
+            event = .advance
+        case "macro":
+            let args = fields["args"] ?? .object([:])
+            guard args.objectValue != nil else { throw fail("macro: \"args\" must be an object such as {\"order_id\":\"A1\"}") }
+            used.insert("args")
+            event = .macro(name: try string("name"), to: try contact("to"), arguments: args)
+        case "agent_reply":
+            var message = fields
+            for key in ["type", "at", "to"] { message[key] = nil }
+            used.formUnion(message.keys)
+            let to = try contact("to").value
+            do throws(HostError) {
+                event = .agentReply(to: to, message: try MessageReader.read(.object(message)))
+            } catch {
+                throw fail("agent_reply: " + error.message.replacingOccurrences(of: "send: ", with: ""))
+            }
+        case "release": event = .release(try contact("to"), note: try optionalString("note"))
+        case "template_status": event = .templateStatus(try templateKey(), TemplateStatus(try string("status")))
+        case "template_quality":
+            let raw = try string("quality")
+            guard let quality = TemplateQuality(platform: raw) else { throw fail("template_quality: \"quality\" must be GREEN, YELLOW, RED or UNKNOWN") }
+            event = .templateQuality(try templateKey(), quality)
+        case "template_category":
+            let raw = try string("category")
+            guard let category = TemplateCategory(platform: raw) else { throw fail("template_category: \"category\" must be MARKETING, UTILITY or AUTHENTICATION") }
+            event = .templateCategory(try templateKey(), category)
+        case "opt_in": event = .optIn(try contact("contact"))
+        case "opt_out": event = .optOut(try contact("contact"))
+        case "limit":
+            let raw = fields["tier"]?.textValue ?? ""
+            used.insert("tier")
+            guard let tier = MessagingTier(platform: raw) else {
+                throw fail("limit: \"tier\" must be TIER_250, TIER_2K, TIER_10K, TIER_100K, TIER_UNLIMITED (or TIER_50, TIER_1K), got \"\(raw)\"")
+            }
+            event = .limit(tier)
+        case "number_status": event = .numberStatus(NumberStatus(try string("status")))
+        case "identity_changed": event = .identityChanged(try contact("contact"))
+        case "identity_ack": event = .identityAck(try contact("contact"))
+        case "webhook":
+            guard let body = fields["body"], body.objectValue != nil else { throw fail("webhook: \"body\" must be a Cloud API webhook payload (an object)") }
+            used.insert("body")
+            event = .webhook(body)
+        default:
+            throw fail("unknown event type \"\(t)\"; one of: \(Self.types.joined(separator: ", "))")
+        }
+        if let unknown = fields.keys.sorted().first(where: { !used.contains($0) }) {
+            throw fail("\(t) has an unknown field \"\(unknown)\"")
+        }
+        return (line, at, by, event)
+    }
+
+    mutating func string(_ key: String) throws(ScenarioError) -> String {
+        guard let s = try optionalString(key), !s.isEmpty else { throw fail("\(type): \"\(key)\" is missing") }
+        return s
+    }
+
+    mutating func optionalString(_ key: String) throws(ScenarioError) -> String? {
+        used.insert(key)
+        guard let v = fields[key] else { return nil }
+        guard let s = v.textValue else { throw fail("\(type): \"\(key)\" must be a string") }
+        return s
+    }
+
+    mutating func contact(_ key: String) throws(ScenarioError) -> ContactID {
+        let raw = try string(key)
+        guard let contact = ContactID(raw) else {
+            throw fail("\(type): \"\(key)\" \"\(raw)\" is not a phone number (e.g. \"+14155550100\") or a business-scoped user id")
+        }
+        return contact
+    }
+
+    mutating func templateKey() throws(ScenarioError) -> TemplateKey {
+        TemplateKey(name: try string("name"), language: try string("language"))
+    }
+
+    mutating func inbound() throws(ScenarioError) -> Inbound {
+        let from = try contact("from")
+        let id = try optionalString("id")
+        for key in ["text", "button", "reply", "media"] { used.insert(key) }
+        let given = ["text", "button", "reply", "media"].filter { fields[$0] != nil }
+        guard given.count == 1 else { throw fail("inbound needs exactly one of \"text\", \"button\", \"reply\" or \"media\"") }
+        switch given[0] {
+        case "text":
+            guard let text = fields["text"]?.stringValue else { throw fail("inbound: \"text\" must be a string") }
+            return Inbound(id: id, from: from, content: .text(text))
+        case "button":
+            guard let b = fields["button"]?.objectValue, let text = b["text"]?.stringValue ?? b["payload"]?.stringValue else {
+                throw fail("inbound: \"button\" must be {\"payload\": \"...\", \"text\": \"...\"}")
+            }
+            return Inbound(id: id, from: from, content: .button(payload: b["payload"]?.textValue, text: text))
+        case "reply":
+            guard let r = fields["reply"]?.objectValue, let rid = r["id"]?.textValue else {
+                throw fail("inbound: \"reply\" must be {\"id\": \"...\", \"title\": \"...\"}")
+            }
+            return Inbound(id: id, from: from, content: .reply(id: rid, title: r["title"]?.textValue ?? rid))
+        default:
+            let media = fields["media"]!
+            if let kind = media.stringValue { return Inbound(id: id, from: from, content: .media(kind: kind, id: nil, caption: nil)) }
+            guard let m = media.objectValue else { throw fail("inbound: \"media\" must be a kind (\"image\") or {\"kind\": \"image\", \"caption\": \"...\"}") }
+            let kind = m["kind"]?.stringValue ?? m["type"]?.stringValue ?? "image"
+            return Inbound(id: id, from: from, content: .media(kind: kind, id: m["id"]?.textValue, caption: m["caption"]?.stringValue))
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import ParleyLua
+import ParleyPolicy
+import ParleyRuntime
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load every script in a folder and report each problem.",
+        discussion: "Exit status 0 when every script loads, 1 when any has a problem, 2 when the folder itself cannot be read."
+    )
+
+    @Argument(help: "The scripts folder.")
+    var directory: String
+
+    @Option(help: "Also check a templates file.")
+    var templates: String?
+
+    @Option(help: "The Stdlib folder (default: found as for simulate).")
+    var stdlib: String?
+
+    func run() throws {
+        var world = WorldOptions()
+        world.scripts = directory
+        world.templates = templates
+        world.stdlib = stdlib
+        guard let stdlibURL = world.locateStdlib() else {
+            complain("parley check: cannot find the Stdlib folder; run from the Parley checkout, or set PARLEY_STDLIB or --stdlib")
+            throw Exit.cannotLoad
+        }
+        var problems: [String] = []
+        var config = RuntimeConfig()
+        do { config = try world.loadConfig() } catch { problems.append(error.message) }
+        do { _ = try world.loadTemplates() } catch { problems.append(error.description) }
+
+        let runtime = Runtime(config: config, clock: ManualClock(Instant(millisecondsSinceEpoch: 0)))
+        let modules = ModuleLibrary(stdlib: stdlibURL, scripts: world.scriptsURL)
+        let scripts: ScriptSet
+        do {
+            let (loaded, found) = try ScriptSet.load(from: world.scriptsURL, setup: runtime.scriptSetup(modules: modules))
+            scripts = loaded
+            problems += found.map(\.description)
+        } catch {
+            complain("parley check: \(error.message)")
+            throw Exit.cannotLoad
+        }
+        problems += warnings(scripts, config)
+
+        for problem in problems { print(problem) }
+        let summary = describe(scripts)
+        if problems.isEmpty {
+            print("ok: \(summary)")
+        } else {
+            print("\(problems.count) problem\(problems.count == 1 ? "" : "s"); loaded \(summary)")
+            throw Exit.problems
+        }
+    }
+
+    /// What loads but will not work as its author expects.
+    func warnings(_ scripts: ScriptSet, _ config: RuntimeConfig) -> [String] {
+        var out: [String] = []
+        if case .bot(let name)? = config.defaultRoute, scripts.bots[name] == nil {
+            out.append("parley.toml: default_route names bot '\(name)', which no script defines")
+        }
+        if scripts.router == nil, config.defaultRoute == nil, scripts.bots.count > 1 {
+            out.append("\(scripts.bots.count) bots and no router: conversations nobody owns go to human:\(config.defaultQueue); add a router or default_route in parley.toml")
+        }
+        return out
+    }
+
+    func describe(_ scripts: ScriptSet) -> String {
+        var parts: [String] = []
+        let bots = scripts.bots.keys.sorted()
+        if !bots.isEmpty { parts.append("bots \(bots.joined(separator: ", "))") }
+        if let router = scripts.router { parts.append("router \(router.definition.name)") }
+        let macros = scripts.macros.keys.sorted()
+        if !macros.isEmpty { parts.append("macros \(macros.joined(separator: ", "))") }
+        let automations = scripts.automations.map(\.definition.name)
+        if !automations.isEmpty { parts.append("automations \(automations.joined(separator: ", "))") }
+        return parts.isEmpty ? "no scripts" : parts.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import ParleyCloudAPI
+import ParleyLua
+import ParleyPolicy
+import ParleyRuntime
+import ParleySimulation
+
+/// Exit statuses: 0 ran, 1 found problems (check, test), 2 could not load.
+enum Exit {
+    static let problems = ExitCode(1)
+    static let cannotLoad = ExitCode(2)
+}
+
+/// Writes a line to standard error: messages for people; standard output carries only data.
+func complain(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+struct WorldOptions: ParsableArguments {
+    @Option(help: "The scripts folder: bots, routers, macros and automations (*.lua).")
+    var scripts: String
+
+    @Option(help: "The templates file: a Graph API message_templates response ({\"data\": [...]}) or its array.")
+    var templates: String?
+
+    @Option(help: "A parley.toml configuration (default: parley.toml in the scripts folder, if any).")
+    var config: String?
+
+    @Option(help: "The Stdlib folder (default: $PARLEY_STDLIB, or Stdlib beside the working directory or the executable).")
+    var stdlib: String?
+
+    var scriptsURL: URL { URL(fileURLWithPath: scripts) }
+
+    func loadConfig() throws(ConfigError) -> RuntimeConfig {
+        if let config { return try ConfigFile.load(contentsOf: URL(fileURLWithPath: config)) }
+        let beside = scriptsURL.appendingPathComponent("parley.toml")
+        guard FileManager.default.fileExists(atPath: beside.path) else { return RuntimeConfig() }
+        return try ConfigFile.load(contentsOf: beside)
+    }
+
+    func loadTemplates() throws(TemplatesFileError) -> [Template] {
+        guard let templates else { return [] }
+        return try TemplatesFile.load(contentsOf: templates)
+    }
+
+    func locateStdlib() -> URL? {
+        if let stdlib { return URL(fileURLWithPath: stdlib) }
+        return ModuleLibrary.locateStdlib()
+    }
+
+    /// Everything a simulation needs, or the reason it cannot start.
+    func setup() throws(SimulationError) -> Simulation.Setup {
+        var problems: [String] = []
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: scripts, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            problems.append("--scripts \(scripts): no such folder; give the folder that holds your .lua scripts")
+        }
+        let stdlib = locateStdlib()
+        if stdlib == nil {
+            problems.append("cannot find the Stdlib folder; run from the Parley checkout, or set PARLEY_STDLIB or --stdlib")
+        }
+        var config = RuntimeConfig()
+        do { config = try loadConfig() } catch { problems.append(error.message) }
+        var templates: [Template] = []
+        do { templates = try loadTemplates() } catch { problems.append(error.description) }
+        guard problems.isEmpty, let stdlib else { throw SimulationError(problems) }
+        return Simulation.Setup(scripts: scriptsURL, templates: templates, config: config, stdlib: stdlib)
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import ParleyJSON
+import ParleyRuntime
+import ParleySimulation
+
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a scenario on a simulated clock and print its transcript (JSON Lines).",
+        discussion: """
+        Standard output carries only transcript records; script logs go to standard error. \
+        Exit status 0 when the scenario ran to its end (script errors included), 2 when the \
+        scenario, templates, configuration or scripts cannot load.
+        """
+    )
+
+    @OptionGroup var world: WorldOptions
+
+    @Option(help: "The scenario: one JSON event a line.")
+    var scenario: String
+
+    @Option(help: "Also write every policy decision, with its inputs, to this file (JSON Lines): why each message went or not.")
+    var audit: String?
+
+    @Flag(help: "Do not print script logs on standard error.")
+    var quiet = false
+
+    func run() throws {
+        let setup: Simulation.Setup
+        let scenario: Scenario
+        let simulation: Simulation
+        do {
+            setup = try world.setup()
+            scenario = try Scenario(contentsOf: URL(fileURLWithPath: self.scenario))
+            simulation = try Simulation(setup, start: scenario.start)
+            try simulation.validate(scenario)
+        } catch {
+            complain("parley simulate: cannot start:\n\(error)")
+            throw Exit.cannotLoad
+        }
+
+        var auditLines: [String] = []
+        if audit != nil {
+            simulation.runtime.onDecision = { auditLines.append($0.auditRecord.encoded()) }
+        }
+        if !quiet {
+            simulation.runtime.onLog = { source, line in complain("[\(source)] \(line)") }
+        }
+        let output = BufferedOutput()
+        simulation.run(scenario) { record in output.write(record.line) }
+        output.flush()
+
+        if let audit {
+            let text = auditLines.map { $0 + "\n" }.joined()
+            guard FileManager.default.createFile(atPath: audit, contents: Data(text.utf8)) else {
+                complain("parley simulate: cannot write the audit file \(audit)")
+                throw Exit.cannotLoad
+            }
+        }
+    }
+}
+
+/// Lines to standard output, written in large chunks.
+final class BufferedOutput {
+    private var buffer = ""
+
+    func write(_ line: String) {
+        buffer += line
+        buffer += "\n"
+        if buffer.utf8.count > 1 << 16 { flush() }
+    }
+
+    func flush() {
+        FileHandle.standardOutput.write(Data(buffer.utf8))
+        buffer = ""
+    }
+}
