@@ -37,7 +37,9 @@ public struct ContactID: Hashable, Comparable, Sendable, CustomStringConvertible
         var sawPlus = false
         for (i, c) in text.enumerated() {
             switch c {
-            case "0"..."9": digits.append(c)
+            // ASCII only: a digit carrying a combining mark ("1\u{301}") sorts inside
+            // "0"..."9" as a Character, and slipped into the number as a digit.
+            case "0"..."9" where c.isASCII: digits.append(c)
             case "+" where i == 0: sawPlus = true
             case " ", "-", ".", "(", ")", "\u{00A0}": continue
             default: return nil

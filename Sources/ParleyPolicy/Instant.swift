@@ -56,13 +56,16 @@ public struct Span: Comparable, Hashable, Sendable, CustomStringConvertible {
         return out
     }
 
+    /// The longest span `init(parsing:)` accepts: 10^12 s (some 31,700 years), in ms.
+    static let parsingLimit: Int64 = 1_000_000_000_000_000
+
     /// Parses `"25h"`, `"90m"`, `"30s"`, `"2d"`, `"250ms"` and sums such as `"1h30m"`.
     /// A bare number is seconds. Returns `nil` for anything else, including negative spans.
     public init?(parsing text: String) {
         let text = text.trimmingCharacters(in: .whitespaces).lowercased()
         guard !text.isEmpty else { return nil }
         if let seconds = Double(text) {
-            guard seconds >= 0, seconds.isFinite, seconds < 1e12 else { return nil }
+            guard seconds >= 0, seconds.isFinite, seconds < 1e12 else { return nil }  // Span.parsingLimit
             self.init(milliseconds: Int64((seconds * 1000).rounded()))
             return
         }
@@ -92,6 +95,10 @@ public struct Span: Comparable, Hashable, Sendable, CustomStringConvertible {
                 }
             }
             total += Int64((amount * scale).rounded())
+            // Each term is capped, but a long sum of them ("99999999d99999999d...", which a
+            // script can pass to schedule()) overflowed Int64 and trapped. Cap the total as
+            // a bare number is capped (under 10^12 s) and refuse anything longer.
+            guard total < Span.parsingLimit else { return nil }
             digits = ""
             i += 1
         }

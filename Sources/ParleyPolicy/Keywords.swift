@@ -23,10 +23,25 @@ public struct Keywords: Sendable, Equatable {
         guard !folded.isEmpty else { return nil }
         if optOut.contains(where: { Keywords.fold($0) == folded }) { return .optOut }
         if optIn.contains(where: { Keywords.fold($0) == folded }) { return .optIn }
-        let words = folded.split(whereSeparator: { !($0.isLetter || $0.isNumber) })
+        // Keywords are matched word by word, so a deployment's own keyword may be a phrase
+        // ("speak to someone"): matching single words against whole phrases never found
+        // one. A message that is exactly a keyword escalates whatever its length; a short
+        // one escalates when it holds a keyword's words in a row.
+        let words = Keywords.words(folded)
+        let phrases = escalation.map { Keywords.words(Keywords.fold($0)) }.filter { !$0.isEmpty }
+        if phrases.contains(words) { return .escalate }
         guard !words.isEmpty, words.count <= escalationPhraseWords else { return nil }
-        let wanted = Set(escalation.map(Keywords.fold))
-        return words.contains(where: { wanted.contains(String($0)) }) ? .escalate : nil
+        return phrases.contains(where: { Keywords.contains(words, run: $0) }) ? .escalate : nil
+    }
+
+    static func words(_ folded: String) -> [Substring] {
+        folded.split(whereSeparator: { !($0.isLetter || $0.isNumber) })
+    }
+
+    /// Whether `run` appears in `words` as consecutive words.
+    static func contains(_ words: [Substring], run: [Substring]) -> Bool {
+        guard !run.isEmpty, run.count <= words.count else { return false }
+        return (0...(words.count - run.count)).contains { start in words[start..<start + run.count].elementsEqual(run) }
     }
 
     /// Case-folded, trimmed of whitespace and of trailing punctuation such as `!` or `.`.

@@ -49,13 +49,15 @@ public struct RateGate: Sendable, Equatable {
 /// messages already wait for the same contact.
 public struct Pacer: Sendable {
     public let config: PacingConfig
-    private var number: RateGate
+    /// The number's throughput. Not a `RateGate`: see `SlotCalendar` for why.
+    private var number: SlotCalendar
     private var pairs: [ContactID: RateGate] = [:]
     private var pruneAt = 1024
 
     public init(_ config: PacingConfig) {
         self.config = config
-        self.number = RateGate(perSecond: config.numberPerSecond, burst: config.numberBurst)
+        let gate = RateGate(perSecond: config.numberPerSecond, burst: config.numberBurst)
+        self.number = SlotCalendar(intervalMicros: gate.intervalMicros, burst: gate.burst)
     }
 
     public enum Plan: Sendable, Equatable {
@@ -72,11 +74,12 @@ public struct Pacer: Sendable {
         }
         let pair = pairs[contact] ?? RateGate(interval: config.pairInterval, burst: config.pairBurst)
         let pairReady = pair.earliest(after: now)
-        let numberReady = number.earliest(after: now)
-        let at = max(pairReady, numberReady)
+        // The number's slot is looked for from the moment the pair rate allows, not from now.
+        let (at, slot) = number.earliest(after: pairReady)
         let deadline = now + config.maxQueueDelay
         if at > deadline {
-            let reason: Reason = pairReady >= numberReady ? .pairRateLimit : .throughputLimit
+            // The contact's own rate alone is past the deadline: pair rate; else throughput.
+            let reason: Reason = pairReady > deadline ? .pairRateLimit : .throughputLimit
             let rate = reason == .pairRateLimit
                 ? "1 message per \(config.pairInterval) to one contact, bursts of \(config.pairBurst)"
                 : "\(config.numberPerSecond) messages per second for the number"
@@ -86,17 +89,82 @@ public struct Pacer: Sendable {
         var taken = pair
         taken.take(at: at)
         pairs[contact] = taken
-        number.take(at: at)
+        number.book(slot)
         prune(at: now)
         return .sendAt(at)
     }
 
-    /// Drops the gates of contacts that have fully recovered, so memory follows active
-    /// contacts rather than all contacts ever seen.
+    /// Drops the gates of contacts that have fully recovered, and the number's past slots,
+    /// so memory follows active contacts rather than all contacts ever seen.
     private mutating func prune(at now: Instant) {
+        number.forget(before: now)
         guard pairs.count >= pruneAt else { return }
         pairs = pairs.filter { !$0.value.isIdle(at: now) }
         pruneAt = max(1024, pairs.count * 2)
+    }
+}
+
+/// The number's throughput: a calendar of slots, one every `interval`, each carrying at
+/// most one message. A message that goes at `t` takes a free slot `k` with
+/// `t ≤ k·interval ≤ t + (burst − 1)·interval`, just as a GCRA message takes a virtual
+/// time within its tolerance, so the bound is the `RateGate`'s: at most
+/// burst + elapsed/interval messages in any span (exactly, whenever
+/// (burst − 1)·interval ≥ 1 ms; otherwise within the millisecond instants are rounded to).
+///
+/// Why not a `RateGate`, as before: the pacer books the number's slot at the instant the
+/// message will go, which is in the future when the message waits for its contact's pair
+/// rate. A GCRA only moves forward, so one contact's 50th message, booked 30 s ahead,
+/// held every other contact's message back by some 29 s while the number sat idle
+/// (POLICY.md §4: a message waits only when it is over a rate). Slots left free before a
+/// booking here stay usable.
+struct SlotCalendar: Sendable {
+    let intervalMicros: Int64
+    let burst: Int64
+    /// A booked slot → a later slot at or before the first free one after it: a union-find
+    /// "next free slot" forest, so a long booked run is crossed in near-constant time.
+    private var next: [Int64: Int64] = [:]
+    private var forgetAt = 4096
+
+    init(intervalMicros: Int64, burst: Int) {
+        self.intervalMicros = max(intervalMicros, 1)
+        self.burst = Int64(max(burst, 1))
+    }
+
+    /// The earliest instant at or after `from` at which a message fits, and the slot it
+    /// takes there (book it with `book`).
+    mutating func earliest(after from: Instant) -> (Instant, slot: Int64) {
+        let fromMicros = from.millisecondsSinceEpoch * 1000
+        let slot = firstFree(from: ceilDiv(fromMicros, intervalMicros))
+        let readyMicros = max(fromMicros, (slot - burst + 1) * intervalMicros)
+        return (Instant(millisecondsSinceEpoch: ceilDiv(readyMicros, 1000)), slot)
+    }
+
+    mutating func book(_ slot: Int64) {
+        next[slot] = slot + 1
+    }
+
+    /// Drops slots before `now`'s: no search starts there any more, and links only point
+    /// forward, so no kept slot leads into a dropped one.
+    mutating func forget(before now: Instant) {
+        guard next.count >= forgetAt else { return }
+        let current = now.millisecondsSinceEpoch * 1000 / intervalMicros
+        next = next.filter { $0.key >= current }
+        forgetAt = max(4096, next.count * 2)
+    }
+
+    private mutating func firstFree(from slot: Int64) -> Int64 {
+        var root = slot
+        while let n = next[root] { root = n }
+        var s = slot
+        while let n = next[s], n != root {  // path compression
+            next[s] = root
+            s = n
+        }
+        return root
+    }
+
+    private func ceilDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        a >= 0 ? (a + b - 1) / b : -((-a) / b)
     }
 }
 

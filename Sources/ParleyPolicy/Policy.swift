@@ -77,7 +77,9 @@ public struct Policy: Sendable {
         guard let found = catalog.resolve(name: wanted.name, language: wanted.language, preferred: preferred) else {
             return refuse("template.exists", .templateNotFound, notFoundDetail(wanted, catalog, preferred))
         }
-        template = found
+        // Kept as it stood now: a stored PAUSED whose time is up would otherwise appear in
+        // the audit record of a message it allowed.
+        template = found.snapshot(at: now)
         switch TemplateRules.check(found, wanted, at: now, config: config) {
         case .failure(let refusal):
             return refuse("template", refusal.reason, refusal.detail)

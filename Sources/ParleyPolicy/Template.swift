@@ -196,4 +196,12 @@ public struct Template: Sendable, Equatable {
         if status == .paused, let until = pausedUntil, now >= until { return .approved }
         return status
     }
+
+    /// The template as it stands at `now`, with `status(at:)` as its status (a pause that
+    /// has run out reads APPROVED; its count and end are kept): what an audit record keeps.
+    public func snapshot(at now: Instant) -> Template {
+        var t = self
+        t.status = status(at: now)
+        return t
+    }
 }

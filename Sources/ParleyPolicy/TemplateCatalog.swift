@@ -37,6 +37,11 @@ public struct TemplateCatalog: Sendable, Equatable {
     @discardableResult
     public mutating func apply(status: TemplateStatus, to key: TemplateKey, at now: Instant, pauses: [Span]) -> Template? {
         guard var t = entries[key] else { return nil }
+        // DISABLED is for good (POLICY.md §2, "never again"). Webhooks arrive duplicated
+        // and reordered (§9), so a stale APPROVED or PAUSED must not bring a disabled
+        // template back, as it did. A template made again comes back as a new catalog
+        // entry (the template sync, or the subscript).
+        if t.status == .disabled { return t }
         switch status {
         case .paused:
             if t.status(at: now) == .paused { break }  // a repeated notice of the same pause

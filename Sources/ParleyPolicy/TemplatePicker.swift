@@ -25,29 +25,33 @@ extension Policy {
     /// beats UNKNOWN, YELLOW and RED, then names sort.
     ///
     /// With `facts` (a recipient), the whole decision is run for that contact: consent,
-    /// window, number status and the messaging limit count too.
-    public func pickTemplate(_ query: TemplateQuery, catalog: TemplateCatalog, facts: PolicyFacts?, to contact: ContactID?, at now: Instant)
-        -> Result<Template, Refusal>
-    {
+    /// window, number status and the messaging limit count too, as they would for
+    /// `sender`. The sender matters: a macro (an agent) may send to a conversation a
+    /// human owns, a bot may not. Without it the pick is judged as a bot's.
+    public func pickTemplate(
+        _ query: TemplateQuery, catalog: TemplateCatalog, facts: PolicyFacts?, to contact: ContactID?, at now: Instant,
+        by sender: Sender = .bot("pick")
+    ) -> Result<Template, Refusal> {
         let languages = query.language != nil
             ? config.languageFallbacks(for: query.language)
             : config.languageFallbacks(for: facts?.language) + catalogLanguages(catalog)
         var firstRefusal: Refusal?
         var seen = Set<String>()
+        let all = catalog.templates  // sorted once, not once per language
         for language in languages where seen.insert(language).inserted {
-            let candidates = catalog.templates
+            let candidates = all
                 .filter { $0.language == language && matches($0, query) }
                 .sorted { ($0.quality, $0.name) < ($1.quality, $1.name) }
             for template in candidates {
                 let request = probe(for: template, query)
                 let refusal: Refusal?
                 if let facts, let contact {
-                    let probeRequest = SendRequest(id: "pick", sender: .bot("pick"), to: contact, message: .template(request))
+                    let probeRequest = SendRequest(id: "pick", sender: sender, to: contact, message: .template(request))
                     refusal = decide(probeRequest, facts: facts, catalog: catalog, at: now).refusal
                 } else {
                     refusal = TemplateRules.check(template, request, at: now, config: config).failure
                 }
-                guard let refusal else { return .success(template) }
+                guard let refusal else { return .success(template.snapshot(at: now)) }
                 if firstRefusal == nil { firstRefusal = refusal }
             }
         }

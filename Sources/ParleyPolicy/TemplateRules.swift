@@ -58,9 +58,16 @@ enum TemplateRules {
         default:
             break
         }
-        for (i, value) in args.values.enumerated() {
+        // A named value is named in the detail: "parameter 2" meant the second in sorted
+        // order, which the script never wrote.
+        let labelled: [(label: String, value: String)]
+        switch args {
+        case .positional(let values): labelled = values.enumerated().map { ("\($0.offset + 1)", $0.element) }
+        case .named(let values): labelled = values.keys.sorted().map { ($0, values[$0]!) }
+        }
+        for (label, value) in labelled {
             if let problem = formatProblem(value) {
-                return Refusal(.templateParamFormat, "template \(key) \(part) parameter \(i + 1) \(problem)")
+                return Refusal(.templateParamFormat, "template \(key) \(part) parameter \(label) \(problem)")
             }
         }
         return nil
@@ -70,7 +77,8 @@ enum TemplateRules {
     /// more than four consecutive spaces (132012).
     static func formatProblem(_ value: String) -> String? {
         if value.trimmingCharacters(in: .whitespaces).isEmpty { return "is empty" }
-        if value.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) { return "contains a newline" }
+        // Every line break counts (also U+2028, U+0085, vertical tab...), not only \n and \r.
+        if value.contains(where: \.isNewline) { return "contains a newline" }
         if value.contains("\t") { return "contains a tab" }
         if value.contains("     ") { return "contains more than 4 consecutive spaces" }
         return nil
