@@ -78,6 +78,10 @@ struct Primitives {
             case .object(let conv)?: conv["contact"]?.stringValue
             default: nil
             }
+            // Picking for a conversation means picking in its language (with fallbacks).
+            if query.language == nil, case .object(let conv)? = fields["to"] {
+                query.language = conv["language"]?.stringValue
+            }
             switch try runtime().pickTemplate(query, for: to) {
             case .success(let t):
                 return [[

@@ -124,6 +124,8 @@ extension Runtime {
         let outcome = call(bot, "on_message", on: contact, arguments: [message.scriptValue])
         let notUnderstood = turn?.notUnderstood ?? false
         turn = nil
+        // What the bot said this turn goes out before any hand-off that follows it.
+        runDue()
         guard case .success? = outcome, case .bot(name) = conversation(contact).owner else { return }
         var streak = 0
         update(contact) { c in

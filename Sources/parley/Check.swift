@@ -20,10 +20,7 @@ struct Check: ParsableCommand {
     var stdlib: String?
 
     func run() throws {
-        var world = WorldOptions()
-        world.scripts = directory
-        world.templates = templates
-        world.stdlib = stdlib
+        let world = WorldPaths(scripts: directory, templates: templates, config: nil, stdlib: stdlib)
         guard let stdlibURL = world.locateStdlib() else {
             complain("parley check: cannot find the Stdlib folder; run from the Parley checkout, or set PARLEY_STDLIB or --stdlib")
             throw Exit.cannotLoad

@@ -30,6 +30,16 @@ struct WorldOptions: ParsableArguments {
     @Option(help: "The Stdlib folder (default: $PARLEY_STDLIB, or Stdlib beside the working directory or the executable).")
     var stdlib: String?
 
+    var paths: WorldPaths { WorldPaths(scripts: scripts, templates: templates, config: config, stdlib: stdlib) }
+}
+
+/// Where a world's pieces are: scripts, templates, configuration and Stdlib.
+struct WorldPaths {
+    var scripts: String
+    var templates: String?
+    var config: String?
+    var stdlib: String?
+
     var scriptsURL: URL { URL(fileURLWithPath: scripts) }
 
     func loadConfig() throws(ConfigError) -> RuntimeConfig {

@@ -22,7 +22,7 @@ struct Simulate: ParsableCommand {
     @Option(help: "Also write every policy decision, with its inputs, to this file (JSON Lines): why each message went or not.")
     var audit: String?
 
-    @Flag(help: "Do not print script logs on standard error.")
+    @Flag(name: [.short, .long], help: "Do not print script logs on standard error.")
     var quiet = false
 
     func run() throws {
@@ -30,7 +30,7 @@ struct Simulate: ParsableCommand {
         let scenario: Scenario
         let simulation: Simulation
         do {
-            setup = try world.setup()
+            setup = try world.paths.setup()
             scenario = try Scenario(contentsOf: URL(fileURLWithPath: self.scenario))
             simulation = try Simulation(setup, start: scenario.start)
             try simulation.validate(scenario)

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+/// `parley simulate` and `parley check` as a user runs them: exit statuses, the streams,
+/// and byte-identical transcripts from separate processes.
+@Suite("Command line")
+struct CommandLineTests {
+    /// The `parley` executable, built beside this test bundle.
+    static let parley = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("parley")
+
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static func run(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = parley
+        process.arguments = arguments
+        process.currentDirectoryURL = repositoryRoot
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    let demo = ["simulate", "--scripts", "Scripts", "--templates", "Scripts/templates.json", "--scenario", "Scripts/scenarios/demo.jsonl"]
+
+    @Test("the executable is built beside the tests")
+    func built() {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.parley.path), "build it with swift build --build-tests")
+    }
+
+    @Test("simulate prints only transcript lines on standard output, the same bytes every run")
+    func simulate() throws {
+        let first = try Self.run(demo)
+        let second = try Self.run(demo)
+        #expect(first.status == 0)
+        #expect(first.stdout == second.stdout)
+        let lines = first.stdout.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        #expect(lines.allSatisfy { $0.hasPrefix("{\"at\":\"") })
+        #expect(first.stderr.contains("[macro:apology_credit]"))
+    }
+
+    @Test("simulate --audit writes every decision with its inputs")
+    func audit() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString).jsonl")
+        let run = try Self.run(demo + ["--audit", file.path, "--quiet"])
+        #expect(run.status == 0)
+        #expect(run.stderr.isEmpty)
+        let audit = try String(contentsOf: file, encoding: .utf8)
+        #expect(audit.contains(#""reason":"outside_window""#))
+        #expect(audit.contains(#""window_end":"#))
+    }
+
+    @Test("a scenario that cannot load exits 2 with the line on standard error")
+    func badScenario() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).jsonl")
+        try "{\"type\":\"inbound\",\"from\":\"+14155550101\",\"text\":\"hi\"}\n{\"type\":\"wait\"}\n".write(to: file, atomically: true, encoding: .utf8)
+        let run = try Self.run(["simulate", "--scripts", "Scripts", "--templates", "Scripts/templates.json", "--scenario", file.path])
+        #expect(run.status == 2)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.contains(":2: unknown event type \"wait\""))
+    }
+
+    @Test("a script that cannot load exits 2 and names the file, field and fix")
+    func badScript() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scripts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "return bot { name = \"x\", on_message = function() end }\n".write(to: folder.appendingPathComponent("x.lua"), atomically: true, encoding: .utf8)
+        let scenario = folder.appendingPathComponent("s.jsonl")
+        try "{\"type\":\"advance\",\"by\":\"1h\"}\n".write(to: scenario, atomically: true, encoding: .utf8)
+        let run = try Self.run(["simulate", "--scripts", folder.path, "--scenario", scenario.path])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("x.lua:1: bot 'x': field 'escalation' is missing"))
+        let check = try Self.run(["check", folder.path])
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("field 'escalation' is missing"))
+    }
+
+    @Test("check passes on the examples")
+    func checkExamples() throws {
+        let run = try Self.run(["check", "Scripts", "--templates", "Scripts/templates.json"])
+        #expect(run.status == 0)
+        #expect(run.stdout.hasPrefix("ok: bots orders; router main"))
+    }
+}

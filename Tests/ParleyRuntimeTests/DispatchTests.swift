@@ -1,0 +1,92 @@
+import ParleyJSON
+import ParleyPolicy
+import ParleyRuntime
+import Testing
+
+/// The outbox: the core paces rather than drops, and decides again at dispatch.
+@Suite("Outbox and dispatch")
+struct DispatchTests {
+    @Test("a burst over the pair rate is paced: 45 at once, then one every 6 s")
+    func pairRatePacing() throws {
+        let world = try World(scripts: ["b.lua": bot(#"for i = 1, 48 do local r = send(conv, "m" .. i); if i == 48 then log(tostring(r.queued)) end end"#)])
+        world.inbound(alice, "go")
+        #expect(world.sent.count == 45)
+        #expect(world.logs == ["[bot:test] true"])
+        world.advance("20s")
+        let times = world.sent.suffix(3).compactMap { $0["at"]?.stringValue }
+        #expect(times == ["2026-01-05T10:00:06Z", "2026-01-05T10:00:12Z", "2026-01-05T10:00:18Z"])
+    }
+
+    @Test("messages queued for the pair rate after the window closes are refused at dispatch")
+    func dispatchRefusal() throws {
+        let world = try World(scripts: ["b.lua": bot(#"schedule(conv, "86395s", "burst")"#,
+                                                     extra: #"on_timer = function(conv) for i = 1, 47 do send(conv, "m" .. i) end end,"#)])
+        world.inbound(alice, "go")
+        world.advance("2d")
+        // 45 go at 23:59:55; the 46th is due at 24:00:01, after the window closed at 24:00:00.
+        #expect(world.sent.count == 45)
+        #expect(world.blocked.count == 2)
+        #expect(world.blocked.first?["reason"] == "outside_window")
+        #expect(world.blocked.first?["stage"] == "dispatch")
+        #expect(world.blocked.first?["code"] == 131047)
+    }
+
+    @Test("the 250th new contact gets a template; the 251st is refused with messaging_limit")
+    func messagingLimit() throws {
+        let world = try World(scripts: ["b.lua": bot("send(conv, 'hi')")])
+        for i in 0..<251 {
+            let contact = "+1415555\(String(format: "%04d", i))"
+            world.runtime.optIn(ContactID(contact)!)
+            world.runtime.agentReply(.template(TemplateRequest(name: "order_update", body: .positional(["A\(i)", "late"]))), to: contact)
+        }
+        world.advance("5s")  // 80 go at once, the rest at 80 a second
+        #expect(world.sent.count == 250)
+        #expect(world.blocked.map { $0["reason"] } == ["messaging_limit"])
+        // The same contact again adds nothing; a day later, the count has rolled over.
+        world.runtime.agentReply(.template(TemplateRequest(name: "order_update", body: .positional(["B", "late"]))), to: "+14155550000")
+        world.advance("1s")
+        #expect(world.sent.count == 251)
+        world.advance("24h")
+        world.runtime.agentReply(.template(TemplateRequest(name: "order_update", body: .positional(["C", "late"]))), to: "+14155550250")
+        world.advance("1s")
+        #expect(world.sent.count == 252)
+    }
+
+    @Test("a template paused for 3 h refuses with template_paused, then sends again")
+    func pausedTemplate() throws {
+        let world = try World(scripts: ["b.lua": bot("send(conv, 'hi')")])
+        world.runtime.optIn(ContactID(alice)!)
+        let key = TemplateKey(name: "order_update", language: "en_US")
+        try world.runtime.templateStatus(key, .paused)
+        let request = OutboundMessage.template(TemplateRequest(name: "order_update", body: .positional(["A1", "late"])))
+        world.runtime.agentReply(request, to: alice)
+        #expect(world.blocked.last?["reason"] == "template_paused")
+        #expect(world.blocked.last?["code"] == 132015)
+        world.advance("3h")
+        world.runtime.agentReply(request, to: alice)
+        #expect(world.sent.last?["template"] == "order_update")
+    }
+
+    @Test("every refusal and every send has its decision in the audit trail")
+    func auditTrail() throws {
+        let world = try World(scripts: ["b.lua": bot("send(conv, 'hi')")])
+        let outcome = world.runtime.agentReply(.text("hello?"), to: alice)
+        let decisions = world.runtime.audit(ofMessage: outcome.id)
+        #expect(decisions.count == 1)
+        #expect(decisions.first?.refusal?.reason == .outsideWindow)
+        #expect(decisions.first?.windowEnd == nil)
+        world.inbound(alice, "hi")
+        let sentID = try #require(world.sent.last?["id"]?.stringValue)
+        let both = world.runtime.audit(ofMessage: sentID)
+        #expect(both.map(\.stage) == [.request, .dispatch])
+        #expect(both.allSatisfy { $0.isAllowed })
+        #expect(both.first?.windowEnd == World.start + .hours(24))
+    }
+
+    @Test("an invalid recipient is refused with invalid_recipient and 131009")
+    func invalidRecipient() throws {
+        let world = try World(scripts: ["b.lua": bot(#"local r = send("not a number", "hi"); log(r.reason, r.code)"#)])
+        world.inbound(alice, "hi")
+        #expect(world.logs == ["[bot:test] invalid_recipient\t131009"])
+    }
+}
