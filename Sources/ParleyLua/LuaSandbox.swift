@@ -311,9 +311,7 @@ extension LuaSandbox {
         values.setField("contact", .string(c.contact))
         values.setField("owner", .string(c.owner))
         if let language = c.language { values.setField("language", .string(language)) }
-        values.push("state")
-        values.push(c.state.objectValue?.isEmpty == true ? .object([:]) : c.state)
-        lua_rawset(L, -3)
+        values.setField("state", c.state)
         if let methods {
             lua_rawgeti(L, parley_registryindex(), Int64(methods))
             lua_setmetatable(L, -2)
@@ -322,7 +320,7 @@ extension LuaSandbox {
 
     private func readConversation(at index: Int32, original: ConversationView) throws(ScriptFailure) -> ConversationView {
         var after = original
-        values.push("state")
+        values.push(key: "state")
         lua_rawget(L, index)
         let state = try values.read(-1, path: "conv.state")
         parley_pop(L, 1)
@@ -330,7 +328,7 @@ extension LuaSandbox {
             throw .conversion("conv.state must stay a table of named values, not a \(state.kindName)")
         }
         after.state = state
-        values.push("language")
+        values.push(key: "language")
         if lua_rawget(L, index) == LUA_TSTRING { after.language = LuaValues.string(L, at: -1) }
         parley_pop(L, 1)
         return after

@@ -27,7 +27,10 @@ struct LuaValues {
         let maxDepth: Int
         let maxEntries: Int
         var entries = 0
-        var open: Set<UnsafeRawPointer> = []
+        /// The tables being read, outermost first: a table met again inside itself is a
+        /// cycle. At most `maxDepth` long, so a linear search is cheap, and a flat table
+        /// never allocates.
+        var open: [UnsafeRawPointer] = []
 
         mutating func read(_ index: Int32, path: String, depth: Int) throws(ScriptFailure) -> JSONValue {
             switch lua_type(L, index) {
@@ -49,8 +52,9 @@ struct LuaValues {
         private mutating func table(_ index: Int32, path: String, depth: Int) throws(ScriptFailure) -> JSONValue {
             guard depth < maxDepth else { throw .conversion("\(path) nests deeper than \(maxDepth) levels") }
             guard let identity = lua_topointer(L, index) else { return .null }
-            guard open.insert(identity).inserted else { throw .conversion("\(path) contains itself (a cycle)") }
-            defer { open.remove(identity) }
+            guard !open.contains(identity) else { throw .conversion("\(path) contains itself (a cycle)") }
+            open.append(identity)
+            defer { open.removeLast() }
             guard lua_checkstack(L, 4) != 0 else { throw .conversion("\(path) nests too deep") }
 
             var items: [Int64: JSONValue] = [:]
@@ -135,15 +139,24 @@ struct LuaValues {
     }
 
     func push(_ s: String) {
-        var s = s
-        s.withUTF8 { buffer in
-            _ = lua_pushlstring(L, buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, buffer.count)
-        }
+        s.utf8.withContiguousStorageIfAvailable { buffer in
+            _ = lua_pushlstring(L, UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self), buffer.count)
+        } ?? {
+            var copy = s
+            copy.withUTF8 { buffer in
+                _ = lua_pushlstring(L, UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self), buffer.count)
+            }
+        }()
+    }
+
+    /// Pushes a key the host spells itself, without converting it. [-0, +1]
+    func push(key: StaticString) {
+        _ = lua_pushlstring(L, UnsafeRawPointer(key.utf8Start).assumingMemoryBound(to: CChar.self), key.utf8CodeUnitCount)
     }
 
     /// Sets `table[key] = value` on the table at the top of the stack, raw. [-0, +0]
-    func setField(_ key: String, _ value: JSONValue) {
-        push(key)
+    func setField(_ key: StaticString, _ value: JSONValue) {
+        push(key: key)
         push(value)
         lua_rawset(L, -3)
     }

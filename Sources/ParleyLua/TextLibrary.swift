@@ -38,7 +38,7 @@ enum TextLibrary {
                 let (s, needle) = (args[0].stringValue!, args[1].stringValue!)
                 let found = args[2].boolValue == true
                     ? s.range(of: needle, options: [.caseInsensitive, .diacriticInsensitive]) != nil
-                    : s.contains(needle)
+                    : TextLibrary.contains(s, needle)
                 return [.bool(found)]
             },
             HostFunction("text.starts_with", [.init("s", .string), .init("prefix", .string)], returns: "boolean") { args in
@@ -53,6 +53,25 @@ enum TextLibrary {
                     .trimmingCharacters(in: .whitespacesAndNewlines))]
             },
         ]
+    }
+}
+
+extension TextLibrary {
+    /// Whether `needle` occurs in `s`, comparing UTF-8 bytes: exact, and without the cost
+    /// of Foundation's bridged search.
+    static func contains(_ s: String, _ needle: String) -> Bool {
+        var s = s, needle = needle
+        return s.withUTF8 { hay in
+            needle.withUTF8 { pin in
+                guard !pin.isEmpty else { return true }
+                guard pin.count <= hay.count else { return false }
+                let first = pin[0]
+                for i in 0...(hay.count - pin.count) where hay[i] == first {
+                    if memcmp(hay.baseAddress! + i, pin.baseAddress!, pin.count) == 0 { return true }
+                }
+                return false
+            }
+        }
     }
 }
 

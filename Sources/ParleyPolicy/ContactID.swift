@@ -17,7 +17,9 @@ public struct ContactID: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Normalizes a phone number in any common format, or accepts a business-scoped user
     /// id. Returns `nil` for anything else: the caller refuses it as `invalid_recipient`.
     public init?(_ raw: String) {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Most contacts arrive already normalized: take those without trimming.
+        let text = raw.utf8.first == UInt8(ascii: "+") && raw.utf8.last.map({ $0 >= 0x30 && $0 <= 0x39 }) == true
+            ? raw : String(raw.trimmed())
         if let id = ContactID.businessScopedUser(text) {
             self = id
             return
@@ -31,37 +33,52 @@ public struct ContactID: Hashable, Comparable, Sendable, CustomStringConvertible
     public static func < (a: ContactID, b: ContactID) -> Bool { a.value < b.value }
 
     /// `+`, `00` or nothing, then digits, with spaces, dots, dashes and parentheses allowed
-    /// between them.
+    /// between them. Read byte by byte: only ASCII digits count, so a digit carrying a
+    /// combining mark ("1\u{301}") is refused rather than read as a digit.
     private static func phone(_ text: String) -> ContactID? {
-        var digits = ""
+        var digits: [UInt8] = [UInt8(ascii: "+")]
+        digits.reserveCapacity(16)
         var sawPlus = false
-        for (i, c) in text.enumerated() {
-            switch c {
-            // ASCII only: a digit carrying a combining mark ("1\u{301}") sorts inside
-            // "0"..."9" as a Character, and slipped into the number as a digit.
-            case "0"..."9" where c.isASCII: digits.append(c)
-            case "+" where i == 0: sawPlus = true
-            case " ", "-", ".", "(", ")", "\u{00A0}": continue
+        var previous: UInt8 = 0
+        for (i, byte) in text.utf8.enumerated() {
+            defer { previous = byte }
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits.append(byte)
+            case UInt8(ascii: "+") where i == 0: sawPlus = true
+            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"): continue
+            case 0xC2: continue  // the first byte of a no-break space...
+            case 0xA0 where previous == 0xC2: continue  // ...and its second
             default: return nil
             }
+            if digits.count > 18 { return nil }
         }
-        if !sawPlus, digits.hasPrefix("00") { digits.removeFirst(2) }
-        guard (8...15).contains(digits.count), digits.first != "0" else { return nil }
-        return ContactID(value: "+" + digits, kind: .phone)
+        if previous == 0xC2 { return nil }
+        var start = 1
+        if !sawPlus, digits.count > 2, digits[1] == UInt8(ascii: "0"), digits[2] == UInt8(ascii: "0") { start = 3 }
+        let count = digits.count - start
+        guard (8...15).contains(count), digits[start] != UInt8(ascii: "0") else { return nil }
+        if start > 1 { digits.removeSubrange(1..<start) }
+        return ContactID(value: String(decoding: digits, as: UTF8.self), kind: .phone)
     }
 
     /// Two capital letters, optionally `.ENT`, a dot, then 1–128 letters or digits.
     private static func businessScopedUser(_ text: String) -> ContactID? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2 || (parts.count == 3 && parts[1] == "ENT") else { return nil }
-        let country = parts[0]
-        guard country.count == 2, country.allSatisfy({ $0.isASCII && $0.isUppercase }) else { return nil }
-        let tail = parts[parts.count - 1]
-        guard (1...128).contains(tail.count), tail.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-            return nil
+        let bytes = Array(text.utf8)
+        func isUpper(_ b: UInt8) -> Bool { b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") }
+        func isAlphanumeric(_ b: UInt8) -> Bool {
+            isUpper(b) || (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
         }
+        guard bytes.count >= 4, isUpper(bytes[0]), isUpper(bytes[1]), bytes[2] == UInt8(ascii: ".") else { return nil }
+        var tail = bytes[3...]
+        if tail.starts(with: Array("ENT.".utf8)) { tail = tail.dropFirst(4) }
+        guard (1...128).contains(tail.count), tail.allSatisfy(isAlphanumeric) else { return nil }
         return ContactID(value: text, kind: .businessScopedUser)
     }
+
+    public static func == (a: ContactID, b: ContactID) -> Bool { a.value == b.value }
+
+    /// The kind follows from the value, so the value alone is hashed.
+    public func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }
 
 import Foundation

@@ -14,9 +14,12 @@
 ///    the number is not restricted, the contact opted in, and the messaging limit has room.
 public struct Policy: Sendable {
     public let config: PolicyConfig
+    /// The consent and escalation keywords, folded once.
+    public let keywords: KeywordMatcher
 
     public init(_ config: PolicyConfig = PolicyConfig()) {
         self.config = config
+        self.keywords = KeywordMatcher(config.keywords)
     }
 
     /// When the window of a contact whose last inbound was `lastInbound` closes.

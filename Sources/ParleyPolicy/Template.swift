@@ -94,40 +94,16 @@ public enum Placeholders: Sendable, Equatable {
 
     /// The placeholders of `text`, in order of first appearance; a repeated one counts once.
     public init(in text: String) {
-        var names: [String] = []
-        var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
-            let after = rest[open.upperBound...]
-            guard let close = after.range(of: "}}") else { break }
-            let name = after[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-            if !name.isEmpty, !names.contains(name) { names.append(name) }
-            rest = after[close.upperBound...]
-        }
+        self.init(PlaceholderText(text))
+    }
+
+    init(_ text: PlaceholderText) {
+        let names = text.names
         if names.allSatisfy({ Int($0) != nil }) {
             self = .positional(names.compactMap { Int($0) }.max() ?? 0)
         } else {
             self = .named(names)
         }
-    }
-
-    /// `text` with each placeholder replaced by its value.
-    func hydrate(_ text: String, with arguments: TemplateArguments) -> String {
-        var out = ""
-        var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
-            let after = rest[open.upperBound...]
-            guard let close = after.range(of: "}}") else { break }
-            out += rest[..<open.lowerBound]
-            let name = after[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-            switch arguments {
-            case .positional(let values):
-                if let i = Int(name), i >= 1, i <= values.count { out += values[i - 1] } else { out += "{{\(name)}}" }
-            case .named(let values):
-                out += values[name] ?? "{{\(name)}}"
-            }
-            rest = after[close.upperBound...]
-        }
-        return out + rest
     }
 }
 
@@ -160,6 +136,8 @@ public struct Template: Sendable, Equatable {
     /// Parsed once: every decision on this template needs them.
     public let bodyPlaceholders: Placeholders
     public let headerPlaceholders: Placeholders
+    let bodyText: PlaceholderText
+    let headerText: PlaceholderText?
     /// How many times the platform paused it: the third pause disables it.
     public var pauseCount: Int
     /// When a pause ends by itself.
@@ -180,10 +158,13 @@ public struct Template: Sendable, Equatable {
         self.buttons = buttons
         self.pauseCount = pauseCount
         self.pausedUntil = pausedUntil
-        self.bodyPlaceholders = Placeholders(in: body)
+        self.bodyText = PlaceholderText(body)
+        self.bodyPlaceholders = Placeholders(bodyText)
         if case .text(let text) = header {
-            self.headerPlaceholders = Placeholders(in: text)
+            self.headerText = PlaceholderText(text)
+            self.headerPlaceholders = Placeholders(headerText!)
         } else {
+            self.headerText = nil
             self.headerPlaceholders = .none
         }
     }

@@ -24,12 +24,12 @@ enum TemplateRules {
         {
             return .failure(refusal)
         }
-        let body = template.bodyPlaceholders.hydrate(template.body, with: request.body)
+        let body = template.bodyText.hydrate(with: request.body)
         if body.count > config.templateBodyLimit {
             return .failure(Refusal(.templateTooLong, "template \(key) body is \(body.count) characters with its parameters; the limit is \(config.templateBodyLimit)"))
         }
-        if case .text(let headerText) = template.header {
-            let header = template.headerPlaceholders.hydrate(headerText, with: request.header)
+        if let headerText = template.headerText {
+            let header = headerText.hydrate(with: request.header)
             if header.count > config.templateHeaderLimit {
                 return .failure(Refusal(.templateTooLong, "template \(key) header is \(header.count) characters with its parameter; the limit is \(config.templateHeaderLimit)"))
             }
@@ -76,11 +76,20 @@ enum TemplateRules {
     /// The platform refuses parameter values that are empty or carry a newline, a tab or
     /// more than four consecutive spaces (132012).
     static func formatProblem(_ value: String) -> String? {
-        if value.trimmingCharacters(in: .whitespaces).isEmpty { return "is empty" }
-        // Every line break counts (also U+2028, U+0085, vertical tab...), not only \n and \r.
-        if value.contains(where: \.isNewline) { return "contains a newline" }
-        if value.contains("\t") { return "contains a tab" }
-        if value.contains("     ") { return "contains more than 4 consecutive spaces" }
+        var blank = true, newline = false, tab = false
+        var spaces = 0, longestSpaces = 0
+        for scalar in value.unicodeScalars {
+            // Every line break counts (also U+2028, U+0085, vertical tab...), not only \n and \r.
+            if Character(scalar).isNewline { newline = true }
+            if scalar == "\t" { tab = true }
+            spaces = scalar == " " ? spaces + 1 : 0
+            longestSpaces = max(longestSpaces, spaces)
+            if !scalar.properties.isWhitespace { blank = false }
+        }
+        if blank { return "is empty" }
+        if newline { return "contains a newline" }
+        if tab { return "contains a tab" }
+        if longestSpaces > 4 { return "contains more than 4 consecutive spaces" }
         return nil
     }
 }

@@ -34,9 +34,11 @@ extension Decision {
         inputs.append("number_status", .string(facts.account.numberStatus.description))
         inputs.append("business_initiated_restricted", .bool(facts.account.businessInitiatedRestricted))
         inputs.append("tier", .string(facts.account.tier.description))
-        inputs.append("limit_used", .int(Int64(facts.limit.used)))
-        inputs.append("limit", facts.limit.limit.map { .int(Int64($0)) } ?? .null)
-        inputs.append("contact_already_counted", .bool(facts.limit.alreadyCounted))
+        if request.message.kind == .template {  // free-form messages never count toward the limit
+            inputs.append("limit_used", .int(Int64(facts.limit.used)))
+            inputs.append("limit", facts.limit.limit.map { .int(Int64($0)) } ?? .null)
+            inputs.append("contact_already_counted", .bool(facts.limit.alreadyCounted))
+        }
         if let t = template {
             inputs.append("template", [
                 "name": .string(t.name), "language": .string(t.language), "category": .string(t.category.rawValue),

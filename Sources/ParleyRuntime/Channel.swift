@@ -22,11 +22,15 @@ public protocol Channel: AnyObject {
 /// A channel that keeps what it was given, for simulations and tests.
 public final class RecordingChannel: Channel {
     public private(set) var delivered: [Dispatch] = []
+    /// How many messages it was given.
+    public private(set) var count = 0
+    /// Keep each message (off for long runs that only count).
     public var keeps = true
 
     public init() {}
 
     public func deliver(_ dispatch: Dispatch) {
+        count += 1
         if keeps { delivered.append(dispatch) }
     }
 }

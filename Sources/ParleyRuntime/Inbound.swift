@@ -39,6 +39,17 @@ public struct Inbound: Sendable, Equatable {
         }
     }
 
+    /// `msg.type`: text, button, reply, a media kind, or another platform type.
+    public var type: String {
+        switch content {
+        case .text: return "text"
+        case .button: return "button"
+        case .reply: return "reply"
+        case .media(let kind, _, _): return kind
+        case .other(let type, _): return type
+        }
+    }
+
     /// Whether keywords (STOP, START, human...) apply: to what a person typed or tapped.
     var carriesKeywords: Bool {
         switch content {

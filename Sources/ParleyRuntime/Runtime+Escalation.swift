@@ -52,10 +52,7 @@ extension Runtime {
         c.botBeforeHandoff = nil
         c.notUnderstoodStreak = 0
         store.save(c)
-        var r = TranscriptRecord("released", at: now)
-        r.add("to", contact.value)
-        r.add("owner", back.description)
-        record(r)
+        record(Records.released(contact, owner: back, at: now))
         if case .bot(let name) = back, let bot = scripts.bots[name] {
             call(bot, "on_return", on: contact, arguments: [note.map { .string($0) } ?? .null])
             scheduleWindowClosing(for: contact)

@@ -9,33 +9,36 @@ extension Runtime {
     public func receive(_ message: Inbound) {
         if config.deduplicatesInbound, let id = message.id, !store.firstSighting(ofInbound: id) { return }
         let contact = message.from
-        update(contact) { c in
+        let now = self.now
+        let owner = update(contact) { c in
             c.lastInbound = now
             c.windowGeneration += 1
+            return c.owner
         }
-        record(Records.inbound(message, owner: conversation(contact).owner, at: now))
+        record(Records.inbound(message, owner: owner, at: now))
 
-        let meaning = message.carriesKeywords ? message.text.flatMap(config.policy.keywords.meaning) : nil
+        let meaning = message.carriesKeywords ? message.text.flatMap(policy.keywords.meaning) : nil
         switch meaning {
         case .optOut?: optOut(contact, confirm: true)
         case .optIn?: optIn(contact, confirm: true)
-        case .escalate?: escalationKeyword(from: contact, message)
-        case nil: deliverToOwner(message)
+        case .escalate?: escalationKeyword(from: contact, message, owner: owner)
+        case nil: deliverToOwner(message, owner: owner)
         }
         scheduleWindowClosing(for: contact)
         runDue()
     }
 
-    private func deliverToOwner(_ message: Inbound) {
+    private func deliverToOwner(_ message: Inbound, owner: Owner) {
         let contact = message.from
-        switch conversation(contact).owner {
+        switch owner {
         case .human:
             return  // the agents' queue has it; the bot never sees it
         case .bot(let name):
             botTurn(name, message)
         case .nobody:
-            switch route(message) {
-            case .bot(let name)?: botTurn(name, message)
+            let msg = message.scriptValue
+            switch route(message, msg) {
+            case .bot(let name)?: botTurn(name, message, msg)
             case .human(let queue)?: escalate(contact, queue: queue, reason: "script", note: "routed to a person", bot: nil)
             case .nobody?, nil: return
             }
@@ -44,8 +47,8 @@ extension Runtime {
 
     /// "human", "agent"... The core escalates before the bot sees the message; on a
     /// conversation nobody owns, the router picks the bot first, and its queue takes it.
-    private func escalationKeyword(from contact: ContactID, _ message: Inbound) {
-        switch conversation(contact).owner {
+    private func escalationKeyword(from contact: ContactID, _ message: Inbound, owner: Owner) {
+        switch owner {
         case .human:
             return
         case .bot(let name):
@@ -61,13 +64,13 @@ extension Runtime {
 
     /// Picks the owner of a conversation nobody owns: the router's answer, or the default
     /// route. A failing router costs this conversation an escalation to the default queue.
-    func route(_ message: Inbound) -> Owner? {
+    func route(_ message: Inbound, _ msg: JSONValue? = nil) -> Owner? {
         let contact = message.from
         let chosen: Owner
         var by = "default"
         if let router = scripts.router {
             by = "router:\(router.definition.name)"
-            let outcome = call(router, "route", on: contact, arguments: [message.scriptValue], results: 1)
+            let outcome = call(router, "route", on: contact, arguments: [msg ?? message.scriptValue], results: 1)
             guard case .success(let values)? = outcome else {
                 escalate(contact, queue: nil, reason: "bot_error", note: "the router failed", bot: nil, apology: true)
                 return nil
@@ -92,11 +95,7 @@ extension Runtime {
         }
         if case .bot = chosen {
             update(contact) { $0.owner = chosen }
-            var r = TranscriptRecord("routed", at: now)
-            r.add("to", contact.value)
-            r.add("owner", chosen.description)
-            r.add("by", by)
-            record(r)
+            record(Records.routed(contact, owner: chosen, by: by, at: now))
         }
         return chosen
     }
@@ -114,25 +113,25 @@ extension Runtime {
 
     /// One turn of a bot: `on_message`, then the not-understood count, which escalates at
     /// its limit and resets on an understood turn.
-    func botTurn(_ name: String, _ message: Inbound) {
+    func botTurn(_ name: String, _ message: Inbound, _ msg: JSONValue? = nil) {
         let contact = message.from
         guard let bot = scripts.bots[name] else {
             escalate(contact, queue: nil, reason: "bot_error", note: "bot '\(name)' is not loaded", bot: nil, apology: true)
             return
         }
         turn = (contact, false)
-        let outcome = call(bot, "on_message", on: contact, arguments: [message.scriptValue])
+        let outcome = call(bot, "on_message", on: contact, arguments: [msg ?? message.scriptValue])
         let notUnderstood = turn?.notUnderstood ?? false
         turn = nil
         // What the bot said this turn goes out before any hand-off that follows it.
         runDue()
-        guard case .success? = outcome, case .bot(name) = conversation(contact).owner else { return }
-        var streak = 0
-        update(contact) { c in
+        guard case .success? = outcome else { return }
+        let streak: Int? = update(contact) { c in
+            guard c.owner == .bot(name) else { return nil }  // handed off during the turn
             c.notUnderstoodStreak = notUnderstood ? c.notUnderstoodStreak + 1 : 0
-            streak = c.notUnderstoodStreak
+            return c.notUnderstoodStreak
         }
-        if streak >= config.policy.notUnderstoodLimit {
+        if let streak, streak >= config.policy.notUnderstoodLimit {
             escalate(contact, queue: nil, reason: "not_understood", note: "\(streak) turns in a row not understood", bot: name)
         }
     }
@@ -140,6 +139,7 @@ extension Runtime {
     /// After a message, the owning bot's `on_window_closing` is put on the agenda for this
     /// window; a later message starts a new window and makes this one stale.
     func scheduleWindowClosing(for contact: ContactID) {
+        guard scripts.anyBotWatchesWindow else { return }
         let c = conversation(contact)
         guard case .bot(let name) = c.owner, let bot = scripts.bots[name], bot.definition.has("on_window_closing"),
             let end = policy.windowEnd(lastInbound: c.lastInbound)

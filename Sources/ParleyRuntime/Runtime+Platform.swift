@@ -39,10 +39,7 @@ extension Runtime {
     /// The contact moved to a new number: a new contact, whose window and consent start
     /// fresh (they do not carry over by themselves).
     public func numberChanged(from old: ContactID, to new: ContactID) {
-        var r = TranscriptRecord("number_changed", at: now)
-        r.add("contact", old.value)
-        r.add("new_contact", new.value)
-        record(r)
+        record(Records.fields("number_changed", at: now, [("contact", .string(old.value)), ("new_contact", .string(new.value))]))
     }
 
     /// A template's status changed. A `PAUSED` is counted: after the allowed pauses the
@@ -51,64 +48,37 @@ extension Runtime {
         guard let t = store.catalog.apply(status: status, to: key, at: now, pauses: config.policy.templatePauses) else {
             throw RuntimeError("no template \(key) in the catalog")
         }
-        var r = TranscriptRecord("template_status", at: now)
-        r.add("template", key.name)
-        r.add("language", key.language)
-        r.add("status", t.status.description)
-        r.add("until", t.pausedUntil?.iso8601)
-        record(r)
+        record(Records.template("template_status", key, ("status", t.status.description), until: t.pausedUntil, at: now))
         runDue()
     }
 
     public func templateQuality(_ key: TemplateKey, _ quality: TemplateQuality) throws(RuntimeError) {
         guard store.catalog.apply(quality: quality, to: key) != nil else { throw RuntimeError("no template \(key) in the catalog") }
-        var r = TranscriptRecord("template_quality", at: now)
-        r.add("template", key.name)
-        r.add("language", key.language)
-        r.add("quality", quality.rawValue)
-        record(r)
+        record(Records.template("template_quality", key, ("quality", quality.rawValue), at: now))
     }
 
     public func templateCategory(_ key: TemplateKey, _ category: TemplateCategory) throws(RuntimeError) {
         guard store.catalog.apply(category: category, to: key) != nil else { throw RuntimeError("no template \(key) in the catalog") }
-        var r = TranscriptRecord("template_category", at: now)
-        r.add("template", key.name)
-        r.add("language", key.language)
-        r.add("category", category.rawValue)
-        record(r)
+        record(Records.template("template_category", key, ("category", category.rawValue), at: now))
     }
 
     public func setTier(_ tier: MessagingTier) {
         store.account.tier = tier
-        var r = TranscriptRecord("limit", at: now)
-        r.add("tier", tier.description)
-        record(r)
+        record(Records.fields("limit", at: now, [("tier", .string(tier.description))]))
     }
 
     public func setNumberStatus(_ status: NumberStatus) {
         store.account.numberStatus = status
-        var r = TranscriptRecord("number_status", at: now)
-        r.add("status", status.description)
-        record(r)
+        record(Records.fields("number_status", at: now, [("status", .string(status.description))]))
     }
 
     public func setBusinessInitiatedRestriction(_ restricted: Bool) {
         store.account.businessInitiatedRestricted = restricted
-        var r = TranscriptRecord("account_restriction", at: now)
-        r.add("business_initiated", restricted ? "restricted" : "lifted")
-        record(r)
+        record(Records.fields("account_restriction", at: now, [("business_initiated", .string(restricted ? "restricted" : "lifted"))]))
     }
 
     /// A delivery status from the platform, for one of our messages.
     public func deliveryStatus(id: String, status: String, contact: ContactID?, errors: [(code: Int, title: String?)]) {
-        var r = TranscriptRecord("status", at: now)
-        r.add("id", id)
-        r.add("status", status)
-        r.add("to", contact?.value)
-        if let first = errors.first {
-            r.add("code", first.code)
-            r.add("error", first.title)
-        }
-        record(r)
+        record(Records.status(id: id, status: status, contact: contact, error: errors.first, at: now))
     }
 }

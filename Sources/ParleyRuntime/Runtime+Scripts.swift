@@ -35,11 +35,9 @@ extension Runtime {
     }
 
     func scriptError(_ script: Script, _ message: String) {
-        var r = TranscriptRecord("script_error", at: now)
-        r.add("script", script.identity.description)
-        r.add("file", script.path)
-        r.add("error", message)
-        record(r)
+        record(Records.fields("script_error", at: now, [
+            ("script", .string(script.identity.description)), ("file", .string(script.path)), ("error", .string(message)),
+        ]))
     }
 
     // MARK: Agenda items

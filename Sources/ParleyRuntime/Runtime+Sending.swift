@@ -2,25 +2,28 @@ import ParleyLua
 import ParleyPolicy
 
 extension Runtime {
-    /// What the policy needs to know about a contact now.
-    func facts(for contact: ContactID?) -> PolicyFacts {
+    /// What the policy needs to know about a contact now. The messaging limit matters
+    /// only to templates, so free-form messages skip the ledger (and their audit records
+    /// leave it out).
+    func facts(for contact: ContactID?, kind: MessageKind = .template) -> PolicyFacts {
         let account = store.account
-        guard let contact else {
-            return PolicyFacts(account: account, contact: ContactStanding(), limit: LimitStanding(limit: account.tier.limit, used: 0, alreadyCounted: false))
-        }
+        let unconsulted = LimitStanding(limit: account.tier.limit, used: 0, alreadyCounted: false)
+        guard let contact else { return PolicyFacts(account: account, contact: ContactStanding(), limit: unconsulted) }
         let c = store.conversation(contact)
         return PolicyFacts(account: account, contact: c?.standing ?? ContactStanding(),
-                           limit: store.limitStanding(of: contact, limit: account.tier.limit, at: now),
+                           limit: kind == .template ? store.limitStanding(of: contact, limit: account.tier.limit, at: now) : unconsulted,
                            language: c?.language)
     }
 
     /// Asks to send `message`: the policy decides now, and an allowed message takes its
-    /// limit slot and pacing slot, then waits in the outbox until that slot. Whatever the
+    /// limit slot and its pacing slot. When the slot is now, it goes at once; otherwise it
+    /// waits in the outbox, and the policy decides again when its slot comes. Whatever the
     /// outcome, it is in the audit trail and, once settled, in the transcript.
     @discardableResult
     public func submit(_ message: OutboundMessage, to recipient: String, by sender: Sender) -> SendOutcome {
-        let request = SendRequest(id: nextMessageID(), sender: sender, to: recipient, message: message)
-        let decision = policy.decide(request, facts: facts(for: request.recipient), catalog: store.catalog, at: now, stage: .request)
+        let (sequence, id) = nextMessageID()
+        let request = SendRequest(id: id, sender: sender, to: recipient, message: message)
+        let decision = policy.decide(request, facts: facts(for: request.recipient, kind: message.kind), catalog: store.catalog, at: now, stage: .request)
         guard decision.isAllowed, let contact = request.recipient else { return refuse(decision) }
 
         var reservedAt: Instant?
@@ -35,12 +38,17 @@ extension Runtime {
         case .refuse(let refusal):
             if let reservedAt { store.releaseLimit(for: contact, reservedAt: reservedAt) }
             return refuse(decision.overruled(by: refusal, rule: "pacing"))
+        case .sendAt(let dueAt) where dueAt <= now:
+            // Its slot is now: the decision just made is the dispatch decision.
+            audit(decision)
+            deliver(decision, to: contact)
+            return SendOutcome(id: id, result: .accepted(kind: message.kind, queued: false))
         case .sendAt(let dueAt):
             audit(decision)
-            outbox[request.id] = OutboxEntry(request: request, contact: contact, dueAt: dueAt, limitReservedAt: reservedAt)
+            outbox[sequence] = OutboxEntry(request: request, contact: contact, dueAt: dueAt, limitReservedAt: reservedAt)
             waitingByContact[contact, default: 0] += 1
-            scheduler.add(.dispatch(messageID: request.id), at: dueAt)
-            return SendOutcome(id: request.id, result: .accepted(kind: message.kind, queued: dueAt > now))
+            scheduler.add(.dispatch(sequence: sequence), at: dueAt)
+            return SendOutcome(id: id, result: .accepted(kind: message.kind, queued: true))
         }
     }
 
@@ -59,18 +67,24 @@ extension Runtime {
     /// The message's slot has come: the policy decides again (the window may have closed,
     /// the template may have been paused, a human may have taken over), then the channel
     /// gets it.
-    func dispatch(_ id: String) {
-        guard let entry = outbox.removeValue(forKey: id) else { return }
+    func dispatch(_ sequence: Int) {
+        guard let entry = outbox.removeValue(forKey: sequence) else { return }
         let waiting = (waitingByContact[entry.contact] ?? 1) - 1
         waitingByContact[entry.contact] = waiting > 0 ? waiting : nil
-        let decision = policy.decide(entry.request, facts: facts(for: entry.contact), catalog: store.catalog, at: now, stage: .dispatch)
+        let decision = policy.decide(entry.request, facts: facts(for: entry.contact, kind: entry.request.message.kind), catalog: store.catalog, at: now, stage: .dispatch)
         audit(decision)
         guard decision.isAllowed else {
             if let at = entry.limitReservedAt { store.releaseLimit(for: entry.contact, reservedAt: at) }
             record(Records.blocked(decision, at: now))
             return
         }
-        let dispatch = Dispatch(id: id, to: entry.contact, sender: entry.request.sender, message: entry.request.message,
+        deliver(decision, to: entry.contact)
+    }
+
+    /// Hands an allowed message to the channel and writes it down as sent.
+    private func deliver(_ decision: Decision, to contact: ContactID) {
+        let request = decision.request
+        let dispatch = Dispatch(id: request.id, to: contact, sender: request.sender, message: request.message,
                                 template: decision.template, renderedText: decision.hydratedBody)
         channel.deliver(dispatch)
         record(Records.sent(dispatch, at: now))

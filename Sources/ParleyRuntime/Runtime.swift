@@ -18,8 +18,8 @@ public final class Runtime {
     public let channel: any Channel
     public private(set) var scripts = ScriptSet()
 
-    /// Receives every transcript record as it happens.
-    public var onRecord: (TranscriptRecord) -> Void = { _ in }
+    /// Receives every transcript record as it happens; with none, no record is built.
+    public var onRecord: ((TranscriptRecord) -> Void)?
     /// Receives log lines: scripts' `log(...)` and `print(...)` (source `bot:orders`...) and
     /// the runtime's own notes (source `core`).
     public var onLog: (_ source: String, _ line: String) -> Void = { _, _ in }
@@ -28,7 +28,8 @@ public final class Runtime {
 
     var scheduler = Scheduler()
     var pacer: Pacer
-    var outbox: [String: OutboxEntry] = [:]
+    /// Paced messages by their sequence number (the number in their `out-N` id).
+    var outbox: [Int: OutboxEntry] = [:]
     var waitingByContact: [ContactID: Int] = [:]
     var messageCounter = 0
     var handoffCounter = 0
@@ -87,7 +88,7 @@ public final class Runtime {
 
     func run(_ work: DueWork) {
         switch work {
-        case .dispatch(let id): dispatch(id)
+        case .dispatch(let sequence): dispatch(sequence)
         case .timer(let script, let contact, let name, let data): fireTimer(script: script, contact: contact, name: name, data: data)
         case .windowClosing(let contact, let generation): fireWindowClosing(contact: contact, generation: generation)
         case .automation(let name): runAutomation(name)
@@ -96,11 +97,13 @@ public final class Runtime {
 
     // MARK: Records and ids
 
-    func record(_ record: TranscriptRecord) { onRecord(record) }
+    func record(_ make: @autoclosure () -> TranscriptRecord) {
+        if let onRecord { onRecord(make()) }
+    }
 
-    func nextMessageID() -> String {
+    func nextMessageID() -> (sequence: Int, id: String) {
         messageCounter += 1
-        return "out-\(messageCounter)"
+        return (messageCounter, "out-\(messageCounter)")
     }
 
     func nextHandoffID() -> String {
@@ -114,10 +117,9 @@ public final class Runtime {
         store.conversation(contact) ?? Conversation(contact: contact)
     }
 
-    func update(_ contact: ContactID, _ change: (inout Conversation) -> Void) {
-        var c = conversation(contact)
-        change(&c)
-        store.save(c)
+    @discardableResult
+    func update<T>(_ contact: ContactID, _ change: (inout Conversation) -> T) -> T {
+        store.update(contact, change)
     }
 
     func view(of c: Conversation) -> ConversationView {

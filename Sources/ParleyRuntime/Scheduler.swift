@@ -5,7 +5,7 @@ import ParleyPolicy
 /// Work that falls due at an instant.
 enum DueWork: Sendable, Equatable {
     /// Send an outbox message whose pacing slot has come.
-    case dispatch(messageID: String)
+    case dispatch(sequence: Int)
     /// A script's `schedule(conv, delay, name, data)`.
     case timer(script: String, contact: ContactID, name: String, data: JSONValue)
     /// Tell the owning bot the window is about to close.

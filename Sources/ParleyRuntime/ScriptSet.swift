@@ -8,6 +8,8 @@ public final class ScriptSet {
     public private(set) var router: Script?
     public private(set) var macros: [String: Script] = [:]
     public private(set) var automations: [Script] = []
+    /// Whether any bot has `on_window_closing`: if none, no window needs watching.
+    public private(set) var anyBotWatchesWindow = false
 
     public init() {}
 
@@ -60,6 +62,7 @@ public final class ScriptSet {
         case .bot:
             if let other = bots[d.name] { return "bot '\(d.name)' is also defined in \(other.path); names must be unique" }
             bots[d.name] = script
+            if d.has("on_window_closing") { anyBotWatchesWindow = true }
         case .router:
             if let other = router { return "a second router ('\(d.name)'); \(other.path) already defines router '\(other.definition.name)', and one router decides for all" }
             router = script

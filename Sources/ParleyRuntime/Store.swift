@@ -10,6 +10,8 @@ import ParleyPolicy
 public protocol Store: AnyObject {
     func conversation(_ contact: ContactID) -> Conversation?
     func save(_ conversation: Conversation)
+    /// Changes a conversation in place, creating it when new; returns what `change` returns.
+    func update<T>(_ contact: ContactID, _ change: (inout Conversation) -> T) -> T
     /// Conversations in contact order, for automations that look for work.
     func conversations(where include: (Conversation) -> Bool) -> [Conversation]
 
@@ -49,6 +51,10 @@ public final class InMemoryStore: Store {
 
     public func conversation(_ contact: ContactID) -> Conversation? { conversationsByContact[contact] }
     public func save(_ conversation: Conversation) { conversationsByContact[conversation.contact] = conversation }
+
+    public func update<T>(_ contact: ContactID, _ change: (inout Conversation) -> T) -> T {
+        change(&conversationsByContact[contact, default: Conversation(contact: contact)])
+    }
 
     public func conversations(where include: (Conversation) -> Bool) -> [Conversation] {
         conversationsByContact.values.filter(include).sorted { $0.contact < $1.contact }

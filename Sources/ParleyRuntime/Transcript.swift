@@ -5,23 +5,37 @@ import ParleyPolicy
 /// order (`at`, `type`, then the record's own), so the same run always gives the same
 /// bytes.
 public struct TranscriptRecord: Sendable, Equatable {
+    public let at: Instant
+    public let type: String
+    /// The record's own fields, after `at` and `type`.
     public private(set) var fields: OrderedJSONObject
 
     init(_ type: String, at instant: Instant) {
+        self.at = instant
+        self.type = type
         fields = OrderedJSONObject()
-        fields.append("at", .string(instant.iso8601))
-        fields.append("type", .string(type))
     }
 
     mutating func add(_ key: String, _ value: JSONValue?) { fields.append(key, value) }
     mutating func add(_ key: String, _ value: String?) { fields.append(key, value.map(JSONValue.string)) }
     mutating func add(_ key: String, _ value: Int?) { fields.append(key, value.map { .int(Int64($0)) }) }
 
-    public var type: String { fields["type"]?.stringValue ?? "" }
-    public subscript(key: String) -> JSONValue? { fields[key] }
+    public subscript(key: String) -> JSONValue? {
+        switch key {
+        case "at": return .string(at.iso8601)
+        case "type": return .string(type)
+        default: return fields[key]
+        }
+    }
 
     /// The JSON line, without its newline.
-    public var line: String { fields.encoded() }
+    public var line: String {
+        var all = OrderedJSONObject()
+        all.append("at", .string(at.iso8601))
+        all.append("type", .string(type))
+        for member in fields.members { all.append(member.key, member.value) }
+        return all.encoded()
+    }
 }
 
 /// The transcript records the runtime writes, one builder per kind (CONTRACT.md).
@@ -88,9 +102,8 @@ enum Records {
     static func inbound(_ message: Inbound, owner: Owner, at now: Instant) -> TranscriptRecord {
         var r = TranscriptRecord("inbound", at: now)
         r.add("from", message.from.value)
-        let value = message.scriptValue
-        r.add("msg_type", value["type"])
-        r.add("text", value["text"])
+        r.add("msg_type", message.type)
+        r.add("text", message.text)
         if case .button(let payload, _) = message.content { r.add("payload", payload) }
         if case .reply(let id, _) = message.content { r.add("reply_id", id) }
         r.add("owner", owner.description)
@@ -104,6 +117,35 @@ enum Records {
         r.add("queue", queue)
         r.add("reason", reason)
         r.add("route", route)
+        return r
+    }
+
+    static func routed(_ contact: ContactID, owner: Owner, by: String, at now: Instant) -> TranscriptRecord {
+        fields("routed", at: now, [("to", .string(contact.value)), ("owner", .string(owner.description)), ("by", .string(by))])
+    }
+
+    static func released(_ contact: ContactID, owner: Owner, at now: Instant) -> TranscriptRecord {
+        fields("released", at: now, [("to", .string(contact.value)), ("owner", .string(owner.description))])
+    }
+
+    static func template(_ type: String, _ key: TemplateKey, _ change: (String, String), until: Instant? = nil, at now: Instant) -> TranscriptRecord {
+        var r = fields(type, at: now, [("template", .string(key.name)), ("language", .string(key.language)), (change.0, .string(change.1))])
+        r.add("until", until?.iso8601)
+        return r
+    }
+
+    static func status(id: String, status: String, contact: ContactID?, error: (code: Int, title: String?)?, at now: Instant) -> TranscriptRecord {
+        var r = fields("status", at: now, [("id", .string(id)), ("status", .string(status))])
+        r.add("to", contact?.value)
+        r.add("code", error?.code)
+        r.add("error", error?.title)
+        return r
+    }
+
+    /// A record of plain fields, in the order given.
+    static func fields(_ type: String, at now: Instant, _ fields: [(String, JSONValue)]) -> TranscriptRecord {
+        var r = TranscriptRecord(type, at: now)
+        for (key, value) in fields { r.add(key, value) }
         return r
     }
 

@@ -76,11 +76,19 @@ struct DispatchTests {
         #expect(decisions.first?.refusal?.reason == .outsideWindow)
         #expect(decisions.first?.windowEnd == nil)
         world.inbound(alice, "hi")
+        // Sent at once: the decision at request is the decision at dispatch.
         let sentID = try #require(world.sent.last?["id"]?.stringValue)
-        let both = world.runtime.audit(ofMessage: sentID)
+        let once = world.runtime.audit(ofMessage: sentID)
+        #expect(once.map(\.stage) == [.request])
+        #expect(once.first?.isAllowed == true)
+        #expect(once.first?.windowEnd == World.start + .hours(24))
+        // Paced: decided when asked, and again when its slot came.
+        for _ in 0..<46 { world.runtime.agentReply(.text("again"), to: alice) }
+        world.advance("10s")
+        let pacedID = try #require(world.sent.last?["id"]?.stringValue)
+        let both = world.runtime.audit(ofMessage: pacedID)
         #expect(both.map(\.stage) == [.request, .dispatch])
         #expect(both.allSatisfy { $0.isAllowed })
-        #expect(both.first?.windowEnd == World.start + .hours(24))
     }
 
     @Test("an invalid recipient is refused with invalid_recipient and 131009")
