@@ -206,6 +206,9 @@ static int open_sandbox(lua_State *L) {
     lua_setfield(L, -2, "__metatable");
     lua_pop(L, 2);
 
+    /* Generational collection: each call leaves short-lived tables (conv, msg, results). */
+    lua_gc(L, LUA_GCGEN, 0, 0);
+
     /* A fixed seed: the same scenario must give the same transcript. */
     lua_getfield(L, g, LUA_MATHLIBNAME);
     lua_getfield(L, -1, "randomseed");

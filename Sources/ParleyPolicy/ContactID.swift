@@ -17,9 +17,12 @@ public struct ContactID: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Normalizes a phone number in any common format, or accepts a business-scoped user
     /// id. Returns `nil` for anything else: the caller refuses it as `invalid_recipient`.
     public init?(_ raw: String) {
-        // Most contacts arrive already normalized: take those without trimming.
-        let text = raw.utf8.first == UInt8(ascii: "+") && raw.utf8.last.map({ $0 >= 0x30 && $0 <= 0x39 }) == true
-            ? raw : String(raw.trimmed())
+        // Most contacts arrive already normalized (a script's conv.contact): take those as they are.
+        if ContactID.isNormalizedPhone(raw) {
+            self.init(value: raw, kind: .phone)
+            return
+        }
+        let text = String(raw.trimmed())
         if let id = ContactID.businessScopedUser(text) {
             self = id
             return
@@ -59,6 +62,19 @@ public struct ContactID: Hashable, Comparable, Sendable, CustomStringConvertible
         guard (8...15).contains(count), digits[start] != UInt8(ascii: "0") else { return nil }
         if start > 1 { digits.removeSubrange(1..<start) }
         return ContactID(value: String(decoding: digits, as: UTF8.self), kind: .phone)
+    }
+
+    /// `+` and 8–15 ASCII digits, not starting with 0: the normalized form itself.
+    private static func isNormalizedPhone(_ raw: String) -> Bool {
+        let utf8 = raw.utf8
+        guard (9...16).contains(utf8.count), utf8.first == UInt8(ascii: "+") else { return false }
+        var index = utf8.index(after: utf8.startIndex)
+        guard utf8[index] != UInt8(ascii: "0") else { return false }
+        while index != utf8.endIndex {
+            guard utf8[index] >= UInt8(ascii: "0"), utf8[index] <= UInt8(ascii: "9") else { return false }
+            index = utf8.index(after: index)
+        }
+        return true
     }
 
     /// Two capital letters, optionally `.ENT`, a dot, then 1–128 letters or digits.

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What an inbound text means to the core before any script sees it.
 public enum KeywordMeaning: Sendable, Equatable {
     case optOut, optIn, escalate
@@ -42,17 +46,53 @@ public struct Keywords: Sendable, Equatable {
 
     /// Case-folded, trimmed of whitespace and of trailing punctuation such as `!` or `.`.
     static func fold(_ text: String) -> String {
-        if let ascii = foldASCII(text) { return ascii }
+        if let ascii = KeywordMatcher.foldedASCII(text) { return String(decoding: ascii, as: UTF8.self) }
         var s = String(text.trimmed()).lowercased()
         while let last = s.last, last.isPunctuation { s.removeLast() }
         return String(s.trimmed())
     }
 }
 
-extension Keywords {
-    /// `fold` for ASCII text, byte by byte: most messages, and no Unicode tables needed.
-    /// `nil` for any other text.
-    static func foldASCII(_ text: String) -> String? {
+/// The keyword lists, folded once, for matching every inbound message.
+public struct KeywordMatcher: Sendable {
+    private let optOut: Set<String>
+    private let optIn: Set<String>
+    private let phrases: [[Substring]]
+    /// The same lists as bytes, for ASCII messages (most of them).
+    private let asciiOptOut: [[UInt8]]
+    private let asciiOptIn: [[UInt8]]
+    private let asciiPhrases: [[[UInt8]]]
+    private let phraseWords: Int
+    private let longestPhrase: Int
+
+    public init(_ keywords: Keywords) {
+        optOut = Set(keywords.optOut.map(Keywords.fold))
+        optIn = Set(keywords.optIn.map(Keywords.fold))
+        phrases = keywords.escalation.map { Keywords.words(Keywords.fold($0)) }.filter { !$0.isEmpty }
+        asciiOptOut = optOut.sorted().map { Array($0.utf8) }
+        asciiOptIn = optIn.sorted().map { Array($0.utf8) }
+        asciiPhrases = phrases.map { $0.map { Array($0.utf8) } }
+        phraseWords = keywords.escalationPhraseWords
+        longestPhrase = phrases.map(\.count).max() ?? 0
+    }
+
+    public func meaning(of text: String) -> KeywordMeaning? {
+        if let folded = KeywordMatcher.foldedASCII(text) { return asciiMeaning(folded) }
+        let folded = Keywords.fold(text)
+        guard !folded.isEmpty else { return nil }
+        if optOut.contains(folded) { return .optOut }
+        if optIn.contains(folded) { return .optIn }
+        // Keywords are matched word by word, so a deployment's own keyword may be a phrase
+        // ("speak to someone"). A message that is exactly a keyword escalates whatever its
+        // length; a short one escalates when it holds a keyword's words in a row.
+        let words = Keywords.words(folded)
+        if phrases.contains(words) { return .escalate }
+        guard !words.isEmpty, words.count <= phraseWords else { return nil }
+        return phrases.contains(where: { Keywords.contains(words, run: $0) }) ? .escalate : nil
+    }
+
+    /// `Keywords.fold` for ASCII text, as bytes; `nil` for any other text.
+    static func foldedASCII(_ text: String) -> ArraySlice<UInt8>? {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         for b in text.utf8 {
@@ -68,66 +108,49 @@ extension Keywords {
         while end > 0, isSpace(bytes[end - 1]) || isPunctuation(bytes[end - 1]) { end -= 1 }
         var start = 0
         while start < end, isSpace(bytes[start]) { start += 1 }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
-    }
-}
-
-/// The keyword lists, folded once, for matching every inbound message.
-public struct KeywordMatcher: Sendable {
-    private let optOut: Set<String>
-    private let optIn: Set<String>
-    private let phrases: [[Substring]]
-    /// The same phrases as bytes, for ASCII messages (most of them).
-    private let asciiPhrases: [[[UInt8]]]
-    private let phraseWords: Int
-    private let longestPhrase: Int
-
-    public init(_ keywords: Keywords) {
-        optOut = Set(keywords.optOut.map(Keywords.fold))
-        optIn = Set(keywords.optIn.map(Keywords.fold))
-        phrases = keywords.escalation.map { Keywords.words(Keywords.fold($0)) }.filter { !$0.isEmpty }
-        asciiPhrases = phrases.map { $0.map { Array($0.utf8) } }
-        phraseWords = keywords.escalationPhraseWords
-        longestPhrase = phrases.map(\.count).max() ?? 0
+        return bytes[start..<end]
     }
 
-    public func meaning(of text: String) -> KeywordMeaning? {
-        let folded = Keywords.fold(text)
-        guard !folded.isEmpty else { return nil }
-        if optOut.contains(folded) { return .optOut }
-        if optIn.contains(folded) { return .optIn }
-        // Keywords are matched word by word, so a deployment's own keyword may be a phrase
-        // ("speak to someone"). A message that is exactly a keyword escalates whatever its
-        // length; a short one escalates when it holds a keyword's words in a row.
-        if folded.utf8.allSatisfy({ $0 < 0x80 }) { return asciiMeaning(Array(folded.utf8)) }
-        let words = Keywords.words(folded)
-        if phrases.contains(words) { return .escalate }
-        guard !words.isEmpty, words.count <= phraseWords else { return nil }
-        return phrases.contains(where: { Keywords.contains(words, run: $0) }) ? .escalate : nil
-    }
-
-    private func asciiMeaning(_ bytes: [UInt8]) -> KeywordMeaning? {
-        var words: [ArraySlice<UInt8>] = []
-        var start: Int?
-        for (i, b) in bytes.enumerated() {
-            let wordByte = (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39)
-            if wordByte, start == nil { start = i }
-            if !wordByte, let s = start {
-                words.append(bytes[s..<i])
-                start = nil
-                if words.count > max(phraseWords, longestPhrase) { return nil }  // too long to be asking
+    /// The same rules as `meaning(of:)`, on folded ASCII bytes: plain index loops, since
+    /// this runs on every inbound message.
+    private func asciiMeaning(_ bytes: ArraySlice<UInt8>) -> KeywordMeaning? {
+        guard !bytes.isEmpty else { return nil }
+        if asciiOptOut.contains(where: { $0.elementsEqual(bytes) }) { return .optOut }
+        if asciiOptIn.contains(where: { $0.elementsEqual(bytes) }) { return .optIn }
+        let limit = max(phraseWords, longestPhrase)
+        return bytes.withUnsafeBufferPointer { text -> KeywordMeaning? in
+            // Word boundaries as (start, end) offsets; a message of more words than any rule
+            // looks at is no request for a person.
+            var starts: [Int] = [], ends: [Int] = []
+            starts.reserveCapacity(limit + 1)
+            ends.reserveCapacity(limit + 1)
+            var i = 0
+            while i < text.count {
+                while i < text.count, !Self.isWordByte(text[i]) { i += 1 }
+                guard i < text.count else { break }
+                let start = i
+                while i < text.count, Self.isWordByte(text[i]) { i += 1 }
+                starts.append(start)
+                ends.append(i)
+                if starts.count > limit { return nil }
             }
-        }
-        if let s = start { words.append(bytes[s...]) }
-        guard !words.isEmpty else { return nil }
-        for phrase in asciiPhrases where phrase.count <= words.count {
-            if phrase.count == words.count, zip(phrase, words).allSatisfy({ $0.elementsEqual($1) }) { return .escalate }
-            guard words.count <= phraseWords else { continue }
-            for offset in 0...(words.count - phrase.count)
-            where zip(phrase, words[offset..<offset + phrase.count]).allSatisfy({ $0.elementsEqual($1) }) {
-                return .escalate
+            let count = starts.count
+            guard count > 0 else { return nil }
+            func word(_ w: Int, equals keyword: [UInt8]) -> Bool {
+                let length = ends[w] - starts[w]
+                guard length == keyword.count else { return false }
+                return keyword.withUnsafeBufferPointer { memcmp(text.baseAddress! + starts[w], $0.baseAddress!, length) == 0 }
             }
+            for phrase in asciiPhrases where phrase.count <= count {
+                let offsets = phrase.count == count || count > phraseWords ? 0...0 : 0...(count - phrase.count)
+                if count > phraseWords, phrase.count != count { continue }
+                for offset in offsets where (0..<phrase.count).allSatisfy({ word(offset + $0, equals: phrase[$0]) }) {
+                    return .escalate
+                }
+            }
+            return nil
         }
-        return nil
     }
+
+    private static func isWordByte(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) }
 }

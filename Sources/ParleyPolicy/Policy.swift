@@ -76,7 +76,8 @@ public struct Policy: Sendable {
             return allow("window.open", businessInitiated: false)
         }
 
-        let preferred = config.languageFallbacks(for: facts.language)
+        // The fallback chain matters only when the request names no language.
+        let preferred = wanted.language == nil ? config.languageFallbacks(for: facts.language) : []
         guard let found = catalog.resolve(name: wanted.name, language: wanted.language, preferred: preferred) else {
             return refuse("template.exists", .templateNotFound, notFoundDetail(wanted, catalog, preferred))
         }

@@ -72,7 +72,7 @@ struct Bench: ParsableCommand {
         channel.keeps = false
         var records = 0
         if simulating { simulation.runtime.onRecord = { _ in records += 1 } }
-        let contacts = (0..<events).map { ContactID("+1415\(String(format: "%07d", $0))")! }
+        let contacts = (0..<events).map { ContactID("+1415\(10_000_000 + $0)")! }
         let start = ContinuousClock.now  // wall-clock ok: a benchmark measures real time
         for contact in contacts {
             simulation.runtime.advance(to: simulation.clock.now + .milliseconds(13))
@@ -98,7 +98,7 @@ struct Bench: ParsableCommand {
     func measureIdleConversations(_ scripts: BenchScripts, _ stdlib: URL) throws -> Int {
         let simulation = try scripts.simulation(stdlib)
         (simulation.runtime.store as? InMemoryStore)?.keepsAudit = false
-        let contacts = (0..<conversations).map { ContactID("+1416\(String(format: "%07d", $0))")! }
+        let contacts = (0..<conversations).map { ContactID("+1416\(10_000_000 + $0)")! }
         simulation.runtime.advance(to: simulation.clock.now + .days(1))
         let before = heapInUse()
         for contact in contacts {
