@@ -5,6 +5,7 @@
 ** which is still there; this wrapper reads the position from it.
 */
 #include "lua_shim.h"
+#include <string.h>
 
 static int located_call(lua_State *L) {
     int n = lua_gettop(L);
@@ -31,6 +32,30 @@ int parley_lua_locate(lua_State *L) {
     lua_settop(L, 1);
     lua_pushcclosure(L, located_call, 1);
     return 1;
+}
+
+/* __index of a conversation table: upvalue 1 the methods, upvalue 2 the state loader.
+** conv.state is produced only when a script reads it, so a call that never looks at it
+** costs neither the push nor the read-back of the state. */
+static int conversation_index(lua_State *L) {
+    size_t len;
+    const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tolstring(L, 2, &len) : NULL;
+    if (key != NULL && len == 5 && memcmp(key, "state", 5) == 0) {
+        lua_pushvalue(L, lua_upvalueindex(2));
+        lua_pushvalue(L, 1);
+        lua_call(L, 1, 1);
+        lua_pushvalue(L, 2);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, 1);
+        return 1;
+    }
+    lua_settop(L, 2);
+    lua_rawget(L, lua_upvalueindex(1));
+    return 1;
+}
+
+void parley_push_conversation_index(lua_State *L) {
+    lua_pushcclosure(L, conversation_index, 2);
 }
 
 static int read_only(lua_State *L) {

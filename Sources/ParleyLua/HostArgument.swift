@@ -52,6 +52,9 @@ enum HostArgument {
             return .success(.int(span.milliseconds))
         case .restAsText:
             return .success(.string(text(L, at: index)))
+        case .identity:
+            guard luaType == LUA_TTABLE, let pointer = lua_topointer(L, index) else { return .failure(Problem("table expected")) }
+            return .success(.int(Int64(Int(bitPattern: pointer))))
         }
     }
 

@@ -20,6 +20,9 @@ public struct HostFunction {
         case span
         /// Every remaining argument, each rendered as text (for `log` and `print`).
         case restAsText
+        /// A table's identity, not its contents (an integer), for host functions that
+        /// must know which table they were given.
+        case identity
     }
 
     public struct Parameter: Sendable, Equatable {

@@ -31,7 +31,30 @@ public final class LuaSandbox {
             budget.deallocate()
             throw .error("cannot open the sandbox libraries: \(message)")
         }
+        keysRef = Self.internKeys(L)
     }
+
+    /// The keys of a conversation table, interned once: pushing them from the registry
+    /// skips hashing the same strings on every call.
+    enum ConversationKey: Int64, CaseIterable {
+        case contact = 1, owner, language, state
+        var name: String { "\(self)" }
+    }
+
+    private var keysRef: Int32 = 0
+
+    private static func internKeys(_ L: OpaquePointer) -> Int32 {
+        lua_createtable(L, Int32(ConversationKey.allCases.count), 0)
+        for key in ConversationKey.allCases {
+            LuaValues(L).push(key.name)
+            lua_rawseti(L, -2, key.rawValue)
+        }
+        return luaL_ref(L, parley_registryindex())
+    }
+
+    /// The conversation a call is about, while it runs: `conv.state` is produced from it on
+    /// first use, and only for that call's own `conv` table.
+    private var pending: (table: Int64, state: JSONValue)?
 
     deinit {
         lua_close(L)
@@ -81,16 +104,24 @@ public final class LuaSandbox {
         }
     }
 
-    /// A table of host functions, for use as the `__index` of a metatable (such as the
-    /// methods of `conv`). Returns a registry reference.
-    public func makeMethodTable(_ functions: [HostFunction]) -> Int32 {
-        host {
-            lua_createtable(L, 0, Int32(functions.count))
-            for f in functions {
+    /// The metatable of `conv` tables: `methods` (such as `conv:not_understood()`) and a
+    /// lazily produced `conv.state`, locked against `getmetatable`. Returns a registry
+    /// reference.
+    public func makeConversationMetatable(_ methods: [HostFunction]) -> Int32 {
+        let loader = HostFunction("conv.state", [.init("conv", .identity)], returns: "table") { [unowned self] args throws(HostError) in
+            guard let pending, args[0].integerValue == pending.table else {
+                throw HostError("conv.state can be read only during the call that received this conv")
+            }
+            return [pending.state]
+        }
+        return host {
+            lua_createtable(L, 0, Int32(methods.count + 1))
+            for f in methods {
                 pushHostFunction(f)
                 lua_setfield(L, -2, lastComponent(f.name))
             }
-            // The metatable: methods through __index, locked against getmetatable.
+            pushHostFunction(loader)
+            parley_push_conversation_index(L)
             lua_createtable(L, 0, 2)
             lua_rotate(L, -2, 1)
             lua_setfield(L, -2, "__index")
@@ -279,13 +310,17 @@ extension LuaSandbox {
         arguments: [JSONValue] = [], results: Int32 = 0
     ) throws(ScriptFailure) -> CallResult {
         let base = lua_gettop(L)
-        defer { lua_settop(L, base) }
+        defer {
+            lua_settop(L, base)
+            pending = nil
+        }
         var conversationIndex: Int32 = 0
         host {
-            _ = lua_checkstack(L, Int32(arguments.count) + 4)
+            _ = lua_checkstack(L, Int32(arguments.count) + 6)
             if let conversation {
                 pushConversation(conversation, methods: conversationMethods)
                 conversationIndex = lua_gettop(L)
+                pending = (Int64(Int(bitPattern: lua_topointer(L, conversationIndex))), conversation.state)
             }
             lua_rawgeti(L, parley_registryindex(), Int64(function.ref))
             if conversationIndex != 0 { lua_pushvalue(L, conversationIndex) }
@@ -307,11 +342,18 @@ extension LuaSandbox {
     }
 
     private func pushConversation(_ c: ConversationView, methods: Int32?) {
+        lua_rawgeti(L, parley_registryindex(), Int64(keysRef))
+        let keys = lua_gettop(L)
         lua_createtable(L, 0, 4)
-        values.setField("contact", .string(c.contact))
-        values.setField("owner", .string(c.owner))
-        if let language = c.language { values.setField("language", .string(language)) }
-        values.setField("state", c.state)
+        func set(_ key: ConversationKey, _ value: String) {
+            lua_rawgeti(L, keys, key.rawValue)
+            values.push(value)
+            lua_rawset(L, -3)
+        }
+        set(.contact, c.contact)
+        set(.owner, c.owner)
+        if let language = c.language { set(.language, language) }
+        parley_remove(L, keys)
         if let methods {
             lua_rawgeti(L, parley_registryindex(), Int64(methods))
             lua_setmetatable(L, -2)
@@ -321,13 +363,15 @@ extension LuaSandbox {
     private func readConversation(at index: Int32, original: ConversationView) throws(ScriptFailure) -> ConversationView {
         var after = original
         values.push(key: "state")
-        lua_rawget(L, index)
-        let state = try values.read(-1, path: "conv.state")
-        parley_pop(L, 1)
-        guard state.objectValue != nil else {
-            throw .conversion("conv.state must stay a table of named values, not a \(state.kindName)")
+        if lua_rawget(L, index) != LUA_TNIL {  // nil: never read nor set, so unchanged
+            let state = try values.read(-1, path: "conv.state")
+            guard state.objectValue != nil else {
+                parley_pop(L, 1)
+                throw .conversion("conv.state must stay a table of named values, not a \(state.kindName)")
+            }
+            after.state = state
         }
-        after.state = state
+        parley_pop(L, 1)
         values.push(key: "language")
         if lua_rawget(L, index) == LUA_TSTRING { after.language = LuaValues.string(L, at: -1) }
         parley_pop(L, 1)

@@ -118,7 +118,7 @@ public final class Script {
         }
         let definition = try ScriptDefinition(file: path, fields: returned.fields, handlers: returned.handlers)
         box.identity = ScriptIdentity(kind: definition.kind, name: definition.name)
-        let methods = sandbox.makeMethodTable(primitives.conversationMethods)
+        let methods = sandbox.makeConversationMetatable(primitives.conversationMethods)
         return (Loaded(sandbox: sandbox, conversationMethods: methods), definition)
     }
 }

@@ -272,6 +272,27 @@ struct HostileScriptTests {
         #expect(host.sent.map(\.to) == ["+14155550100"])
     }
 
+    @Test func aCapturedConversationCannotReadAnotherCallsState() throws {
+        let host = RecordingHost()
+        let script = try loadScript("""
+        local saved
+        return bot {
+          name = "test", escalation = { queue = "q" },
+          on_message = function(conv, msg)
+            if saved then log(saved.state.secret) end
+            saved = conv
+          end,
+        }
+        """, host: host, limits: Self.budget)
+        _ = try script.call("on_message", conversation: aConversation, arguments: [["text": "1"]])
+        var other = aConversation
+        other.state = ["secret": "bob's"]
+        #expect(throws: ScriptFailure.self) {
+            try script.call("on_message", conversation: other, arguments: [["text": "2"]])
+        }
+        #expect(host.logs.isEmpty)
+    }
+
     @Test func primitivesRefuseToRunWhileTheFileLoads() throws {
         #expect {
             try loadScript(#"send("+14155550100", "hi")"# + "\n" + bot(""), host: RecordingHost(), limits: Self.budget)

@@ -52,6 +52,18 @@ struct ScriptLoadingTests {
         #expect(result.conversation?.state == ["count": 1, "items": [1, 2]])
     }
 
+    @Test("conv.state is the conversation's, read lazily, and unchanged when the script never touches it")
+    func lazyState() throws {
+        let host = RecordingHost()
+        let script = try loadScript(bot(#"if msg.text == "read" then log(conv.state.count) end"#), host: host)
+        var conversation = aConversation
+        conversation.state = ["count": 3]
+        let untouched = try script.call("on_message", conversation: conversation, arguments: [["text": "hi"]])
+        #expect(untouched?.conversation?.state == ["count": 3])
+        _ = try script.call("on_message", conversation: conversation, arguments: [["text": "read"]])
+        #expect(host.logs == ["3"])
+    }
+
     @Test("a function in conv.state is refused with the path that holds it")
     func functionInState() throws {
         let script = try loadScript(bot("conv.state.callback = function() end"), host: RecordingHost())

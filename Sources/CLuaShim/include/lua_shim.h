@@ -84,6 +84,11 @@ int parley_lua_seal_env(lua_State *L);
 ** For the script constructors: `return bot { ... }` is a tail call, which erases the
 ** script's frame from a Lua function's view, but not from a C function's. */
 int parley_lua_locate(lua_State *L);
+/* Pops a methods table and a loader function and pushes the __index for conversation
+** tables: a method by name, or "state", which the loader produces on first use (it gets
+** the conversation table) and which is then stored in the table. [-2, +1, m] */
+void parley_push_conversation_index(lua_State *L);
+
 /* freeze(t): a read-only view of t, for the library tables, so a script cannot keep data
 ** in them between conversations or change what the next call sees. */
 int parley_lua_freeze(lua_State *L);
