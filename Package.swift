@@ -48,10 +48,15 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
+        // parley test: specs for scripts, on simulated worlds.
+        .target(
+            name: "ParleyTesting",
+            dependencies: ["ParleySimulation", "ParleyRuntime", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON"]
+        ),
         .executableTarget(
             name: "parley",
             dependencies: [
-                "ParleySimulation", "ParleyRuntime", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON",
+                "ParleyTesting", "ParleySimulation", "ParleyRuntime", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,6 +65,7 @@ let package = Package(
         .testTarget(name: "ParleyPolicyTests", dependencies: ["ParleyPolicy"]),
         .testTarget(name: "ParleyLuaTests", dependencies: ["ParleyLua", "ParleyJSON"]),
         .testTarget(name: "ParleyCloudAPITests", dependencies: ["ParleyCloudAPI", "ParleyJSON", "ParleyPolicy"]),
+        .testTarget(name: "ParleyTestingTests", dependencies: ["ParleyTesting"]),
         .testTarget(
             name: "ParleyRuntimeTests",
             dependencies: ["ParleyRuntime", "ParleySimulation", "ParleyCloudAPI", "ParleyPolicy", "ParleyJSON"]

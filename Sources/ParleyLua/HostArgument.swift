@@ -52,6 +52,10 @@ enum HostArgument {
             return .success(.int(span.milliseconds))
         case .restAsText:
             return .success(.string(text(L, at: index)))
+        case .function:
+            guard luaType == LUA_TFUNCTION else { return .failure(Problem("function expected, got \(name(L, index))")) }
+            lua_pushvalue(L, index)
+            return .success(.int(Int64(luaL_ref(L, parley_registryindex()))))
         case .identity:
             guard luaType == LUA_TTABLE, let pointer = lua_topointer(L, index) else { return .failure(Problem("table expected")) }
             return .success(.int(Int64(Int(bitPattern: pointer))))

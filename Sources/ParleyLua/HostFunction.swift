@@ -23,6 +23,9 @@ public struct HostFunction {
         /// A table's identity, not its contents (an integer), for host functions that
         /// must know which table they were given.
         case identity
+        /// A Lua function, kept for the host: arrives as its registry reference (an
+        /// integer); call it with `LuaSandbox.call(FunctionRef(reference:), ...)`.
+        case function
     }
 
     public struct Parameter: Sendable, Equatable {

@@ -276,6 +276,10 @@ private func dispatchHostCall(_ L: OpaquePointer?) -> Int32 {
 /// A Lua function the host keeps: a script's handler, held in the registry.
 public struct FunctionRef: Sendable, Hashable {
     let ref: Int32
+
+    /// A function a host function received as a `.function` argument.
+    public init(reference: Int64) { ref = Int32(truncatingIfNeeded: reference) }
+    init(ref: Int32) { self.ref = ref }
 }
 
 /// A conversation as a script sees it: `conv.contact`, `conv.owner`, `conv.language` and

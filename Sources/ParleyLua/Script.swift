@@ -91,25 +91,12 @@ public final class Script {
     private static func load(path: String, source: String, setup: ScriptSetup, identity: ScriptIdentity?) throws(ScriptFailure)
         -> (Loaded, ScriptDefinition)
     {
-        let sandbox = try LuaSandbox(limits: setup.limits)
         let box = IdentityBox(identity)
         let primitives = Primitives(identity: box, host: setup.host)
-        for f in primitives.globals { sandbox.define(f) }
-        for f in TextLibrary.functions { sandbox.define(f, in: "text") }
         let start = setup.host?.now ?? Instant(millisecondsSinceEpoch: 0)
-        for f in ClockLibrary.functions(now: { [weak host = setup.host] in host?.now ?? start }, start: start) {
-            sandbox.define(f, in: "os")
-        }
-        let modules = setup.modules
-        let readModule = HostFunction("require", [.init("name", .string)], returns: "source, chunk name") { args throws(HostError) in
-            let module = try modules.module(args[0].stringValue ?? "")
-            return [.string(module.source), .string(module.chunkName)]
-        }
-        do {
-            try sandbox.runPrelude(Prelude.source, readModule: readModule, log: primitives.log)
-        } catch {
-            throw .error("cannot prepare the sandbox: \(error)")
-        }
+        let sandbox = try LuaSandbox.standard(
+            limits: setup.limits, modules: setup.modules, now: { [weak host = setup.host] in host?.now ?? start },
+            log: primitives.log, globals: primitives.globals)
         let returned: (fields: [String: JSONValue], handlers: [String: FunctionRef])
         do {
             returned = try sandbox.runScript(source, chunkName: path)

@@ -24,13 +24,13 @@ extension Runtime {
             c.owner = .human(queue: queue)
             c.handoff = HandoffRecord(id: id, queue: queue, reason: reason, note: note, since: now)
             store.save(c)
-            record(Records.escalated(contact, queue: queue, reason: reason, route: nil, at: now))
+            record(Records.escalated(contact, queue: queue, reason: reason, route: nil, bot: botName, at: now))
             notice = config.isOpen(queue: queue, at: now)
                 ? config.texts.handoff
                 : [config.texts.outOfHours, route].compactMap { $0 }.joined(separator: " ")
         } else {
             store.save(c)
-            record(Records.escalated(contact, queue: nil, reason: reason, route: "contact", at: now))
+            record(Records.escalated(contact, queue: nil, reason: reason, route: "contact", bot: botName, at: now))
             notice = route ?? config.texts.outOfHours
         }
         if apology { notice = config.texts.botError + " " + notice }

@@ -111,12 +111,14 @@ enum Records {
         return r
     }
 
-    static func escalated(_ contact: ContactID, queue: String?, reason: String, route: String?, at now: Instant) -> TranscriptRecord {
+    /// `bot` names the bot whose escalation path was taken, when one was.
+    static func escalated(_ contact: ContactID, queue: String?, reason: String, route: String?, bot: String?, at now: Instant) -> TranscriptRecord {
         var r = TranscriptRecord("escalated", at: now)
         r.add("to", contact.value)
         r.add("queue", queue)
         r.add("reason", reason)
         r.add("route", route)
+        r.add("bot", bot)
         return r
     }
 

@@ -14,6 +14,12 @@ public struct Scenario: Sendable {
         public let line: Int
         public let at: Instant
         public let event: Event
+
+        public init(line: Int, at: Instant, event: Event) {
+            self.line = line
+            self.at = at
+            self.event = event
+        }
     }
 
     public enum Event: Sendable {
@@ -65,6 +71,16 @@ public struct Scenario: Sendable {
         self.steps = steps
     }
 
+    /// One event, written as a scenario line is (`{"type": "inbound", ...}`), for callers
+    /// that build events one at a time, such as specs. `by` is set for `advance {by}`.
+    public static func event(_ object: JSONValue, file: String = "scenario", line: Int = 0) throws(ScenarioError)
+        -> (at: Instant?, by: Span?, event: Event)
+    {
+        var reader = EventReader(file: file, line: line)
+        let read = try reader.read(object)
+        return (read.at, read.by, read.event)
+    }
+
     public init(contentsOf url: URL) throws(ScenarioError) {
         let path = ModuleLibrary.displayPath(url)
         guard let data = FileManager.default.contents(atPath: url.path) else { throw ScenarioError(file: path, line: nil, "cannot read the file") }
@@ -109,6 +125,10 @@ private struct EventReader {
     mutating func read(_ text: String) throws(ScenarioError) -> (line: Int, at: Instant?, by: Span?, event: Scenario.Event) {
         let value: JSONValue
         do { value = try JSONValue.parse(text) } catch { throw fail("not valid JSON: \(error)") }
+        return try read(value)
+    }
+
+    mutating func read(_ value: JSONValue) throws(ScenarioError) -> (line: Int, at: Instant?, by: Span?, event: Scenario.Event) {
         guard let object = value.objectValue else { throw fail("each line must be a JSON object such as {\"type\":\"inbound\",...}") }
         fields = object
         guard let t = object["type"]?.stringValue else { throw fail("missing \"type\"; one of: \(Self.types.joined(separator: ", "))") }

@@ -5,6 +5,7 @@ import ParleyLua
 import ParleyPolicy
 import ParleyRuntime
 import ParleySimulation
+import ParleyTesting
 
 #if canImport(Glibc)
 import Glibc
@@ -49,6 +50,48 @@ struct Bench: ParsableCommand {
         print(row("memory per idle conversation (resident)", "\(group(perConversation)) bytes", "target < 2,048"))
         let policy = measureDecisions()
         print(row("policy decision alone", "\(group(Int(policy))) decisions/s", "target ≥ 1,000,000"))
+        let specs = try measureSpecs(stdlib)
+        print(row("parley test: \(specCount) specs × 30 days with timers", String(format: "%.2f s", specs), "target < 2 s"))
+    }
+
+    @Option(help: "Spec files for the parley test figure.")
+    var specCount = 100
+
+    /// `specCount` spec files, each a month of one conversation: a question a day, and the
+    /// bot's follow-up timer 23 h later. The simulated clock never sleeps.
+    func measureSpecs(_ stdlib: URL) throws -> Double {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-bench-specs-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try """
+        return bot {
+          name = "orders",
+          escalation = { queue = "orders-team" },
+          on_message = function(conv, msg)
+            send(conv, "Your order is on its way.")
+            schedule(conv, "23h", "followup")
+          end,
+          on_timer = function(conv, name) send(conv, "Following up on your order.") end,
+        }
+        """.write(to: folder.appendingPathComponent("orders.lua"), atomically: true, encoding: .utf8)
+        for i in 0..<specCount {
+            try """
+            it("a month of one conversation", function()
+              local w = world{}
+              for day = 1, 30 do
+                w:inbound("+1415555\(String(1000 + i))", "where is my order?")
+                w:advance("1d")
+              end
+              assert.sent(w, { text = "Following up" })
+            end)
+            """.write(to: folder.appendingPathComponent("month\(i)_spec.lua"), atomically: true, encoding: .utf8)
+        }
+        let files = try SpecRunner.specFiles(in: [folder.path])
+        let start = ContinuousClock.now  // wall-clock ok
+        let summary = SpecRunner(stdlib: stdlib).run(files)
+        let elapsed = seconds(ContinuousClock.now - start)  // wall-clock ok
+        guard summary.passed == specCount else { throw ValidationError("bench specs failed: \(summary.results.compactMap(\.message).prefix(1))") }
+        return elapsed
     }
 
     private func row(_ what: String, _ figure: String, _ target: String) -> String {

@@ -3,6 +3,7 @@ import Foundation
 import ParleyLua
 import ParleyPolicy
 import ParleyRuntime
+import ParleyTesting
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,26 +42,44 @@ struct Check: ParsableCommand {
             complain("parley check: \(error.message)")
             throw Exit.cannotLoad
         }
-        problems += warnings(scripts, config)
+        if case .bot(let name)? = config.defaultRoute, scripts.bots[name] == nil {
+            problems.append("parley.toml: default_route names bot '\(name)', which no script defines")
+        }
+        let warnings = self.warnings(scripts, config) + escalationCoverage(scripts, stdlib: stdlibURL)
 
         for problem in problems { print(problem) }
+        for warning in warnings { print("warning: \(warning)") }
         let summary = describe(scripts)
         if problems.isEmpty {
-            print("ok: \(summary)")
+            print("ok: \(summary)" + (warnings.isEmpty ? "" : " (\(warnings.count) warning\(warnings.count == 1 ? "" : "s"))"))
         } else {
             print("\(problems.count) problem\(problems.count == 1 ? "" : "s"); loaded \(summary)")
             throw Exit.problems
         }
     }
 
-    /// What loads but will not work as its author expects.
+    /// What loads but may not work as its author expects.
     func warnings(_ scripts: ScriptSet, _ config: RuntimeConfig) -> [String] {
         var out: [String] = []
-        if case .bot(let name)? = config.defaultRoute, scripts.bots[name] == nil {
-            out.append("parley.toml: default_route names bot '\(name)', which no script defines")
-        }
         if scripts.router == nil, config.defaultRoute == nil, scripts.bots.count > 1 {
             out.append("\(scripts.bots.count) bots and no router: conversations nobody owns go to human:\(config.defaultQueue); add a router or default_route in parley.toml")
+        }
+        return out
+    }
+
+    /// The platform requires every bot's path to a person to work: runs the folder's specs
+    /// and names each bot whose escalation no test takes.
+    func escalationCoverage(_ scripts: ScriptSet, stdlib: URL) -> [String] {
+        guard !scripts.bots.isEmpty else { return [] }
+        let files = (try? SpecRunner.specFiles(in: [directory])) ?? []
+        let summary = SpecRunner(stdlib: stdlib).run(files)
+        var out: [String] = []
+        for name in scripts.bots.keys.sorted() where !summary.escalatedBots.contains(name) {
+            let where_ = files.isEmpty ? "there are no specs (*_spec.lua) in \(directory)" : "no spec in \(directory) escalates it"
+            out.append("bot '\(name)': \(where_); the platform requires its path to a person to work. Add a test such as: w:inbound(contact, \"agent\"); assert.escalated(w, { reason = \"keyword\" })")
+        }
+        if summary.failed > 0 {
+            out.append("\(summary.failed) spec test\(summary.failed == 1 ? "" : "s") failed; run parley test \(directory)")
         }
         return out
     }

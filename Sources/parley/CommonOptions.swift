@@ -78,3 +78,7 @@ struct WorldPaths {
         return Simulation.Setup(scripts: scriptsURL, templates: templates, config: config, stdlib: stdlib)
     }
 }
+
+enum ModuleLibraryLocator {
+    static func stdlib() -> URL? { ModuleLibrary.locateStdlib() }
+}

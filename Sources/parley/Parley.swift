@@ -11,6 +11,6 @@ struct Parley: ParsableCommand {
         messaging limit, pacing, consent, identity and ownership, and every refusal has a \
         reason code and the upstream error code.
         """,
-        subcommands: [Simulate.self, Check.self, Bench.self]
+        subcommands: [Simulate.self, Test.self, Check.self, Bench.self]
     )
 }

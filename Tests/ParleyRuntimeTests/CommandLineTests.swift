@@ -84,10 +84,52 @@ struct CommandLineTests {
         #expect(check.stdout.contains("field 'escalation' is missing"))
     }
 
+    @Test("test runs the example specs and passes")
+    func testExamples() throws {
+        let run = try Self.run(["test", "Scripts"])
+        #expect(run.status == 0, "\(run.stdout)")
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.last?.hasSuffix("passed, 0 failed") == true)
+        #expect(lines.dropLast().allSatisfy { $0.hasPrefix("ok ") })
+    }
+
+    @Test("test exits 1 on a failing spec, writes JUnit XML, and 2 on a missing path")
+    func testFailures() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("specs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "it('fails', function() assert.equals(1, 2) end)\n".write(to: folder.appendingPathComponent("a_spec.lua"), atomically: true, encoding: .utf8)
+        let junit = folder.appendingPathComponent("junit.xml")
+        let run = try Self.run(["test", folder.path, "--junit", junit.path])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("FAILED "))
+        #expect(run.stdout.contains("a_spec.lua:1: expected 1, got 2"))
+        #expect(run.stdout.hasSuffix("0 passed, 1 failed\n"))
+        #expect(FileManager.default.fileExists(atPath: junit.path))
+        let missing = try Self.run(["test", folder.appendingPathComponent("nope").path])
+        #expect(missing.status == 2)
+    }
+
+    @Test("check warns about a bot whose escalation no spec exercises")
+    func escalationCoverage() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cover-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "return bot { name = 'quiet', escalation = { queue = 'q' }, on_message = function(conv) send(conv, 'hi') end }\n"
+            .write(to: folder.appendingPathComponent("quiet.lua"), atomically: true, encoding: .utf8)
+        try "it('says hi', function() local w = world{}; w:inbound('+14155550101', 'hi'); assert.sent(w, { text = 'hi' }) end)\n"
+            .write(to: folder.appendingPathComponent("quiet_spec.lua"), atomically: true, encoding: .utf8)
+        let before = try Self.run(["check", folder.path])
+        #expect(before.stdout.contains("warning: bot 'quiet': no spec in"))
+        try "it('hands off', function() local w = world{}; w:inbound('+14155550101', 'agent'); assert.escalated(w, {}) end)\n"
+            .write(to: folder.appendingPathComponent("handoff_spec.lua"), atomically: true, encoding: .utf8)
+        let after = try Self.run(["check", folder.path])
+        #expect(!after.stdout.contains("warning"))
+    }
+
     @Test("check passes on the examples")
     func checkExamples() throws {
         let run = try Self.run(["check", "Scripts", "--templates", "Scripts/templates.json"])
         #expect(run.status == 0)
         #expect(run.stdout.hasPrefix("ok: bots orders; router main"))
+        #expect(!run.stdout.contains("warning"))
     }
 }

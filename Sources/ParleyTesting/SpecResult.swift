@@ -1,0 +1,46 @@
+/// How one test ended.
+public struct SpecResult: Sendable, Equatable {
+    public enum Status: String, Sendable {
+        case passed, failed, pending
+        /// The test, a hook or the file raised an error that was not a failed assertion.
+        case error
+    }
+
+    /// The spec file, as messages name it.
+    public let file: String
+    /// The test's name, with its describe blocks: `orders bot › answers an order number`.
+    public let name: String
+    public let status: Status
+    /// What went wrong, with the spec's line and the transcript around the failure.
+    public let message: String?
+    /// The transcript lines of the test's worlds, for `--verbose` and JUnit.
+    public let transcript: [String]
+
+    public init(file: String, name: String, status: Status, message: String? = nil, transcript: [String] = []) {
+        self.file = file
+        self.name = name
+        self.status = status
+        self.message = message
+        self.transcript = transcript
+    }
+
+    public var isFailure: Bool { status == .failed || status == .error }
+}
+
+/// The results of a run, and the totals its closing line reports.
+public struct SpecSummary: Sendable {
+    public var results: [SpecResult] = []
+    /// Bots whose escalation path at least one test took.
+    public var escalatedBots: Set<String> = []
+
+    public init() {}
+
+    public var passed: Int { results.filter { $0.status == .passed }.count }
+    public var failed: Int { results.filter(\.isFailure).count }
+    public var pending: Int { results.filter { $0.status == .pending }.count }
+
+    /// `12 passed, 1 failed` (and `, 2 pending` when there are any).
+    public var closingLine: String {
+        "\(passed) passed, \(failed) failed" + (pending > 0 ? ", \(pending) pending" : "")
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import ParleyCloudAPI
+import ParleyJSON
+import ParleyLua
+import ParleyPolicy
+import ParleyRuntime
+import ParleySimulation
+
+/// The worlds of one spec file's tests: each `world{...}` is a fresh simulation, and every
+/// world a test made is gone when the test ends, so no test sees another's.
+final class SpecWorlds {
+    /// Where a spec file's worlds find their pieces by default: the spec's own folder.
+    let folder: URL
+    let stdlib: URL
+    let cache: SpecCache
+
+    private var worlds: [Int64: World] = [:]
+    private var nextID: Int64 = 0
+    /// The transcripts of the worlds of the test that just ended, for `--verbose`.
+    private(set) var finished: [[TranscriptRecord]] = []
+    /// Bots whose escalation path some test took: what `parley check` reports on.
+    private(set) var escalatedBots: Set<String> = []
+    /// Log lines of scripts and specs, for `--verbose`.
+    var onLog: (String) -> Void = { _ in }
+
+    final class World {
+        let simulation: Simulation
+        var records: [TranscriptRecord] = []
+        init(_ simulation: Simulation) { self.simulation = simulation }
+    }
+
+    init(folder: URL, stdlib: URL, cache: SpecCache) {
+        self.folder = folder
+        self.stdlib = stdlib
+        self.cache = cache
+    }
+
+    /// `world{ scripts =, templates =, config =, tier =, start = }`; paths are relative to the
+    /// spec file's folder, which is also where scripts are by default.
+    func create(_ options: [String: JSONValue]) throws(HostError) -> Int64 {
+        let known = ["scripts", "templates", "config", "tier", "start"]
+        if let unknown = options.keys.sorted().first(where: { !known.contains($0) }) {
+            throw HostError("world{...}: unknown option '\(unknown)' (known: \(known.joined(separator: ", ")))")
+        }
+        func path(_ key: String) throws(HostError) -> URL? {
+            guard let value = options[key] else { return nil }
+            guard let text = value.stringValue else { throw HostError("world{...}: \(key) must be a path (a string)") }
+            return text.hasPrefix("/") ? URL(fileURLWithPath: text) : folder.appendingPathComponent(text)
+        }
+        let scripts = try path("scripts") ?? folder
+        let templatesURL = try path("templates") ?? scripts.appendingPathComponent("templates.json")
+        let configURL = try path("config") ?? scripts.appendingPathComponent("parley.toml")
+        var start = Scenario.defaultStart
+        if let raw = options["start"] {
+            guard let text = raw.stringValue, let instant = Instant(iso8601: text) else {
+                throw HostError("world{...}: start must be an ISO-8601 time such as \"2026-01-05T09:00:00Z\"")
+            }
+            start = instant
+        }
+        var tier: MessagingTier?
+        if let raw = options["tier"] {
+            guard let parsed = raw.textValue.flatMap(MessagingTier.init(platform:)) else {
+                throw HostError("world{...}: tier must be TIER_250, TIER_2K, TIER_10K, TIER_100K or TIER_UNLIMITED")
+            }
+            tier = parsed
+        }
+        let setup: Simulation.Setup
+        do {
+            setup = Simulation.Setup(
+                scripts: scripts,
+                templates: try cache.templates(templatesURL, required: options["templates"] != nil),
+                config: try cache.config(configURL, required: options["config"] != nil),
+                stdlib: stdlib)
+        } catch {
+            throw HostError("world{...}: \(error)")
+        }
+        let simulation: Simulation
+        do {
+            simulation = try Simulation(setup, start: start)
+        } catch {
+            throw HostError("world{...}: the scripts do not load:\n\(error)")
+        }
+        let world = World(simulation)
+        simulation.runtime.onRecord = { [unowned world, unowned self] record in
+            world.records.append(record)
+            if record.type == "escalated", let bot = record["bot"]?.stringValue { self.escalatedBots.insert(bot) }
+        }
+        simulation.runtime.onLog = { [unowned self] source, line in self.onLog("[\(source)] \(line)") }
+        if let tier { simulation.runtime.setTier(tier) }
+        nextID += 1
+        worlds[nextID] = world
+        return nextID
+    }
+
+    func world(_ id: Int64) throws(HostError) -> World {
+        guard let world = worlds[id] else {
+            throw HostError("this world belonged to an earlier test; make a new one with world{...} in this test or in before_each")
+        }
+        return world
+    }
+
+    /// Applies one event, written as a scenario line is.
+    func apply(_ id: Int64, _ fields: JSONValue) throws(HostError) {
+        let world = try world(id)
+        let parsed: (at: Instant?, by: Span?, event: Scenario.Event)
+        do {
+            parsed = try Scenario.event(fields, file: "event")
+        } catch {
+            throw HostError(error.message)
+        }
+        let simulation = world.simulation
+        if case .macro(let name, _, _) = parsed.event, simulation.runtime.scripts.macros[name] == nil {
+            throw HostError("no macro named '\(name)'")
+        }
+        var at = parsed.at ?? simulation.clock.now
+        if let by = parsed.by { at = simulation.clock.now + by }
+        guard at >= simulation.clock.now else {
+            throw HostError("\(at.iso8601) is before the world's time \(simulation.clock.now.iso8601); time only moves forward")
+        }
+        simulation.apply(Scenario.Step(line: 0, at: at, event: parsed.event))
+    }
+
+    /// The records of a world from `offset` on, as tables.
+    func records(_ id: Int64, from offset: Int) throws(HostError) -> [JSONValue] {
+        let records = try world(id).records
+        guard offset < records.count else { return [] }
+        return records[max(0, offset)...].map(SpecWorlds.table)
+    }
+
+    /// The same records as transcript lines.
+    func lines(_ id: Int64, from offset: Int) throws(HostError) -> [String] {
+        let records = try world(id).records
+        guard offset < records.count else { return [] }
+        return records[max(0, offset)...].map(\.line)
+    }
+
+    func conversation(_ id: Int64, _ raw: String) throws(HostError) -> JSONValue {
+        let runtime = try world(id).simulation.runtime
+        guard let contact = ContactID(raw) else { throw HostError("\"\(raw)\" is not a phone number or a business-scoped user id") }
+        let c = runtime.store.conversation(contact) ?? Conversation(contact: contact)
+        let window = runtime.window(of: contact.value)
+        var fields: [String: JSONValue] = [
+            "contact": .string(contact.value), "owner": .string(c.owner.description), "state": c.state,
+            "in_window": .bool(window.open), "seconds_left": .int(window.secondsLeft),
+            "opted_in": .bool(c.optedIn), "marketing_opted_out": .bool(c.marketingOptedOut),
+        ]
+        if let language = c.language { fields["language"] = .string(language) }
+        return .object(fields)
+    }
+
+    func now(_ id: Int64) throws(HostError) -> Instant { try world(id).simulation.clock.now }
+
+    /// Ends a test: its worlds go, their transcripts are kept for the report.
+    func finishTest() {
+        finished = worlds.keys.sorted().compactMap { worlds[$0]?.records }
+        worlds.removeAll()
+    }
+
+    static func table(_ record: TranscriptRecord) -> JSONValue {
+        var fields: [String: JSONValue] = ["at": .string(record.at.iso8601), "type": .string(record.type)]
+        for member in record.fields.members { fields[member.key] = member.value }
+        return .object(fields)
+    }
+
+    /// A record table as its transcript line: `at` and `type` first, then the rest by name.
+    static func line(_ table: JSONValue) -> String {
+        guard let fields = table.objectValue else { return table.encoded() }
+        var ordered = OrderedJSONObject()
+        ordered.append("at", fields["at"])
+        ordered.append("type", fields["type"])
+        for key in fields.keys.sorted() where key != "at" && key != "type" { ordered.append(key, fields[key]) }
+        return ordered.encoded()
+    }
+}
+
+/// Templates files and configurations, read once per run and shared by every world.
+final class SpecCache {
+    private var templatesByPath: [String: [Template]] = [:]
+    private var configsByPath: [String: RuntimeConfig] = [:]
+
+    func templates(_ url: URL, required: Bool) throws -> [Template] {
+        if let cached = templatesByPath[url.path] { return cached }
+        guard required || FileManager.default.fileExists(atPath: url.path) else { return [] }
+        let templates = try TemplatesFile.load(contentsOf: url.path)
+        templatesByPath[url.path] = templates
+        return templates
+    }
+
+    func config(_ url: URL, required: Bool) throws -> RuntimeConfig {
+        if let cached = configsByPath[url.path] { return cached }
+        guard required || FileManager.default.fileExists(atPath: url.path) else { return RuntimeConfig() }
+        let config = try ConfigFile.load(contentsOf: url)
+        configsByPath[url.path] = config
+        return config
+    }
+}

@@ -1,0 +1,443 @@
+-- Specs for Parley scripts, busted-style: describe, it, before_each, after_each, pending,
+-- assert, and world{...}: a fresh simulated world per test, driven with the events of a
+-- scenario and checked with policy-aware assertions.
+--
+-- `parley test` loads this module for each spec file, binds it to the host's worlds, and
+-- runs the tests one by one.
+
+local M = {}
+
+local host      -- the runner's functions: new, event, records, info, contact, finish
+local locate    -- wraps a function so its errors name the caller's line
+
+-- The tree of blocks, and the tests in the order they were declared.
+local root = { name = nil, before = {}, after = {} }
+local current = root
+local tests = {}
+local running = false       -- inside a test: it, before_each or after_each
+local last_failure = nil    -- the message of the last failed assertion
+
+-- Text ------------------------------------------------------------------------
+
+local show
+
+local function show_table(t, depth)
+  if depth > 3 then return "{...}" end
+  local keys = {}
+  for k in pairs(t) do keys[#keys + 1] = k end
+  local parts = {}
+  local is_list = #keys == #t
+  for _, k in ipairs(keys) do
+    local v = show(t[k], depth + 1)
+    if is_list then
+      parts[#parts + 1] = v
+    elseif type(k) == "string" and k:match("^[%a_][%w_]*$") then
+      parts[#parts + 1] = k .. " = " .. v
+    else
+      parts[#parts + 1] = "[" .. show(k, depth + 1) .. "] = " .. v
+    end
+  end
+  return "{" .. table.concat(parts, ", ") .. "}"
+end
+
+show = function(v, depth)
+  depth = depth or 0
+  if type(v) == "string" then return string.format("%q", v) end
+  if type(v) == "table" then return show_table(v, depth) end
+  return tostring(v)
+end
+
+local function fail(message)
+  last_failure = message
+  error(message, 0)   -- locate() adds the spec's file and line
+end
+
+-- Deep equality for assert.same.
+local function same(a, b, seen)
+  if a == b then return true end
+  if type(a) ~= "table" or type(b) ~= "table" then return false end
+  seen = seen or {}
+  if seen[a] == b then return true end
+  seen[a] = b
+  for k, v in pairs(a) do
+    if not same(v, b[k], seen) then return false end
+  end
+  for k in pairs(b) do
+    if a[k] == nil then return false end
+  end
+  return true
+end
+
+-- Blocks and tests --------------------------------------------------------------
+
+local function full_name(block, name)
+  local parts = { name }
+  local b = block
+  while b and b.name do
+    table.insert(parts, 1, b.name)
+    b = b.parent
+  end
+  return table.concat(parts, " › ")
+end
+
+local function check_declaration(kind, name, fn)
+  if running then error(kind .. " cannot be declared inside a test; declare it at the top or in describe", 3) end
+  if type(name) ~= "string" then error(kind .. " needs a name (a string) first, got " .. type(name), 3) end
+  if fn ~= nil and type(fn) ~= "function" then error(kind .. " \"" .. name .. "\" needs a function", 3) end
+end
+
+function M.describe(name, fn)
+  check_declaration("describe", name, fn)
+  local block = { name = name, parent = current, before = {}, after = {} }
+  current = block
+  local ok, problem = pcall(fn)
+  current = block.parent
+  if not ok then error(problem, 0) end
+end
+
+function M.it(name, fn)
+  check_declaration("it", name, fn)
+  if fn == nil then error("it \"" .. name .. "\" needs a function; use pending(\"...\") for a test to write later", 2) end
+  tests[#tests + 1] = { name = full_name(current, name), fn = fn, block = current }
+end
+
+function M.pending(name)
+  check_declaration("pending", name)
+  tests[#tests + 1] = { name = full_name(current, name), pending = true, block = current }
+end
+
+function M.before_each(fn)
+  if type(fn) ~= "function" then error("before_each needs a function", 2) end
+  table.insert(current.before, fn)
+end
+
+function M.after_each(fn)
+  if type(fn) ~= "function" then error("after_each needs a function", 2) end
+  table.insert(current.after, fn)
+end
+
+-- The world --------------------------------------------------------------------
+
+local World = {}
+World.__index = World
+
+--- world{ scripts = "Scripts", templates = "Scripts/templates.json", config = ...,
+---        tier = "TIER_250", start = "2026-01-05T09:00:00Z" }
+function M.world(options)
+  if not running then
+    error("world{...} belongs inside it or before_each: each test gets a fresh world", 2)
+  end
+  if options ~= nil and type(options) ~= "table" then error("world{...} takes a table of options", 2) end
+  local id = host.new(options or {})
+  return setmetatable({ id = id, cursor = 0 }, World)
+end
+
+-- Applies an event; a mistake in it is reported at the spec's line (level 3: this
+-- function, the World method, then the spec). Methods must not tail-call this.
+local function event(w, fields)
+  local ok, problem = pcall(host.event, w.id, fields)
+  if not ok then error((tostring(problem):gsub("^[^\n:]+:%d+: ", "")), 3) end
+end
+
+local function with(fields, extra)
+  if type(extra) == "table" then
+    for k, v in pairs(extra) do fields[k] = v end
+  end
+  return fields
+end
+
+--- w:inbound(contact, "text" | { button = {payload=, text=} } | { reply = {id=, title=} } | { media = ... })
+function World:inbound(contact, what)
+  local fields = { type = "inbound", from = contact }
+  if type(what) == "string" then fields.text = what else with(fields, what) end
+  event(self, fields)
+  return self
+end
+
+--- w:advance("25h") or w:advance{ to = "2026-01-06T09:00:00Z" }
+function World:advance(by)
+  if type(by) == "table" then
+    event(self, { type = "advance", to = by.to })
+  else
+    event(self, { type = "advance", by = type(by) == "number" and tostring(by) or by })
+  end
+  return self
+end
+
+function World:macro(name, contact, args)
+  event(self, { type = "macro", name = name, to = contact, args = args or {} })
+  return self
+end
+
+--- w:agent_reply(contact, "text") or w:agent_reply(contact, { template = ..., params = {...} })
+function World:agent_reply(contact, message)
+  local fields = { type = "agent_reply", to = contact }
+  if type(message) == "string" then fields.text = message else with(fields, message) end
+  event(self, fields)
+  return self
+end
+
+function World:release(contact, note)
+  event(self, { type = "release", to = contact, note = note })
+  return self
+end
+
+function World:template_status(name, language, status)
+  event(self, { type = "template_status", name = name, language = language, status = status })
+  return self
+end
+
+function World:template_quality(name, language, quality)
+  event(self, { type = "template_quality", name = name, language = language, quality = quality })
+  return self
+end
+
+function World:opt_in(contact)
+  event(self, { type = "opt_in", contact = contact })
+  return self
+end
+
+function World:opt_out(contact)
+  event(self, { type = "opt_out", contact = contact })
+  return self
+end
+
+function World:limit(tier)
+  event(self, { type = "limit", tier = tier })
+  return self
+end
+
+function World:number_status(status)
+  event(self, { type = "number_status", status = status })
+  return self
+end
+
+function World:identity_changed(contact)
+  event(self, { type = "identity_changed", contact = contact })
+  return self
+end
+
+function World:identity_ack(contact)
+  event(self, { type = "identity_ack", contact = contact })
+  return self
+end
+
+
+--- w:webhook(payload): a Cloud API webhook body, as a table.
+function World:webhook(payload)
+  event(self, { type = "webhook", body = payload })
+  return self
+end
+
+
+--- The transcript records since the last w:clear().
+function World:transcript()
+  return host.records(self.id, self.cursor)
+end
+
+--- Forgets what was asserted: assertions look only at records after this.
+function World:clear()
+  self.cursor = self.cursor + #host.records(self.id, self.cursor)
+  return self
+end
+
+--- { owner =, state =, language =, in_window =, seconds_left = } for a contact.
+function World:conversation(contact)
+  return host.info(self.id, contact)
+end
+
+--- The simulated time, in seconds.
+function World:now()
+  return host.now(self.id)
+end
+
+-- Assertions -------------------------------------------------------------------
+
+local assert = {}
+
+local function expect_world(w, name)
+  if getmetatable(w) ~= World then fail("assert." .. name .. " takes a world first, as in assert." .. name .. "(w, {...})") end
+end
+
+-- Does a record's field match what the spec expects?
+local function field_matches(key, expected, actual)
+  if actual == nil then return false end
+  if key == "text" or key == "detail" then
+    if type(actual) ~= "string" then return false end
+    if actual:find(expected, 1, true) then return true end
+    local ok, found = pcall(string.find, actual, expected)
+    return ok and found ~= nil
+  end
+  if key == "to" or key == "contact" then
+    return host.contact(expected) == actual
+  end
+  return actual == expected
+end
+
+local function matches(record, expected)
+  for key, value in pairs(expected) do
+    if not field_matches(key, value, record[key]) then return false end
+  end
+  return true
+end
+
+-- The records around a failure: the last few since the last clear, one a line, as the
+-- transcript writes them.
+local function context(w)
+  local all = host.lines(w.id, w.cursor)
+  if #all == 0 then return "  (no records since the last clear)" end
+  local lines = {}
+  local first = math.max(1, #all - 11)
+  if first > 1 then lines[#lines + 1] = "  ... " .. (first - 1) .. " earlier records" end
+  for i = first, #all do lines[#lines + 1] = "  " .. all[i] end
+  return table.concat(lines, "\n")
+end
+
+local function find_record(w, kind, expected, name)
+  expect_world(w, name)
+  if expected ~= nil and type(expected) ~= "table" then fail("assert." .. name .. " expects a table of fields, as in {text = \"...\"}") end
+  local records = w:transcript()
+  for _, record in ipairs(records) do
+    if record.type == kind and matches(record, expected or {}) then return record end
+  end
+  local count = 0
+  for _, record in ipairs(records) do if record.type == kind then count = count + 1 end end
+  fail("expected a " .. kind .. " record with " .. show(expected or {}) .. ", but none of the " .. count ..
+    " " .. kind .. " record" .. (count == 1 and "" or "s") .. " since the last clear matches. The transcript:\n" .. context(w))
+end
+
+function assert.sent(w, expected) return find_record(w, "sent", expected, "sent") end
+function assert.blocked(w, expected) return find_record(w, "blocked", expected, "blocked") end
+function assert.escalated(w, expected) return find_record(w, "escalated", expected, "escalated") end
+
+--- assert.not_sent(w, {fields}): no sent record since the last clear matches.
+function assert.not_sent(w, expected)
+  expect_world(w, "not_sent")
+  if type(expected) ~= "table" then fail("assert.not_sent expects a table of fields, as in {by = \"bot:orders\"}") end
+  for _, record in ipairs(w:transcript()) do
+    if record.type == "sent" and matches(record, expected) then
+      fail("expected no sent record with " .. show(expected) .. ", but " .. host.line(record) .. " was. The transcript:\n" .. context(w))
+    end
+  end
+end
+
+function assert.nothing_sent(w)
+  expect_world(w, "nothing_sent")
+  local records = w:transcript()
+  for _, record in ipairs(records) do
+    if record.type == "sent" then
+      fail("expected nothing sent since the last clear, but " .. host.line(record) .. " was. The transcript:\n" .. context(w))
+    end
+  end
+end
+
+function assert.equals(expected, actual, message)
+  if expected ~= actual then
+    fail((message and (message .. ": ") or "") .. "expected " .. show(expected) .. ", got " .. show(actual))
+  end
+end
+
+function assert.same(expected, actual, message)
+  if not same(expected, actual) then
+    fail((message and (message .. ": ") or "") .. "expected the same as " .. show(expected) .. ", got " .. show(actual))
+  end
+end
+
+function assert.truthy(value, message)
+  if not value then fail(message or ("expected a truthy value, got " .. show(value))) end
+end
+
+function assert.falsy(value, message)
+  if value then fail(message or ("expected a falsy value, got " .. show(value))) end
+end
+
+function assert.is_nil(value, message)
+  if value ~= nil then fail(message or ("expected nil, got " .. show(value))) end
+end
+
+function assert.not_nil(value, message)
+  if value == nil then fail(message or "expected a value, got nil") end
+end
+
+--- assert.has_error(fn [, text]): fn must raise; with text, its message must contain it.
+function assert.has_error(fn, expected)
+  if type(fn) ~= "function" then fail("assert.has_error takes a function") end
+  local ok, problem = pcall(fn)
+  if ok then fail("expected an error" .. (expected and (" containing " .. show(expected)) or "") .. ", but the function returned") end
+  if expected ~= nil and not tostring(problem):find(expected, 1, true) then
+    fail("expected an error containing " .. show(expected) .. ", got " .. show(tostring(problem)))
+  end
+end
+
+-- assert(value, message) works as Lua's own, as a failed assertion.
+local callable = setmetatable({}, {
+  __index = assert,
+  __call = function(_, value, message, ...)   -- wrapped by locate() in install
+    if not value then fail(message or "assertion failed!") end
+    return value, message, ...
+  end,
+})
+
+-- Running ------------------------------------------------------------------------
+
+local function chain_of(block)
+  local chain = {}
+  while block do
+    table.insert(chain, 1, block)
+    block = block.parent
+  end
+  return chain
+end
+
+local controls = {}
+
+function controls.tests()
+  local list = {}
+  for i, t in ipairs(tests) do list[i] = { name = t.name, pending = t.pending or false } end
+  return list
+end
+
+-- Runs test i: the before_each hooks from the outermost block in, the test, then the
+-- after_each hooks from the innermost out, which run even after a failure.
+function controls.run(i)
+  local t = tests[i]
+  if t.pending then return { status = "pending" } end
+  running, last_failure = true, nil
+  local chain = chain_of(t.block)
+  local ok, problem = true, nil
+  for _, block in ipairs(chain) do
+    for _, hook in ipairs(block.before) do
+      if ok then ok, problem = pcall(hook) end
+    end
+  end
+  if ok then ok, problem = pcall(t.fn) end
+  for j = #chain, 1, -1 do
+    for _, hook in ipairs(chain[j].after) do
+      local hook_ok, hook_problem = pcall(hook)
+      if ok and not hook_ok then ok, problem = hook_ok, hook_problem end
+    end
+  end
+  running = false
+  host.finish()
+  if ok then return { status = "passed" } end
+  local message = tostring(problem)
+  local failed = last_failure ~= nil and message:find(last_failure, 1, true) ~= nil
+  return { status = failed and "failed" or "error", message = message }
+end
+
+-- Binds the module to the runner and makes the spec globals.
+function M.install(runner, locate_fn, globals)
+  host, locate = runner, locate_fn
+  for name, fn in pairs(assert) do assert[name] = locate(fn) end
+  globals.describe = locate(M.describe)
+  globals.it = locate(M.it)
+  globals.pending = locate(M.pending)
+  globals.before_each = locate(M.before_each)
+  globals.after_each = locate(M.after_each)
+  globals.world = locate(M.world)
+  getmetatable(callable).__call = locate(getmetatable(callable).__call)
+  globals.assert = callable
+  runner.controls(controls.tests, controls.run)
+end
+
+return M

@@ -1,0 +1,202 @@
+import Foundation
+import ParleyTesting
+import Testing
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// A folder with an echo bot and the given spec files; runs them and returns the summary.
+func run(_ specs: [String: String], filter: String? = nil) throws -> SpecSummary {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-spec-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try """
+    return bot {
+      name = "echo",
+      escalation = { queue = "support" },
+      on_message = function(conv, msg)
+        conv.state.count = (conv.state.count or 0) + 1
+        send(conv, "echo " .. conv.state.count .. ": " .. msg.text)
+      end,
+    }
+    """.write(to: folder.appendingPathComponent("echo.lua"), atomically: true, encoding: .utf8)
+    for (name, source) in specs {
+        try source.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+    var runner = SpecRunner(stdlib: repositoryRoot.appendingPathComponent("Stdlib"), filter: filter)
+    runner.budget = .init(instructions: 5_000_000, memoryBytes: 64 << 20, wallMilliseconds: 10_000)
+    return runner.run(try SpecRunner.specFiles(in: [folder.path]))
+}
+
+func statuses(_ summary: SpecSummary) -> [String: SpecResult.Status] {
+    Dictionary(uniqueKeysWithValues: summary.results.map { ($0.name, $0.status) })
+}
+
+@Suite("parley test")
+struct SpecRunnerTests {
+    @Test("a passing test passes, and a failing assertion fails with the spec's line and the transcript")
+    func failingAssertion() throws {
+        let summary = try run(["a_spec.lua": """
+        describe("echo", function()
+          it("passes", function()
+            local w = world{}
+            w:inbound("+14155550101", "hi")
+            assert.sent(w, { text = "echo 1: hi" })
+          end)
+          it("fails", function()
+            local w = world{}
+            w:inbound("+14155550101", "hi")
+            assert.sent(w, { text = "something else" })
+          end)
+        end)
+        """])
+        #expect(statuses(summary) == ["echo › passes": .passed, "echo › fails": .failed])
+        let message = try #require(summary.results.last?.message)
+        #expect(message.contains("a_spec.lua:10: expected a sent record with {text = \"something else\"}"))
+        #expect(message.contains(#""text":"echo 1: hi""#))
+        #expect(summary.closingLine == "1 passed, 1 failed")
+    }
+
+    @Test("a test that errors is reported and does not stop the others")
+    func erroringTest() throws {
+        let summary = try run(["a_spec.lua": """
+        it("errors", function() local t = nil; return t.x end)
+        it("runs after", function() assert.equals(2, 1 + 1) end)
+        """])
+        #expect(statuses(summary) == ["errors": .error, "runs after": .passed])
+        #expect(summary.failed == 1)
+    }
+
+    @Test("a spec file that cannot load is reported, and the other files still run")
+    func brokenFile() throws {
+        let summary = try run([
+            "a_spec.lua": "describe('broken', function() it('x', function() end) end",
+            "b_spec.lua": "it('still runs', function() assert.truthy(true) end)",
+        ])
+        #expect(summary.results.count == 2)
+        #expect(summary.results.first?.status == .error)
+        #expect(summary.results.first?.message?.contains("a_spec.lua") == true)
+        #expect(summary.results.last?.status == .passed)
+    }
+
+    @Test("pending tests are counted, not run")
+    func pending() throws {
+        let summary = try run(["a_spec.lua": """
+        pending("later")
+        it("now", function() end)
+        """])
+        #expect(summary.pending == 1)
+        #expect(summary.closingLine == "1 passed, 0 failed, 1 pending")
+    }
+
+    @Test("each test gets a fresh world: nothing leaks from one test into the next")
+    func isolation() throws {
+        let summary = try run(["a_spec.lua": """
+        local kept
+        describe("isolation", function()
+          local w
+          before_each(function() w = world{} end)
+          it("first", function()
+            w:inbound("+14155550101", "hi")
+            w:opt_out("+14155550101")
+            kept = w
+            assert.equals(1, w:conversation("+14155550101").state.count)
+          end)
+          it("second starts from nothing", function()
+            w:inbound("+14155550101", "hi")
+            assert.sent(w, { text = "echo 1: hi" })
+            assert.falsy(w:conversation("+14155550101").marketing_opted_out)
+          end)
+          it("an earlier test's world is gone", function()
+            assert.has_error(function() kept:inbound("+14155550101", "hi") end, "earlier test")
+          end)
+        end)
+        """])
+        #expect(summary.failed == 0, "\(summary.results.compactMap(\.message))")
+        #expect(summary.passed == 3)
+    }
+
+    @Test("a world made outside a test is refused, since tests must not share one")
+    func worldAtTopLevel() throws {
+        let summary = try run(["a_spec.lua": "local w = world{}\nit('x', function() end)"])
+        #expect(summary.results.first?.status == .error)
+        #expect(summary.results.first?.message?.contains("belongs inside it or before_each") == true)
+    }
+
+    @Test("an endless loop in a test is stopped by its budget; the next test runs")
+    func endlessLoop() throws {
+        let summary = try run(["a_spec.lua": """
+        it("spins", function() while true do end end)
+        it("runs after", function() assert.truthy(true) end)
+        """])
+        #expect(statuses(summary) == ["spins": .error, "runs after": .passed])
+        #expect(summary.results.first?.message?.contains("instruction budget") == true)
+    }
+
+    @Test("the policy assertions: blocked, escalated, nothing_sent, not_sent, and clear")
+    func policyAssertions() throws {
+        let summary = try run(["a_spec.lua": """
+        it("checks the policy", function()
+          local w = world{}
+          w:agent_reply("+14155550101", "hello?")
+          assert.blocked(w, { reason = "outside_window", code = 131047, to = "+1 (415) 555-0101" })
+          assert.nothing_sent(w)
+          w:inbound("+14155550101", "human")
+          assert.escalated(w, { queue = "support", reason = "keyword", bot = "echo" })
+          assert.not_sent(w, { by = "bot:echo" })
+          w:clear()
+          assert.same({}, w:transcript())
+          assert.has_error(function() assert.sent(w, {}) end, "none of the 0 sent records")
+        end)
+        """])
+        #expect(summary.failed == 0, "\(summary.results.compactMap(\.message))")
+    }
+
+    @Test("--filter runs only the tests whose name contains it")
+    func filter() throws {
+        let summary = try run(["a_spec.lua": """
+        describe("group", function()
+          it("alpha", function() end)
+          it("beta", function() end)
+        end)
+        """], filter: "beta")
+        #expect(summary.results.map(\.name) == ["group › beta"])
+    }
+
+    @Test("a mistake in an event names the spec's line")
+    func eventMistake() throws {
+        let summary = try run(["a_spec.lua": """
+        it("advances badly", function()
+          local w = world{}
+          w:advance("soon")
+        end)
+        """])
+        #expect(summary.results.first?.status == .error)
+        #expect(summary.results.first?.message?.hasSuffix(#"a_spec.lua:3: advance: "by" must be a duration such as "25h", "90m", "30s" or "2d""#) == true)
+    }
+
+    @Test("the JUnit report is well-formed XML with a test case per test")
+    func junit() throws {
+        let summary = try run(["a_spec.lua": """
+        it("passes", function() end)
+        it("fails <&>", function() assert.equals(1, 2) end)
+        pending("later")
+        """])
+        let xml = JUnitReport.xml(summary)
+        let parser = XMLParser(data: Data(xml.utf8))
+        let counter = ElementCounter()
+        parser.delegate = counter
+        #expect(parser.parse(), "\(String(describing: parser.parserError))")
+        #expect(counter.counts["testcase"] == 3)
+        #expect(counter.counts["failure"] == 1)
+        #expect(counter.counts["skipped"] == 1)
+    }
+}
+
+final class ElementCounter: NSObject, XMLParserDelegate {
+    var counts: [String: Int] = [:]
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        counts[name, default: 0] += 1
+    }
+}
