@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Lua 5.4 from the system (Debian: liblua5.4-dev).
@@ -40,6 +41,11 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
+        // Durable state in SQLite (WAL): the Store behind a live runtime, its agenda and inboxes.
+        .target(
+            name: "ParleyStorage",
+            dependencies: ["ParleyRuntime", "ParleyPolicy", "ParleyJSON", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // Scenarios and transcripts on a simulated clock.
         .target(
             name: "ParleySimulation",
@@ -66,6 +72,10 @@ let package = Package(
         .testTarget(name: "ParleyLuaTests", dependencies: ["ParleyLua", "ParleyJSON"]),
         .testTarget(name: "ParleyCloudAPITests", dependencies: ["ParleyCloudAPI", "ParleyJSON", "ParleyPolicy"]),
         .testTarget(name: "ParleyTestingTests", dependencies: ["ParleyTesting"]),
+        .testTarget(
+            name: "ParleyStorageTests",
+            dependencies: ["ParleyStorage", "ParleyRuntime", "ParleySimulation", "ParleyLua", "ParleyPolicy", "ParleyJSON"]
+        ),
         .testTarget(
             name: "ParleyRuntimeTests",
             dependencies: ["ParleyRuntime", "ParleySimulation", "ParleyCloudAPI", "ParleyPolicy", "ParleyJSON"]

@@ -1,6 +1,6 @@
 /// What a sender asks to send. Free-form kinds go out only inside the customer service
 /// window; a template may go out at any time.
-public enum OutboundMessage: Sendable, Equatable {
+public enum OutboundMessage: Codable, Sendable, Equatable {
     case text(String)
     case media(Media)
     case buttons(Interactive, [ReplyButton])
@@ -15,12 +15,12 @@ public enum OutboundMessage: Sendable, Equatable {
     }
 }
 
-public enum MessageKind: String, Sendable {
+public enum MessageKind: String, Codable, Sendable {
     case session, template
 }
 
-public struct Media: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable { case image, document, video, audio, sticker }
+public struct Media: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable, CaseIterable { case image, document, video, audio, sticker }
     public var kind: Kind
     /// A public URL or an uploaded media id: one of the two.
     public var link: String?
@@ -38,7 +38,7 @@ public struct Media: Sendable, Equatable {
 }
 
 /// The parts an interactive message shares: body, and optional header and footer text.
-public struct Interactive: Sendable, Equatable {
+public struct Interactive: Codable, Sendable, Equatable {
     public var body: String
     public var header: String?
     public var footer: String?
@@ -50,7 +50,7 @@ public struct Interactive: Sendable, Equatable {
     }
 }
 
-public struct ReplyButton: Sendable, Equatable {
+public struct ReplyButton: Codable, Sendable, Equatable {
     public var id: String
     public var title: String
 
@@ -60,8 +60,8 @@ public struct ReplyButton: Sendable, Equatable {
     }
 }
 
-public struct ListMenu: Sendable, Equatable {
-    public struct Row: Sendable, Equatable {
+public struct ListMenu: Codable, Sendable, Equatable {
+    public struct Row: Codable, Sendable, Equatable {
         public var id: String
         public var title: String
         public var description: String?
@@ -72,7 +72,7 @@ public struct ListMenu: Sendable, Equatable {
         }
     }
 
-    public struct Section: Sendable, Equatable {
+    public struct Section: Codable, Sendable, Equatable {
         public var title: String?
         public var rows: [Row]
         public init(title: String? = nil, rows: [Row]) {
@@ -93,7 +93,7 @@ public struct ListMenu: Sendable, Equatable {
 
 /// A template to send: its name, optionally its language (else the conversation's, with
 /// fallbacks), and its parameters.
-public struct TemplateRequest: Sendable, Equatable {
+public struct TemplateRequest: Codable, Sendable, Equatable {
     public var name: String
     public var language: String?
     public var body: TemplateArguments
@@ -109,7 +109,7 @@ public struct TemplateRequest: Sendable, Equatable {
 
 /// Values for a template's placeholders: positional (`{{1}}`, `{{2}}`) or named
 /// (`{{first_name}}`).
-public enum TemplateArguments: Sendable, Equatable {
+public enum TemplateArguments: Codable, Sendable, Equatable {
     case positional([String])
     case named([String: String])
 

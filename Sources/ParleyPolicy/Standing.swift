@@ -112,7 +112,7 @@ public enum NumberStatus: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// The business number's standing with the platform.
-public struct AccountStanding: Sendable, Equatable {
+public struct AccountStanding: Codable, Sendable, Equatable {
     public var numberStatus: NumberStatus
     /// An account restriction such as `RESTRICTED_BIZ_INITIATED_MESSAGING`.
     public var businessInitiatedRestricted: Bool

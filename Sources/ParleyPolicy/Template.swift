@@ -41,7 +41,7 @@ public enum TemplateStatus: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-public enum TemplateQuality: String, Sendable, CaseIterable, Comparable {
+public enum TemplateQuality: String, Codable, Sendable, CaseIterable, Comparable {
     case green = "GREEN", unknown = "UNKNOWN", yellow = "YELLOW", red = "RED"
 
     /// Also the older spellings: `HIGH`, `MEDIUM`, `LOW`.
@@ -61,7 +61,7 @@ public enum TemplateQuality: String, Sendable, CaseIterable, Comparable {
     }
 }
 
-public enum TemplateCategory: String, Sendable, CaseIterable {
+public enum TemplateCategory: String, Codable, Sendable, CaseIterable {
     case marketing = "MARKETING", utility = "UTILITY", authentication = "AUTHENTICATION"
 
     /// Also the categories from before 2023, mapped to their successors.
@@ -109,13 +109,13 @@ public enum Placeholders: Sendable, Equatable {
 
 /// A message template as the catalog holds it: what was approved, and where it stands.
 public struct Template: Sendable, Equatable {
-    public enum Header: Sendable, Equatable {
+    public enum Header: Codable, Sendable, Equatable {
         case text(String)
         /// `IMAGE`, `VIDEO`, `DOCUMENT` or `LOCATION`.
         case media(String)
     }
 
-    public struct Button: Sendable, Equatable {
+    public struct Button: Codable, Sendable, Equatable {
         /// `QUICK_REPLY`, `URL`, `PHONE_NUMBER`, `COPY_CODE`, `OTP`, `FLOW`...
         public var type: String
         public var text: String

@@ -3,7 +3,7 @@ import ParleyPolicy
 
 /// Everything the runtime keeps about one contact on the business number: the window,
 /// consent, identity, who owns the conversation, and the script state.
-public struct Conversation: Sendable, Equatable {
+public struct Conversation: Codable, Sendable, Equatable {
     public let contact: ContactID
     public var owner: Owner = .nobody
     /// The bot that owned it before a human took over: `release` hands it back there.
@@ -34,7 +34,7 @@ public struct Conversation: Sendable, Equatable {
     }
 }
 
-public struct HandoffRecord: Sendable, Equatable {
+public struct HandoffRecord: Codable, Sendable, Equatable {
     public var id: String
     public var queue: String
     public var reason: String

@@ -1,7 +1,7 @@
 import ParleyPolicy
 
 /// A message the policy allowed, waiting for its pacing slot.
-struct OutboxEntry: Sendable {
+public struct OutboxEntry: Codable, Sendable, Equatable {
     let request: SendRequest
     let contact: ContactID
     let dueAt: Instant

@@ -7,7 +7,7 @@ extension Runtime {
     /// keywords are the core's; escalation keywords hand off before any bot sees the
     /// message; a human owner gets it; otherwise the owning bot, or the router first.
     public func receive(_ message: Inbound) {
-        if config.deduplicatesInbound, let id = message.id, !store.firstSighting(ofInbound: id) { return }
+        if config.deduplicatesInbound, let id = message.id, !store.firstSighting(ofInbound: id, at: now) { return }
         let contact = message.from
         let now = self.now
         let owner = update(contact) { c in
@@ -145,6 +145,6 @@ extension Runtime {
             let end = policy.windowEnd(lastInbound: c.lastInbound)
         else { return }
         let at = end - (bot.definition.windowClosingLead ?? .hours(1))
-        if at >= now { scheduler.add(.windowClosing(contact: contact, generation: c.windowGeneration), at: at) }
+        if at >= now { schedule(.windowClosing(contact: contact, generation: c.windowGeneration), at: at) }
     }
 }

@@ -37,7 +37,7 @@ extension Runtime: ScriptHost {
             throw HostError("schedule: \(script) has no on_timer handler to call; timers belong to bots with on_timer")
         }
         guard !name.isEmpty else { throw HostError("schedule: the timer needs a name, e.g. schedule(conv, \"23h\", \"reminder\")") }
-        scheduler.add(.timer(script: script.name, contact: contact, name: name, data: data), at: now + delay)
+        schedule(.timer(script: script.name, contact: contact, name: name, data: data), at: now + delay)
     }
 
     public func notUnderstood(_ recipient: String, by script: ScriptIdentity) throws(HostError) {

@@ -59,7 +59,7 @@ extension Runtime {
     func runAutomation(_ name: String) {
         guard let automation = scripts.automations.first(where: { $0.definition.name == name }) else { return }
         call(automation, "run", on: nil)
-        if let every = automation.definition.every { scheduler.add(.automation(name: name), at: now + every) }
+        if let every = automation.definition.every { schedule(.automation(name: name), at: now + every) }
     }
 
     // MARK: Agents

@@ -21,7 +21,7 @@ extension Runtime {
     /// outcome, it is in the audit trail and, once settled, in the transcript.
     @discardableResult
     public func submit(_ message: OutboundMessage, to recipient: String, by sender: Sender) -> SendOutcome {
-        let (sequence, id) = nextMessageID()
+        let id = nextMessageID()
         let request = SendRequest(id: id, sender: sender, to: recipient, message: message)
         let decision = policy.decide(request, facts: facts(for: request.recipient, kind: message.kind), catalog: store.catalog, at: now, stage: .request)
         guard decision.isAllowed, let contact = request.recipient else { return refuse(decision) }
@@ -45,9 +45,8 @@ extension Runtime {
             return SendOutcome(id: id, result: .accepted(kind: message.kind, queued: false))
         case .sendAt(let dueAt):
             audit(decision)
-            outbox[sequence] = OutboxEntry(request: request, contact: contact, dueAt: dueAt, limitReservedAt: reservedAt)
             waitingByContact[contact, default: 0] += 1
-            scheduler.add(.dispatch(sequence: sequence), at: dueAt)
+            schedule(.dispatch(OutboxEntry(request: request, contact: contact, dueAt: dueAt, limitReservedAt: reservedAt)), at: dueAt)
             return SendOutcome(id: id, result: .accepted(kind: message.kind, queued: true))
         }
     }
@@ -67,8 +66,7 @@ extension Runtime {
     /// The message's slot has come: the policy decides again (the window may have closed,
     /// the template may have been paused, a human may have taken over), then the channel
     /// gets it.
-    func dispatch(_ sequence: Int) {
-        guard let entry = outbox.removeValue(forKey: sequence) else { return }
+    func dispatch(_ entry: OutboxEntry) {
         let waiting = (waitingByContact[entry.contact] ?? 1) - 1
         waitingByContact[entry.contact] = waiting > 0 ? waiting : nil
         let decision = policy.decide(entry.request, facts: facts(for: entry.contact, kind: entry.request.message.kind), catalog: store.catalog, at: now, stage: .dispatch)

@@ -43,6 +43,11 @@ public final class Runtime {
         self.store = store
         self.channel = channel
         self.pacer = Pacer(config.policy.pacing)
+        // A runtime that starts on a store with an agenda carries on with it.
+        for item in store.agendaItems() {
+            scheduler.add(item.work, at: item.at, key: item.key)
+            if case .dispatch(let entry) = item.work { waitingByContact[entry.contact, default: 0] += 1 }
+        }
     }
 
     public var now: Instant { clock.now }
@@ -57,7 +62,7 @@ public final class Runtime {
         self.scripts = scripts
         for automation in scripts.automations {
             if let every = automation.definition.every {
-                scheduler.add(.automation(name: automation.definition.name), at: now + every)
+                schedule(.automation(name: automation.definition.name), at: now + every)
             }
         }
     }
@@ -71,8 +76,9 @@ public final class Runtime {
             runDue()
             return
         }
-        while let (at, work) = scheduler.next(dueBy: target) {
+        while let (at, key, work) = scheduler.next(dueBy: target) {
             if at > manual.now { manual.set(at) }
+            if key != 0 { store.removeAgendaItem(key) }
             run(work)
         }
         if target > manual.now { manual.set(target) }
@@ -80,7 +86,21 @@ public final class Runtime {
 
     /// Runs everything due by now: what a live deployment calls as time passes.
     public func runDue() {
-        while let (_, work) = scheduler.next(dueBy: now) { run(work) }
+        while let (_, key, work) = scheduler.next(dueBy: now) {
+            if key != 0 { store.removeAgendaItem(key) }
+            run(work)
+        }
+    }
+
+    /// When the next item on the agenda falls due: a live deployment sleeps until then.
+    public var nextDue: Instant? { scheduler.nextDue }
+
+    /// Puts work on the agenda, kept in the store unless it is an automation's run (which
+    /// the scripts define anew whenever the runtime starts).
+    func schedule(_ work: DueWork, at instant: Instant) {
+        var key: Int64 = 0
+        if case .automation = work {} else { key = store.addAgendaItem(work, at: instant) }
+        scheduler.add(work, at: instant, key: key)
     }
 
     /// Pending items on the agenda (timers, paced messages, hooks, automations).
@@ -88,7 +108,7 @@ public final class Runtime {
 
     func run(_ work: DueWork) {
         switch work {
-        case .dispatch(let sequence): dispatch(sequence)
+        case .dispatch(let entry): dispatch(entry)
         case .timer(let script, let contact, let name, let data): fireTimer(script: script, contact: contact, name: name, data: data)
         case .windowClosing(let contact, let generation): fireWindowClosing(contact: contact, generation: generation)
         case .automation(let name): runAutomation(name)
@@ -101,15 +121,9 @@ public final class Runtime {
         if let onRecord { onRecord(make()) }
     }
 
-    func nextMessageID() -> (sequence: Int, id: String) {
-        messageCounter += 1
-        return (messageCounter, "out-\(messageCounter)")
-    }
+    func nextMessageID() -> String { "out-\(store.nextNumber("message"))" }
 
-    func nextHandoffID() -> String {
-        handoffCounter += 1
-        return "handoff-\(handoffCounter)"
-    }
+    func nextHandoffID() -> String { "handoff-\(store.nextNumber("handoff"))" }
 
     // MARK: Conversations
 
@@ -128,8 +142,9 @@ public final class Runtime {
 
     // MARK: The audit trail
 
-    /// Every decision about one message, at request and at dispatch: why it went or did not.
-    public func audit(ofMessage id: String) -> [Decision] { store.audit(ofMessage: id) }
+    /// Every decision about one message, at request and at dispatch, with its inputs: why it
+    /// went or did not (`Decision.auditRecord`).
+    public func audit(ofMessage id: String) -> [JSONValue] { store.audit(ofMessage: id) }
 
-    public func audit(ofContact contact: ContactID) -> [Decision] { store.audit(ofContact: contact) }
+    public func audit(ofContact contact: ContactID) -> [JSONValue] { store.audit(ofContact: contact) }
 }

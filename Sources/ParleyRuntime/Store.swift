@@ -1,3 +1,4 @@
+import ParleyJSON
 import ParleyPolicy
 
 /// Where the runtime keeps what must outlive one event: conversations, the template
@@ -24,11 +25,21 @@ public protocol Store: AnyObject {
     func releaseLimit(for contact: ContactID, reservedAt: Instant)
 
     /// Remembers an inbound message id; `false` when it was already seen (a retry).
-    func firstSighting(ofInbound id: String) -> Bool
+    func firstSighting(ofInbound id: String, at now: Instant) -> Bool
 
     func appendAudit(_ decision: Decision)
-    func audit(ofMessage id: String) -> [Decision]
-    func audit(ofContact contact: ContactID) -> [Decision]
+    /// The audit records (`Decision.auditRecord`) of one message, in the order made.
+    func audit(ofMessage id: String) -> [JSONValue]
+    /// The audit records of every message to one contact, in the order made.
+    func audit(ofContact contact: ContactID) -> [JSONValue]
+
+    /// Keeps an item of the agenda; returns its key.
+    func addAgendaItem(_ work: DueWork, at: Instant) -> Int64
+    func removeAgendaItem(_ key: Int64)
+    /// Everything still on the agenda, for a runtime that starts on this store.
+    func agendaItems() -> [(key: Int64, at: Instant, work: DueWork)]
+    /// The next number of a named counter (message ids, hand-off ids), from 1.
+    func nextNumber(_ counter: String) -> Int64
 }
 
 /// A `Store` in memory: simulations, tests, and the runtime before durable storage.
@@ -74,7 +85,27 @@ public final class InMemoryStore: Store {
         ledger.release(contact, reservedAt: reservedAt)
     }
 
-    public func firstSighting(ofInbound id: String) -> Bool { seenInbound.insert(id).inserted }
+    public func firstSighting(ofInbound id: String, at now: Instant) -> Bool { seenInbound.insert(id).inserted }
+
+    private var agenda: [Int64: (at: Instant, work: DueWork)] = [:]
+    private var counters: [String: Int64] = [:]
+
+    public func addAgendaItem(_ work: DueWork, at: Instant) -> Int64 {
+        let key = nextNumber("agenda")
+        agenda[key] = (at, work)
+        return key
+    }
+
+    public func removeAgendaItem(_ key: Int64) { agenda[key] = nil }
+
+    public func agendaItems() -> [(key: Int64, at: Instant, work: DueWork)] {
+        agenda.keys.sorted().map { ($0, agenda[$0]!.at, agenda[$0]!.work) }
+    }
+
+    public func nextNumber(_ counter: String) -> Int64 {
+        counters[counter, default: 0] += 1
+        return counters[counter]!
+    }
 
     public func appendAudit(_ decision: Decision) {
         guard keepsAudit else { return }
@@ -85,9 +116,9 @@ public final class InMemoryStore: Store {
         auditByMessage[id, default: []].append(decision)
     }
 
-    public func audit(ofMessage id: String) -> [Decision] { auditByMessage[id] ?? [] }
+    public func audit(ofMessage id: String) -> [JSONValue] { (auditByMessage[id] ?? []).map(\.auditRecord.unordered) }
 
-    public func audit(ofContact contact: ContactID) -> [Decision] {
-        (auditMessagesByContact[contact] ?? []).flatMap { auditByMessage[$0] ?? [] }
+    public func audit(ofContact contact: ContactID) -> [JSONValue] {
+        (auditMessagesByContact[contact] ?? []).flatMap { auditByMessage[$0] ?? [] }.map(\.auditRecord.unordered)
     }
 }

@@ -73,22 +73,22 @@ struct DispatchTests {
         let outcome = world.runtime.agentReply(.text("hello?"), to: alice)
         let decisions = world.runtime.audit(ofMessage: outcome.id)
         #expect(decisions.count == 1)
-        #expect(decisions.first?.refusal?.reason == .outsideWindow)
-        #expect(decisions.first?.windowEnd == nil)
+        #expect(decisions.first?["reason"] == "outside_window")
+        #expect(decisions.first?["inputs"]?["window_end"] == .null)
         world.inbound(alice, "hi")
         // Sent at once: the decision at request is the decision at dispatch.
         let sentID = try #require(world.sent.last?["id"]?.stringValue)
         let once = world.runtime.audit(ofMessage: sentID)
-        #expect(once.map(\.stage) == [.request])
-        #expect(once.first?.isAllowed == true)
-        #expect(once.first?.windowEnd == World.start + .hours(24))
+        #expect(once.map { $0["stage"] } == ["request"])
+        #expect(once.first?["outcome"] == "allowed")
+        #expect(once.first?["inputs"]?["window_end"] == .string((World.start + .hours(24)).iso8601))
         // Paced: decided when asked, and again when its slot came.
         for _ in 0..<46 { world.runtime.agentReply(.text("again"), to: alice) }
         world.advance("10s")
         let pacedID = try #require(world.sent.last?["id"]?.stringValue)
         let both = world.runtime.audit(ofMessage: pacedID)
-        #expect(both.map(\.stage) == [.request, .dispatch])
-        #expect(both.allSatisfy { $0.isAllowed })
+        #expect(both.map { $0["stage"] } == ["request", "dispatch"])
+        #expect(both.allSatisfy { $0["outcome"] == "allowed" })
     }
 
     @Test("an invalid recipient is refused with invalid_recipient and 131009")

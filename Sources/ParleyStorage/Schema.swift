@@ -1,0 +1,58 @@
+import GRDB
+
+/// The database's tables, as versioned migrations: a new version adds a migration and never
+/// edits an old one, so every existing database can be brought up to date.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            // One row per contact: the conversation as JSON, with the columns queries need.
+            try db.execute(sql: """
+                CREATE TABLE conversation (
+                    contact TEXT PRIMARY KEY NOT NULL,
+                    owner TEXT NOT NULL,
+                    last_inbound INTEGER,
+                    json TEXT NOT NULL
+                );
+                CREATE INDEX conversation_owner ON conversation(owner);
+                -- The template catalog and the account's standing, each one JSON document.
+                CREATE TABLE setting (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    json TEXT NOT NULL
+                );
+                -- Contacts counted toward the messaging limit, and when first counted.
+                CREATE TABLE limit_ledger (
+                    contact TEXT PRIMARY KEY NOT NULL,
+                    counted_at INTEGER NOT NULL
+                );
+                CREATE INDEX limit_ledger_time ON limit_ledger(counted_at);
+                -- Inbound message ids already handled: the platform retries for days.
+                CREATE TABLE inbound_seen (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    seen_at INTEGER NOT NULL
+                );
+                -- The runtime's agenda: paced messages, timers, window-closing hooks.
+                CREATE TABLE agenda (
+                    key INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at INTEGER NOT NULL,
+                    json TEXT NOT NULL
+                );
+                CREATE TABLE counter (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    value INTEGER NOT NULL
+                );
+                -- Every policy decision with its inputs.
+                CREATE TABLE audit (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    message_id TEXT NOT NULL,
+                    contact TEXT,
+                    at INTEGER NOT NULL,
+                    json TEXT NOT NULL
+                );
+                CREATE INDEX audit_message ON audit(message_id);
+                CREATE INDEX audit_contact ON audit(contact);
+                """)
+        }
+        return migrator
+    }
+}
