@@ -13,6 +13,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Lua 5.4 from the system (Debian: liblua5.4-dev).
@@ -46,23 +50,36 @@ let package = Package(
             name: "ParleyStorage",
             dependencies: ["ParleyRuntime", "ParleyPolicy", "ParleyJSON", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // parley.toml: a deployment's settings, with errors that name the key and the fix.
+        .target(
+            name: "ParleyConfig",
+            dependencies: ["ParleyRuntime", "ParleyLua", "ParleyPolicy", "ParleyJSON", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
         // Scenarios and transcripts on a simulated clock.
         .target(
             name: "ParleySimulation",
+            dependencies: ["ParleyRuntime", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON"]
+        ),
+        // parley serve: the webhook server, the Cloud API sender, the agent API.
+        .target(
+            name: "ParleyServer",
             dependencies: [
-                "ParleyRuntime", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON",
-                .product(name: "TOMLKit", package: "TOMLKit"),
+                "ParleyRuntime", "ParleyStorage", "ParleyConfig", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // parley test: specs for scripts, on simulated worlds.
         .target(
             name: "ParleyTesting",
-            dependencies: ["ParleySimulation", "ParleyRuntime", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON"]
+            dependencies: ["ParleySimulation", "ParleyConfig", "ParleyRuntime", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON"]
         ),
         .executableTarget(
             name: "parley",
             dependencies: [
-                "ParleyTesting", "ParleySimulation", "ParleyRuntime", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON",
+                "ParleyTesting", "ParleySimulation", "ParleyConfig", "ParleyRuntime", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,7 +95,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ParleyRuntimeTests",
-            dependencies: ["ParleyRuntime", "ParleySimulation", "ParleyCloudAPI", "ParleyPolicy", "ParleyJSON"]
+            dependencies: ["ParleyRuntime", "ParleySimulation", "ParleyConfig", "ParleyCloudAPI", "ParleyPolicy", "ParleyJSON"]
         ),
     ]
 )

@@ -1,7 +1,7 @@
 import ParleyPolicy
 
 /// A message the dispatcher hands to the channel: the policy allowed it at this instant.
-public struct Dispatch: Sendable, Equatable {
+public struct Dispatch: Codable, Sendable, Equatable {
     public let id: String
     public let to: ContactID
     public let sender: Sender

@@ -103,6 +103,13 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// A database operation for the store's other tables (deliveries...), in the open
+    /// transaction or one of its own; `nil` (and the transaction spoilt) on failure.
+    @discardableResult
+    func run<T>(_ operation: (Database) throws -> T) -> T? {
+        write(nil) { db in try operation(db) }
+    }
+
     private func json<T: Encodable>(_ value: T) -> String {
         (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
     }

@@ -53,6 +53,26 @@ enum Schema {
                 CREATE INDEX audit_contact ON audit(contact);
                 """)
         }
+        migrator.registerMigration("v2 deliveries") { db in
+            // Messages the runtime dispatched, on their way to the Cloud API. The id is the
+            // message's own, and the idempotency key of every attempt to send it.
+            try db.execute(sql: """
+                CREATE TABLE delivery (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    contact TEXT NOT NULL,
+                    json TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER NOT NULL,
+                    wamid TEXT,
+                    error TEXT,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX delivery_due ON delivery(state, next_attempt_at);
+                CREATE INDEX delivery_wamid ON delivery(wamid);
+                """)
+        }
         return migrator
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ParleyCloudAPI
+import ParleyConfig
 import ParleyJSON
 import ParleyLua
 import ParleyPolicy

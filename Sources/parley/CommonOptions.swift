@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ParleyCloudAPI
+import ParleyConfig
 import ParleyLua
 import ParleyPolicy
 import ParleyRuntime

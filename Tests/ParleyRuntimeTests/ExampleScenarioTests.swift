@@ -1,5 +1,6 @@
 import Foundation
 import ParleyCloudAPI
+import ParleyConfig
 import ParleyRuntime
 import ParleySimulation
 import Testing

@@ -32,15 +32,32 @@ import TOMLKit
 /// handoff = "Connecting you with a person..."
 /// ```
 public enum ConfigFile {
+    /// The runtime's part of a configuration file.
     public static func load(contentsOf url: URL) throws(ConfigError) -> RuntimeConfig {
-        let path = ModuleLibrary.displayPath(url)
-        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError("\(path): cannot read the file")
-        }
-        return try parse(text, file: path)
+        try loadDeployment(contentsOf: url).runtime
     }
 
     public static func parse(_ text: String, file: String = "parley.toml") throws(ConfigError) -> RuntimeConfig {
+        try parseDeployment(text, file: file).runtime
+    }
+
+    /// A whole configuration: the runtime's settings, and `parley serve`'s. Paths in it are
+    /// relative to the file's folder. Secrets come from `environment`, never the file.
+    public static func loadDeployment(contentsOf url: URL, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ConfigError) -> DeploymentConfig
+    {
+        let path = ModuleLibrary.displayPath(url)
+        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError("\(path): cannot read the file; give the path of a parley.toml")
+        }
+        var deployment = try parseDeployment(text, file: path, environment: environment)
+        deployment.folder = url.deletingLastPathComponent()
+        return deployment
+    }
+
+    public static func parseDeployment(_ text: String, file: String = "parley.toml", environment: [String: String] = [:])
+        throws(ConfigError) -> DeploymentConfig
+    {
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
@@ -50,7 +67,9 @@ public enum ConfigFile {
             throw ConfigError("\(file): not valid TOML: \(error)")
         }
         var reader = ConfigReader(file: file, root: json(table))
-        return try reader.read()
+        var deployment = DeploymentConfig(runtime: try reader.read())
+        try reader.readServer(into: &deployment, environment: environment)
+        return deployment
     }
 
     static func json(_ value: any TOMLValueConvertible) -> JSONValue {
@@ -119,7 +138,8 @@ private struct ConfigReader {
     mutating func read() throws(ConfigError) -> RuntimeConfig {
         var config = RuntimeConfig()
         let top = root.objectValue ?? [:]
-        try check(top, allowed: ["default_route", "default_queue", "contact_route", "default_language", "queues", "budget", "policy", "texts"], in: "")
+        try check(top, allowed: ["default_route", "default_queue", "contact_route", "default_language", "queues", "budget", "policy", "texts",
+                                 "server", "cloud_api"], in: "")
         if let route = try string(top, "default_route", "default_route") {
             guard let owner = Owner(parsing: route) else { throw fail("default_route", "must be \"bot:<name>\" or \"human:<queue>\", got \"\(route)\"") }
             config.defaultRoute = owner
@@ -180,5 +200,61 @@ private struct ConfigReader {
         if let t = try string(texts, "opted_out", "texts.opted_out") { config.texts.optedOut = t }
         if let t = try string(texts, "opted_in", "texts.opted_in") { config.texts.optedIn = t }
         return config
+    }
+}
+
+extension ConfigReader {
+    /// `[server]` and `[cloud_api]`, for `parley serve`.
+    func readServer(into deployment: inout DeploymentConfig, environment: [String: String]) throws(ConfigError) {
+        let top = root.objectValue ?? [:]
+        let server = try table(top, "server")
+        try check(server, allowed: ["host", "port", "database", "scripts", "templates", "max_body_kb"], in: "server")
+        if let host = try string(server, "host", "server.host") { deployment.server.host = host }
+        if let port = try integer(server, "port", "server.port", min: 0) {
+            guard port <= 65535 else { throw fail("server.port", "must be a port number, 0 to 65535") }
+            deployment.server.port = port
+        }
+        if let path = try string(server, "database", "server.database") { deployment.server.database = path }
+        if let path = try string(server, "scripts", "server.scripts") { deployment.server.scripts = path }
+        if let path = try string(server, "templates", "server.templates") { deployment.server.templates = path }
+        if let kb = try integer(server, "max_body_kb", "server.max_body_kb", min: 1) { deployment.server.maxBodyBytes = kb * 1024 }
+
+        let cloud = try table(top, "cloud_api")
+        for secret in ["access_token", "app_secret", "verify_token", "agent_token"] where cloud[secret] != nil {
+            throw fail("cloud_api.\(secret)", "secrets do not belong in the file; set \(CloudAPISettings.environmentName(secret)) in the environment")
+        }
+        try check(cloud, allowed: ["base_url", "version", "phone_number_id", "waba_id", "timeout_ms", "max_attempts"], in: "cloud_api")
+        if let url = try string(cloud, "base_url", "cloud_api.base_url") {
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw fail("cloud_api.base_url", "must be an http(s) URL such as \"https://graph.facebook.com\"")
+            }
+            deployment.cloudAPI.baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+        if let version = try string(cloud, "version", "cloud_api.version") {
+            guard version.hasPrefix("v") else { throw fail("cloud_api.version", "must be a Graph API version such as \"v23.0\"") }
+            deployment.cloudAPI.version = version
+        }
+        deployment.cloudAPI.phoneNumberID = try cloud["phone_number_id"].map { v throws(ConfigError) in
+            guard let id = v.textValue, !id.isEmpty else { throw fail("cloud_api.phone_number_id", "must be the number's id, as a string") }
+            return id
+        }
+        deployment.cloudAPI.wabaID = try cloud["waba_id"].map { v throws(ConfigError) in
+            guard let id = v.textValue, !id.isEmpty else { throw fail("cloud_api.waba_id", "must be the WhatsApp Business Account id, as a string") }
+            return id
+        }
+        if let ms = try integer(cloud, "timeout_ms", "cloud_api.timeout_ms", min: 100) { deployment.cloudAPI.timeoutMilliseconds = ms }
+        if let n = try integer(cloud, "max_attempts", "cloud_api.max_attempts", min: 1) { deployment.cloudAPI.maxAttempts = n }
+        for secret in ["access_token", "app_secret", "verify_token", "agent_token"] {
+            let value = environment[CloudAPISettings.environmentName(secret)].flatMap { $0.isEmpty ? nil : $0 }
+            switch secret {
+            case "access_token": deployment.cloudAPI.accessToken = value
+            case "app_secret": deployment.cloudAPI.appSecret = value
+            case "verify_token": deployment.cloudAPI.verifyToken = value
+            default: deployment.cloudAPI.agentToken = value
+            }
+        }
+        if deployment.cloudAPI.accessToken != nil, deployment.cloudAPI.phoneNumberID == nil {
+            throw fail("cloud_api.phone_number_id", "is needed with PARLEY_ACCESS_TOKEN: the number the messages are sent from")
+        }
     }
 }

@@ -1,0 +1,60 @@
+import Foundation
+import ParleyRuntime
+
+/// Everything `parley serve` runs with: the runtime's settings, the server's, and the
+/// Cloud API's. Secrets come from the environment only.
+public struct DeploymentConfig: Sendable {
+    public var runtime: RuntimeConfig
+    public var server = ServerSettings()
+    public var cloudAPI = CloudAPISettings()
+    /// The configuration file's folder: relative paths start there.
+    public var folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+
+    public init(runtime: RuntimeConfig) {
+        self.runtime = runtime
+    }
+
+    /// A path from the file, made absolute against its folder.
+    public func resolve(_ path: String) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : folder.appendingPathComponent(path)
+    }
+}
+
+public struct ServerSettings: Sendable, Equatable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// The SQLite file for durable state (the webhook inbox sits beside it).
+    public var database = "parley.sqlite"
+    /// The scripts folder; by default, the configuration file's own folder.
+    public var scripts: String?
+    /// A templates file to seed the catalog with when the database has none.
+    public var templates: String?
+    /// Webhook bodies above this size are refused with 413.
+    public var maxBodyBytes = 3 << 20
+
+    public init() {}
+}
+
+public struct CloudAPISettings: Sendable, Equatable {
+    public var baseURL = "https://graph.facebook.com"
+    public var version = "v23.0"
+    public var phoneNumberID: String?
+    public var wabaID: String?
+    public var timeoutMilliseconds = 10_000
+    public var maxAttempts = 6
+    /// `PARLEY_ACCESS_TOKEN`: without it, serve runs the local sandbox channel.
+    public var accessToken: String?
+    /// `PARLEY_APP_SECRET`: webhook bodies are checked against `X-Hub-Signature-256` with it.
+    public var appSecret: String?
+    /// `PARLEY_VERIFY_TOKEN`: the token of the webhook subscription handshake.
+    public var verifyToken: String?
+    /// `PARLEY_AGENT_TOKEN`: the bearer token of the agent API.
+    public var agentToken: String?
+
+    public init() {}
+
+    /// Whether messages go to the real Cloud API (or to the local sandbox).
+    public var isLive: Bool { accessToken != nil }
+
+    static func environmentName(_ key: String) -> String { "PARLEY_" + key.uppercased() }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+import ParleyPolicy
+import ParleyRuntime
+
+/// A dispatched message on its way to the Cloud API.
+public struct Delivery: Sendable, Equatable {
+    public enum State: String, Sendable {
+        /// Waiting for its first attempt, or for a retry.
+        case pending
+        /// An attempt started and its outcome is not known: after a crash it is tried again
+        /// under the same idempotency key.
+        case sending
+        /// The platform accepted it (`wamid`); delivery news comes as status webhooks.
+        case accepted
+        /// Given up: refused by the platform, or out of attempts.
+        case failed
+    }
+
+    public let dispatch: Dispatch
+    public var state: State
+    public var attempts: Int
+    public var wamid: String?
+    public var error: String?
+
+    public var id: String { dispatch.id }
+}
+
+/// The outbound queue, kept with the rest of the state: a message enters it in the same
+/// transaction as the decision that let it go, so it is never lost and never doubled by a
+/// crash between the two.
+extension SQLiteStore {
+    public func enqueueDelivery(_ dispatch: Dispatch, at now: Instant) {
+        let text = (try? String(decoding: JSONEncoder().encode(dispatch), as: UTF8.self)) ?? "{}"
+        run { db in
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO delivery (id, contact, json, state, attempts, next_attempt_at, created_at, updated_at)
+                    VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)
+                    """,
+                arguments: [dispatch.id, dispatch.to.value, text, now.millisecondsSinceEpoch, now.millisecondsSinceEpoch, now.millisecondsSinceEpoch])
+        }
+    }
+
+    /// Up to `limit` deliveries due by `now` (pending, or left `sending` by a crash), each
+    /// marked `sending` with one more attempt, oldest first.
+    public func takeDueDeliveries(at now: Instant, limit: Int) -> [Delivery] {
+        let rows: [Row] = run { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, json, state, attempts, wamid, error FROM delivery
+                WHERE state IN ('pending', 'sending') AND next_attempt_at <= ?
+                ORDER BY next_attempt_at, created_at LIMIT ?
+                """, arguments: [now.millisecondsSinceEpoch, limit])
+        } ?? []
+        var taken: [Delivery] = []
+        for row in rows {
+            let text: String = row["json"]
+            guard let dispatch = try? JSONDecoder().decode(Dispatch.self, from: Data(text.utf8)) else { continue }
+            let attempts: Int = row["attempts"]
+            run { db in
+                try db.execute(sql: "UPDATE delivery SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?",
+                               arguments: [now.millisecondsSinceEpoch, dispatch.id])
+            }
+            taken.append(Delivery(dispatch: dispatch, state: .sending, attempts: attempts + 1, wamid: row["wamid"], error: row["error"]))
+        }
+        return taken
+    }
+
+    public func deliveryAccepted(_ id: String, wamid: String, at now: Instant) {
+        run { db in
+            try db.execute(sql: "UPDATE delivery SET state = 'accepted', wamid = ?, error = NULL, updated_at = ? WHERE id = ?",
+                           arguments: [wamid, now.millisecondsSinceEpoch, id])
+        }
+    }
+
+    /// Puts a delivery back for another attempt at `retryAt`, or gives it up when `retryAt`
+    /// is nil.
+    public func deliveryFailed(_ id: String, error: String, retryAt: Instant?, at now: Instant) {
+        run { db in
+            if let retryAt {
+                try db.execute(sql: "UPDATE delivery SET state = 'pending', error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?",
+                               arguments: [error, retryAt.millisecondsSinceEpoch, now.millisecondsSinceEpoch, id])
+            } else {
+                try db.execute(sql: "UPDATE delivery SET state = 'failed', error = ?, updated_at = ? WHERE id = ?",
+                               arguments: [error, now.millisecondsSinceEpoch, id])
+            }
+        }
+    }
+
+    public func delivery(_ id: String) -> Delivery? {
+        delivery(sql: "SELECT id, json, state, attempts, wamid, error FROM delivery WHERE id = ?", id)
+    }
+
+    /// The delivery the platform knows as `wamid`: status webhooks name messages so.
+    public func delivery(wamid: String) -> Delivery? {
+        delivery(sql: "SELECT id, json, state, attempts, wamid, error FROM delivery WHERE wamid = ?", wamid)
+    }
+
+    private func delivery(sql: String, _ argument: String) -> Delivery? {
+        let row: Row? = run { db in try Row.fetchOne(db, sql: sql, arguments: [argument]) } ?? nil
+        guard let row, let dispatch = try? JSONDecoder().decode(Dispatch.self, from: Data((row["json"] as String).utf8)) else { return nil }
+        return Delivery(dispatch: dispatch, state: Delivery.State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
+                        wamid: row["wamid"], error: row["error"])
+    }
+
+    /// How many deliveries are in each state.
+    public func deliveryCounts() -> [Delivery.State: Int] {
+        let rows: [Row] = run { db in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM delivery GROUP BY state") } ?? []
+        var counts: [Delivery.State: Int] = [:]
+        for row in rows { if let state = Delivery.State(rawValue: row["state"]) { counts[state] = row["n"] } }
+        return counts
+    }
+}
