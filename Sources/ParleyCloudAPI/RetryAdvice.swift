@@ -1,0 +1,18 @@
+/// What to do with a send that failed upstream.
+public enum RetryAdvice: Sendable, Equatable, CustomStringConvertible {
+    /// The platform or the network had a moment: send again on a `Backoff` schedule.
+    case transient
+    /// Send again no sooner than this many hours (131049: the per-user marketing cap).
+    case afterHours(Int)
+    /// Sending the same request again gets the same answer: fix the message, the template,
+    /// the recipient or the credentials instead.
+    case never
+
+    public var description: String {
+        switch self {
+        case .transient: return "transient"
+        case .afterHours(let hours): return "after \(hours)h"
+        case .never: return "never"
+        }
+    }
+}

@@ -1,0 +1,16 @@
+/// A small seeded random number generator (SplitMix64) for `Backoff`: the same seed gives
+/// the same delays on every platform and run. Seed it from anything unique enough to spread
+/// senders apart (a message id's hash, the process start); tests seed it with constants.
+public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable {
+    public private(set) var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
