@@ -5,7 +5,13 @@ import ParleyRuntime
 /// templates, the tier and the number's status. The same path serves a live webhook and a
 /// scenario's `webhook` event.
 public struct WebhookIngest {
-    public init() {}
+    /// Where delivery statuses go instead of the transcript, when the caller can tie the
+    /// platform's message ids to its own (the server can; a simulation cannot).
+    public var onStatus: ((MessageStatus, Runtime) -> Void)?
+
+    public init(onStatus: ((MessageStatus, Runtime) -> Void)? = nil) {
+        self.onStatus = onStatus
+    }
 
     /// Applies every event of `batch` in payload order. Returns notes for what was not
     /// applied (and why), together with the decoder's own.
@@ -23,8 +29,12 @@ public struct WebhookIngest {
         case .message(let m):
             runtime.receive(Inbound(id: m.id, from: m.from, content: content(m.content)))
         case .status(let s):
-            runtime.deliveryStatus(id: s.id, status: s.state.description, contact: s.recipient,
-                                   errors: s.errors.map { ($0.code, $0.title) })
+            if let onStatus {
+                onStatus(s, runtime)
+            } else {
+                runtime.deliveryStatus(id: s.id, status: s.state.description, contact: s.recipient,
+                                       errors: s.errors.map { ($0.code, $0.title) })
+            }
         case .system(let notice):
             switch notice.change {
             case .numberChanged(let old, let new): runtime.numberChanged(from: old, to: new)

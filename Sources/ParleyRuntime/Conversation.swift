@@ -40,4 +40,6 @@ public struct HandoffRecord: Codable, Sendable, Equatable {
     public var reason: String
     public var note: String?
     public var since: Instant
+    /// The agent who claimed it from the queue, once one has.
+    public var agent: String?
 }

@@ -38,6 +38,28 @@ extension Runtime {
         return Handoff(queue: queue ?? "", id: id)
     }
 
+    /// An agent takes a conversation: one waiting in a queue, or one a bot has, which is then
+    /// handed off (reason `agent`) to `queue` or the bot's own.
+    @discardableResult
+    public func claim(_ contact: ContactID, by agent: String, queue: String? = nil) -> Handoff {
+        let handoff: Handoff
+        if case .human(let current) = conversation(contact).owner, let record = conversation(contact).handoff {
+            handoff = Handoff(queue: current, id: record.id)
+        } else {
+            var target = queue ?? config.defaultQueue
+            if queue == nil, case .bot(let name) = conversation(contact).owner, let own = scripts.bots[name]?.definition.escalation?.queue {
+                target = own
+            }
+            handoff = escalate(contact, queue: target, reason: "agent", note: "claimed by \(agent)", bot: nil)
+        }
+        update(contact) { c in c.handoff?.agent = agent }
+        var r = Records.fields("claimed", at: now, [("to", .string(contact.value)), ("agent", .string(agent))])
+        r.add("queue", handoff.queue.isEmpty ? nil : handoff.queue)
+        record(r)
+        runDue()
+        return handoff
+    }
+
     /// An agent hands the conversation back to the bot it came from, which hears of it
     /// through `on_return(conv, note)`.
     public func release(_ contact: ContactID, note: String? = nil) {

@@ -77,6 +77,29 @@ extension Runtime {
         record(Records.fields("account_restriction", at: now, [("business_initiated", .string(restricted ? "restricted" : "lifted"))]))
     }
 
+    /// The platform failed to deliver one of our messages (a `failed` status, or a send it
+    /// refused). The sending bot hears of it through `on_delivery_failed(conv, id, reason,
+    /// code)`; a late 131047 means the window closed earlier than the core thought, so the
+    /// core closes it now.
+    public func deliveryFailed(messageID: String, to contact: ContactID, by sender: Sender, reason: Reason?, code: Int?, detail: String?) {
+        var r = Records.fields("delivery_failed", at: now, [("id", .string(messageID)), ("to", .string(contact.value)), ("by", .string(sender.description))])
+        r.add("reason", reason?.rawValue)
+        r.add("code", code)
+        r.add("detail", detail)
+        record(r)
+        if reason == .outsideWindow {
+            let now = self.now
+            update(contact) { c in
+                if let last = c.lastInbound, last + config.policy.windowLength > now { c.lastInbound = now - config.policy.windowLength }
+            }
+        }
+        if case .bot(let name) = sender, let bot = scripts.bots[name] {
+            call(bot, "on_delivery_failed", on: contact,
+                 arguments: [.string(messageID), reason.map { .string($0.rawValue) } ?? .null, code.map { .int(Int64($0)) } ?? .null])
+        }
+        runDue()
+    }
+
     /// A delivery status from the platform, for one of our messages.
     public func deliveryStatus(id: String, status: String, contact: ContactID?, errors: [(code: Int, title: String?)]) {
         record(Records.status(id: id, status: status, contact: contact, error: errors.first, at: now))

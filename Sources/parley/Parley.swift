@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Parley: ParsableCommand {
+struct Parley: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parley",
         abstract: "WhatsApp automation in Lua, under a policy-enforcing core.",
@@ -11,6 +11,6 @@ struct Parley: ParsableCommand {
         messaging limit, pacing, consent, identity and ownership, and every refusal has a \
         reason code and the upstream error code.
         """,
-        subcommands: [Simulate.self, Test.self, Check.self, Bench.self]
+        subcommands: [Simulate.self, Test.self, Check.self, Serve.self, Bench.self]
     )
 }

@@ -1,0 +1,125 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ParleyConfig
+import ParleyJSON
+import ParleyLua
+import ParleyPolicy
+import ParleyRuntime
+
+/// The agent API: JSON over HTTP, for the people who take conversations over.
+///
+///     GET  /agent/queue                                   conversations a person owns
+///     GET  /agent/conversations/{contact}                 one conversation
+///     POST /agent/conversations/{contact}/claim           {"agent": "dana", "queue": "orders-team"?}
+///     POST /agent/conversations/{contact}/reply           {"text": "..."} or a template message
+///     POST /agent/conversations/{contact}/macros/{name}   {"order_id": "..."}: the macro's args
+///     POST /agent/conversations/{contact}/release         {"note": "..."}
+///     GET  /agent/conversations/{contact}/audit           every decision about it
+///     GET  /agent/messages/{id}/audit                     why one message went, or not
+///
+/// With PARLEY_AGENT_TOKEN set, every call needs `Authorization: Bearer <token>`. Without
+/// it, the API is open only in the sandbox (no PARLEY_ACCESS_TOKEN), for trying things out.
+struct AgentRoutes {
+    let service: RuntimeService
+    let settings: DeploymentConfig
+
+    func add(to router: Router<BasicRequestContext>) {
+        let agent = router.group("agent").add(middleware: AgentAuthentication(token: settings.cloudAPI.agentToken, sandbox: !settings.cloudAPI.isLive))
+        agent.get("queue") { _, _ in HTTP.json(await service.queue()) }
+        agent.get("conversations/:contact") { _, context in HTTP.json(await service.conversation(try contact(context))) }
+        agent.post("conversations/:contact/claim") { request, context in
+            var request = request
+            let body = try await HTTP.body(&request, limit: 1 << 16)
+            guard let name = body["agent"]?.stringValue, !name.isEmpty else {
+                return HTTP.problem(.badRequest, "say who claims it: {\"agent\": \"dana\"}")
+            }
+            return HTTP.json(try await service.claim(try contact(context), agent: name, queue: body["queue"]?.stringValue))
+        }
+        agent.post("conversations/:contact/reply") { request, context in
+            var request = request
+            let body = try await HTTP.body(&request, limit: 1 << 20)
+            let message: OutboundMessage
+            do throws(HostError) {
+                message = try MessageReader.read(body)
+            } catch {
+                return HTTP.problem(.badRequest, error.message.replacingOccurrences(of: "send: ", with: ""))
+            }
+            return HTTP.json(try await service.reply(try contact(context), message: message))
+        }
+        agent.post("conversations/:contact/macros/:name") { request, context in
+            var request = request
+            let body = try await HTTP.body(&request, limit: 1 << 20)
+            let name = try context.parameters.require("name")
+            do {
+                return HTTP.json(try await service.runMacro(name, on: try contact(context), arguments: body))
+            } catch let error as RuntimeError {
+                return HTTP.problem(.notFound, error.message)
+            }
+        }
+        agent.post("conversations/:contact/release") { request, context in
+            var request = request
+            let body = try await HTTP.body(&request, limit: 1 << 16)
+            return HTTP.json(try await service.release(try contact(context), note: body["note"]?.stringValue))
+        }
+        agent.get("conversations/:contact/audit") { _, context in HTTP.json(await service.audit(ofContact: try contact(context))) }
+        agent.get("messages/:id/audit") { _, context in HTTP.json(await service.audit(ofMessage: try context.parameters.require("id"))) }
+    }
+
+    private func contact(_ context: BasicRequestContext) throws -> ContactID {
+        let raw = try context.parameters.require("contact").removingPercentEncoding ?? ""
+        guard let contact = ContactID(raw) else {
+            throw HTTPError(.badRequest, message: "\"\(raw)\" is not a phone number (e.g. +14155550100) or a business-scoped user id")
+        }
+        return contact
+    }
+}
+
+struct AgentAuthentication: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let token: String?
+    let sandbox: Bool
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let token else {
+            if sandbox { return try await next(request, context) }
+            return HTTP.problem(.forbidden, "the agent API is off: set PARLEY_AGENT_TOKEN to turn it on")
+        }
+        let given = request.headers[.authorization] ?? ""
+        guard constantTimeEqual(given, "Bearer " + token) else {
+            return HTTP.problem(.unauthorized, "send Authorization: Bearer <PARLEY_AGENT_TOKEN>")
+        }
+        return try await next(request, context)
+    }
+
+    private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        var difference = UInt8(x.count == y.count ? 0 : 1)
+        for i in 0..<max(x.count, y.count) {
+            difference |= (i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0)
+        }
+        return difference == 0
+    }
+}
+
+/// The sandbox: `POST /sandbox/inbound {"from": "+14155550101", "text": "hi"}` answers with
+/// the transcript lines the message caused; `GET /sandbox/transcript` shows the latest.
+struct SandboxRoutes {
+    let service: RuntimeService
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.post("sandbox/inbound") { request, _ in
+            var request = request
+            let body = try await HTTP.body(&request, limit: 1 << 16)
+            guard let raw = body["from"]?.textValue, let from = ContactID(raw), from.kind == .phone else {
+                return HTTP.problem(.badRequest, "give {\"from\": \"+14155550101\", \"text\": \"...\"}: from must be a phone number")
+            }
+            guard let text = body["text"]?.stringValue else { return HTTP.problem(.badRequest, "give the message as \"text\"") }
+            let lines = try await service.sandboxInbound(from: from, text: text)
+            return HTTP.text(lines.map { $0 + "\n" }.joined())
+        }
+        router.get("sandbox/transcript") { _, _ in
+            HTTP.text(await service.transcript().map { $0 + "\n" }.joined())
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import ParleyCloudAPI
+import ParleyConfig
+import ParleyPolicy
+import ParleyStorage
+
+/// Sends one delivery to the Graph API: `POST {base_url}/{version}/{phone_number_id}/messages`
+/// with the bearer token, the message's own id as the idempotency key of every attempt.
+struct CloudAPISender: Sendable {
+    let client: HTTPClient
+    let settings: CloudAPISettings
+    let backoff: Backoff
+
+    enum Outcome: Sendable {
+        case accepted(wamid: String)
+        /// Failed; `retryAfter` is when to try again, `nil` to give up.
+        case failed(GraphAPIError, retryAfter: Duration?)
+    }
+
+    func send(_ delivery: Delivery) async -> Outcome {
+        let dispatch = delivery.dispatch
+        let request: MessageRequest
+        do {
+            request = try MessageRequest(to: dispatch.to, message: dispatch.message, template: dispatch.template, callbackData: dispatch.id)
+        } catch {
+            return .failed(GraphAPIError(code: 131009, title: "Parameter value is not valid", message: error.detail), retryAfter: nil)
+        }
+        var http = HTTPClientRequest(url: settings.baseURL + MessageRequest.path(version: settings.version, phoneNumberID: settings.phoneNumberID ?? ""))
+        http.method = .POST
+        http.headers.add(name: "Authorization", value: "Bearer \(settings.accessToken ?? "")")
+        http.headers.add(name: "Content-Type", value: "application/json")
+        http.headers.add(name: "Idempotency-Key", value: dispatch.id)
+        http.body = .bytes(ByteBuffer(string: request.encoded()))
+        let failure: GraphAPIError
+        do {
+            let response = try await client.execute(http, timeout: .milliseconds(Int64(settings.timeoutMilliseconds)))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            let text = String(buffer: body)
+            if (200..<300).contains(response.status.code) {
+                if let sent = try? SendResponse(body: text) { return .accepted(wamid: sent.messageID) }
+                failure = GraphAPIError(code: nil, message: "unexpected success body: \(text.prefix(200))", httpStatus: Int(response.status.code))
+            } else {
+                failure = GraphAPIError(body: text, httpStatus: Int(response.status.code))
+            }
+        } catch let e as HTTPClientError where e == .deadlineExceeded || e == .readTimeout || e == .connectTimeout {
+            failure = .timeout(after: Double(settings.timeoutMilliseconds) / 1000)
+        } catch {
+            // The connection failed: as transient as a timeout.
+            failure = GraphAPIError(code: nil, message: "\(error)", isTimeout: true)
+        }
+        return .failed(failure, retryAfter: retryDelay(for: failure, attempt: delivery.attempts))
+    }
+
+    private func retryDelay(for error: GraphAPIError, attempt: Int) -> Duration? {
+        switch error.retry {
+        case .never: return nil
+        case .afterHours(let hours): return attempt < backoff.maxAttempts ? .seconds(hours * 3600) : nil
+        case .transient:
+            var random = SystemRandomNumberGenerator()
+            return backoff.delay(afterAttempt: attempt, using: &random)
+        }
+    }
+}
