@@ -74,6 +74,18 @@ static void raise_kill(lua_State *L, int reason) {
     lua_error(L);
 }
 
+/* Between hook steps: a library call (or host call) that took long, or grew the state
+** past its memory budget, is a kill too. Raises when the call is killed. */
+void parley_check_budget(lua_State *L) {
+    parley_budget *b = budget_of(L);
+    if (!b->armed || b->host_depth > 0) return;
+    if (b->killed == PARLEY_KILL_NONE) {
+        if (b->deadline_ns > 0 && monotonic_ns() > b->deadline_ns) b->killed = PARLEY_KILL_WALLTIME;
+        else if (b->byte_limit > 0 && b->bytes_in_use > b->byte_limit) b->killed = PARLEY_KILL_MEMORY;
+    }
+    if (b->killed != PARLEY_KILL_NONE) raise_kill(L, b->killed);
+}
+
 static void count_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     parley_budget *b = budget_of(L);

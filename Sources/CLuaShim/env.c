@@ -1,8 +1,9 @@
 /*
 ** Script environments. Each script (and each module it requires) runs with its own
 ** globals table. While its top level runs it may declare globals, but not redefine a
-** built-in; once sealed, assigning a new global raises, so nothing leaks between
-** conversations through globals. Reading an undeclared name raises at any time: the
+** built-in. Once sealed, no global can be assigned at all, new or declared: the declared
+** ones move to a read-only table behind the environment, so no conversation can leave
+** data in a global for the next one. Reading an undeclared name raises at any time: the
 ** global table's own metatable turns a miss into an error.
 */
 #include "lua_shim.h"
@@ -37,10 +38,15 @@ static int declare(lua_State *L) {
     return 0;
 }
 
-/* __newindex of a sealed environment. */
-static int undeclared_write(lua_State *L) {
+/* __newindex of a sealed environment: upvalue 1 is the table of declared globals. */
+static int sealed_write(lua_State *L) {
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNIL)
+        return raise_at_caller(L,
+            "assignment to undeclared global '%s' (globals are declared at the script's top level; keep per-conversation data in conv.state)",
+            key_name(L));
     return raise_at_caller(L,
-        "assignment to undeclared global '%s' (declare it at the script's top level; keep per-conversation data in conv.state)",
+        "assignment to global '%s' after the script loaded: globals are read-only then, so no conversation leaves data for the next; keep per-conversation data in conv.state",
         key_name(L));
 }
 
@@ -64,11 +70,10 @@ static void ensure_metatables(lua_State *L) {
     lua_setfield(L, -2, "__metatable");
     lua_rawsetp(L, LUA_REGISTRYINDEX, &OPEN_META);
 
-    lua_createtable(L, 0, 3);
+    /* The metatable of a table of declared globals: misses go on to the global table. */
+    lua_createtable(L, 0, 2);
     lua_pushvalue(L, g);
     lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, undeclared_write);
-    lua_setfield(L, -2, "__newindex");
     lua_pushliteral(L, "locked");
     lua_setfield(L, -2, "__metatable");
     lua_rawsetp(L, LUA_REGISTRYINDEX, &SEALED_META);
@@ -97,10 +102,38 @@ int parley_new_env(lua_State *L) {
     return lua_pcall(L, 0, 1, 0);
 }
 
+/* Moves the declared globals of the environment at idx into a table behind it, and gives
+** the environment a metatable that reads through to them and refuses every assignment.
+** Called by the host (in host mode) and by seal_env in trusted code. [-0, +0, m] */
 void parley_env_seal(lua_State *L, int idx) {
     idx = lua_absindex(L, idx);
+    lua_newtable(L);                                    /* the declared globals */
+    int declared = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, declared);
+    }
+    for (;;) {                                          /* empty the environment */
+        lua_pushnil(L);
+        if (lua_next(L, idx) == 0) break;
+        lua_pop(L, 1);
+        lua_pushnil(L);
+        lua_rawset(L, idx);
+    }
     lua_rawgetp(L, LUA_REGISTRYINDEX, &SEALED_META);
+    lua_setmetatable(L, declared);
+    lua_createtable(L, 0, 3);                           /* the environment's metatable */
+    lua_pushvalue(L, declared);
+    lua_setfield(L, -2, "__index");
+    lua_pushvalue(L, declared);
+    lua_pushcclosure(L, sealed_write, 1);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
     lua_setmetatable(L, idx);
+    lua_pop(L, 1);
 }
 
 int parley_lua_new_env(lua_State *L) {

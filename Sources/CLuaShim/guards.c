@@ -25,6 +25,7 @@ static int call_original(lua_State *L) {
 }
 
 int parley_guarded_rep(lua_State *L) {
+    parley_check_budget(L);
     size_t len, seplen;
     luaL_checklstring(L, 1, &len);
     lua_Integer n = luaL_checkinteger(L, 2);
@@ -38,6 +39,7 @@ int parley_guarded_rep(lua_State *L) {
 }
 
 int parley_guarded_move(lua_State *L) {
+    parley_check_budget(L);
     lua_Integer f = luaL_checkinteger(L, 2);
     lua_Integer e = luaL_checkinteger(L, 3);
     if (e >= f && (double)e - (double)f + 1 > MOVE_LIMIT)
@@ -100,9 +102,11 @@ static pattern_shape shape_of(const char *p, size_t len, int honour_anchor) {
 }
 
 /* Refuses a pattern call whose worst case on this subject is too slow. The estimate
-** is deliberately simple: each start position (one when anchored) times the subject
-** length for each repetition item, doubled for each optional item. */
+** is deliberately simple: each start position (one when anchored), times the pattern's
+** length (each attempt may walk all of it, sets included), times the subject length for
+** each repetition item, doubled for each optional item. */
 static int check_pattern(lua_State *L, const char *fname, int honour_anchor, int plain_arg) {
+    parley_check_budget(L);
     size_t n, m;
     luaL_checklstring(L, 1, &n);
     const char *p = luaL_checklstring(L, 2, &m);
@@ -116,14 +120,14 @@ static int check_pattern(lua_State *L, const char *fname, int honour_anchor, int
         return 0;
     }
     double positions = (double)n + 1;
-    double cost = s.anchored ? 1 : positions;
+    double cost = (s.anchored ? 1 : positions) * (m > 0 ? (double)m : 1);
     for (int k = 0; k < s.repetitions && cost <= PATTERN_LIMIT; k++) cost *= positions;
     for (int k = 0; k < s.optionals && cost <= PATTERN_LIMIT; k++) cost *= 2;
     if (cost > PATTERN_LIMIT)
         return luaL_error(L,
-            "string.%s: pattern '%s' is too costly on a %d-character text (%d repetition items%s); "
-            "anchor it with ^, use fewer of * + - ?, or split the text first (text.split, text.trim, text.contains)",
-            fname, p, (int)n, s.repetitions, s.anchored ? "" : ", unanchored");
+            "string.%s: a %d-character pattern is too costly on a %d-character text (%d repetition items%s); "
+            "anchor it with ^, use fewer of * + - ?, shorten it, or split the text first (text.split, text.trim, text.contains)",
+            fname, (int)m, (int)n, s.repetitions, s.anchored ? "" : ", unanchored");
     return 0;
 }
 
@@ -144,5 +148,12 @@ int parley_guarded_gmatch(lua_State *L) {
 
 int parley_guarded_gsub(lua_State *L) {
     check_pattern(L, "gsub", 1, 0);
+    return call_original(L);
+}
+
+/* table.sort and table.concat run in C from start to end: the budget is checked before
+** each, so repeating them cannot outrun the wall-time budget by more than one call. */
+int parley_checked_call(lua_State *L) {
+    parley_check_budget(L);
     return call_original(L);
 }

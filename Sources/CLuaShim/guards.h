@@ -11,5 +11,8 @@ int parley_guarded_match(lua_State *L);
 int parley_guarded_gmatch(lua_State *L);
 int parley_guarded_gsub(lua_State *L);
 int parley_ordered_pairs(lua_State *L);
+int parley_ordered_next(lua_State *L);
+int parley_checked_call(lua_State *L);
+int parley_stable_tostring(lua_State *L);
 
 #endif

@@ -23,6 +23,19 @@ static int located_call(lua_State *L) {
         luaL_where(L, 1);   /* level 1 from here is the caller of this C function */
         lua_rotate(L, -2, 1);
         lua_concat(L, 2);
+    } else if (lua_type(L, -1) == LUA_TTABLE) {
+        /* A structured error (a spec's failed assertion): its message gets the position. */
+        lua_pushliteral(L, "message");
+        if (lua_rawget(L, -2) == LUA_TSTRING) {
+            luaL_where(L, 1);
+            lua_rotate(L, -2, 1);
+            lua_concat(L, 2);
+            lua_pushliteral(L, "message");
+            lua_rotate(L, -2, 1);
+            lua_rawset(L, -3);
+        } else {
+            lua_pop(L, 1);
+        }
     }
     return lua_error(L);
 }

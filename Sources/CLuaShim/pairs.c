@@ -1,13 +1,21 @@
 /*
-** pairs in a fixed order. Lua seeds its string hashes per state from the time and
-** from addresses, so the order of `next` differs between runs; a bot that builds a menu
-** with pairs would then send different transcripts for the same scenario. This pairs
-** visits integer keys in ascending order, then float keys, then strings in byte order,
-** then booleans, and any other key last, in table order.
+** pairs, next and tostring in a fixed order, the same every run. Lua seeds its string
+** hashes per state from the time and from addresses, so plain `next` visits keys in an
+** order that differs between runs, and tostring({}) prints an address; a bot that builds a
+** menu with pairs, or logs a table, would then give different transcripts for the same
+** scenario.
+**
+** next visits integer keys in ascending order, then float keys, then strings in byte
+** order, then booleans, and any other key last, in table order. A traversal snapshots the
+** keys when it starts (next(t, nil)); keys removed meanwhile are skipped, as in Lua.
 */
 #include "guards.h"
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+
+static const char ORDER_CACHE = 'k';   /* weak table: t -> { keys = {...}, at = {key -> position} } */
+static const char OBJECT_IDS = 'i';    /* weak table: object -> its number for tostring */
 
 typedef struct sort_key {
     int rank;          /* 0 integer, 1 float, 2 string, 3 boolean, 4 other */
@@ -15,7 +23,7 @@ typedef struct sort_key {
     lua_Number f;
     const char *s;
     size_t len;
-    int slot;          /* index of the key in the keys table */
+    int slot;          /* index of the key in the unsorted keys table */
 } sort_key;
 
 static int compare_keys(const void *pa, const void *pb) {
@@ -35,45 +43,37 @@ static int compare_keys(const void *pa, const void *pb) {
     }
 }
 
-/* Iterator: upvalues are the table, the sorted keys and the position. */
-static int ordered_next(lua_State *L) {
-    lua_Integer pos = lua_tointeger(L, lua_upvalueindex(3));
-    for (;;) {
-        pos++;
-        if (lua_rawgeti(L, lua_upvalueindex(2), pos) == LUA_TNIL) return 1;
-        lua_pushvalue(L, -1);
-        if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) {  /* skip keys removed meanwhile */
-            lua_pushinteger(L, pos);
-            lua_replace(L, lua_upvalueindex(3));
-            return 2;
-        }
-        lua_pop(L, 2);
-    }
+/* Pushes the weak-keyed registry table at `key`, creating it. [-0, +1, m] */
+static void weak_table(lua_State *L, const char *key) {
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, key) == LUA_TTABLE) return;
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, key);
 }
 
-int parley_ordered_pairs(lua_State *L) {
-    luaL_checkany(L, 1);
-    if (luaL_getmetafield(L, 1, "__pairs") != LUA_TNIL) {   /* honour __pairs, as Lua does */
-        lua_pushvalue(L, 1);
-        lua_call(L, 1, 3);
-        return 3;
-    }
-    luaL_checktype(L, 1, LUA_TTABLE);
-    lua_settop(L, 1);
-    lua_newtable(L);                                   /* 2: keys in table order */
+/* Snapshots the keys of the table at index t in order, caches them, and pushes the cache
+** entry: { keys = sorted list, at = key -> position }. [-0, +1, m] */
+static void snapshot(lua_State *L, int t) {
+    lua_newtable(L);                                   /* unsorted keys */
+    int unsorted = lua_gettop(L);
     int count = 0;
     lua_pushnil(L);
-    while (lua_next(L, 1) != 0) {
+    while (lua_next(L, t) != 0) {
         lua_pop(L, 1);
         lua_pushvalue(L, -1);
-        lua_rawseti(L, 2, ++count);
+        lua_rawseti(L, unsorted, ++count);
     }
-    sort_key *keys = lua_newuserdatauv(L, sizeof(sort_key) * (size_t)(count > 0 ? count : 1), 0);  /* 3 */
+    sort_key *keys = lua_newuserdatauv(L, sizeof(sort_key) * (size_t)(count > 0 ? count : 1), 0);
     for (int k = 0; k < count; k++) {
         sort_key *key = &keys[k];
         memset(key, 0, sizeof *key);
         key->slot = k + 1;
-        lua_rawgeti(L, 2, k + 1);
+        lua_rawgeti(L, unsorted, k + 1);
         switch (lua_type(L, -1)) {
         case LUA_TNUMBER:
             if (lua_isinteger(L, -1)) { key->rank = 0; key->i = lua_tointeger(L, -1); }
@@ -81,7 +81,7 @@ int parley_ordered_pairs(lua_State *L) {
             break;
         case LUA_TSTRING:
             key->rank = 2;
-            key->s = lua_tolstring(L, -1, &key->len);   /* kept alive by the keys table */
+            key->s = lua_tolstring(L, -1, &key->len);   /* kept alive by the unsorted table */
             break;
         case LUA_TBOOLEAN:
             key->rank = 3;
@@ -93,16 +93,110 @@ int parley_ordered_pairs(lua_State *L) {
         lua_pop(L, 1);
     }
     qsort(keys, (size_t)count, sizeof(sort_key), compare_keys);
-    lua_createtable(L, count, 0);                      /* 4: keys in sorted order */
+    lua_createtable(L, 0, 2);                          /* the entry */
+    int entry = lua_gettop(L);
+    lua_createtable(L, count, 0);                      /* sorted keys */
+    lua_createtable(L, 0, count);                      /* key -> position */
     for (int k = 0; k < count; k++) {
-        lua_rawgeti(L, 2, keys[k].slot);
-        lua_rawseti(L, 4, k + 1);
+        lua_rawgeti(L, unsorted, keys[k].slot);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, -4, k + 1);
+        lua_pushinteger(L, k + 1);
+        lua_rawset(L, -3);
     }
-    lua_pushvalue(L, 1);
-    lua_pushvalue(L, 4);
-    lua_pushinteger(L, 0);
-    lua_pushcclosure(L, ordered_next, 3);
+    lua_setfield(L, entry, "at");
+    lua_setfield(L, entry, "keys");
+    weak_table(L, &ORDER_CACHE);
+    lua_pushvalue(L, t);
+    lua_pushvalue(L, entry);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+    lua_replace(L, unsorted);                          /* leave just the entry */
+    lua_settop(L, unsorted);
+}
+
+/* next(t [, k]) in the fixed order. */
+int parley_ordered_next(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 2);
+    lua_Integer position = 0;
+    if (lua_isnil(L, 2)) {
+        snapshot(L, 1);
+    } else {
+        weak_table(L, &ORDER_CACHE);
+        lua_pushvalue(L, 1);
+        if (lua_rawget(L, -2) != LUA_TTABLE) {         /* no traversal started: begin one */
+            lua_pop(L, 2);
+            snapshot(L, 1);
+        } else {
+            lua_remove(L, -2);
+        }
+        lua_getfield(L, -1, "at");
+        lua_pushvalue(L, 2);
+        if (lua_rawget(L, -2) != LUA_TNUMBER) return luaL_error(L, "invalid key to 'next'");
+        position = lua_tointeger(L, -1);
+        lua_pop(L, 2);
+    }
+    int entry = lua_gettop(L);
+    lua_getfield(L, entry, "keys");
+    for (;;) {
+        position++;
+        if (lua_rawgeti(L, -1, position) == LUA_TNIL) {
+            lua_pushnil(L);
+            return 1;
+        }
+        lua_pushvalue(L, -1);
+        if (lua_rawget(L, 1) != LUA_TNIL) return 2;    /* key, value */
+        lua_pop(L, 2);                                 /* removed meanwhile: skip it */
+    }
+}
+
+int parley_ordered_pairs(lua_State *L) {
+    luaL_checkany(L, 1);
+    if (luaL_getmetafield(L, 1, "__pairs") != LUA_TNIL) {   /* honour __pairs, as Lua does */
+        lua_pushvalue(L, 1);
+        lua_call(L, 1, 3);
+        return 3;
+    }
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_pushcfunction(L, parley_ordered_next);
     lua_pushvalue(L, 1);
     lua_pushnil(L);
     return 3;
+}
+
+/* tostring: as Lua's, but a table, function or coroutine without __tostring prints a
+** number in order of first printing instead of its address. Upvalue 1: the original. */
+int parley_stable_tostring(lua_State *L) {
+    luaL_checkany(L, 1);
+    int t = lua_type(L, 1);
+    int plain = (t == LUA_TTABLE || t == LUA_TFUNCTION || t == LUA_TTHREAD || t == LUA_TUSERDATA)
+        && luaL_getmetafield(L, 1, "__tostring") == LUA_TNIL && luaL_getmetafield(L, 1, "__name") == LUA_TNIL;
+    if (!plain) {
+        lua_settop(L, 1);
+        lua_pushvalue(L, lua_upvalueindex(1));
+        lua_insert(L, 1);
+        lua_call(L, 1, 1);
+        return 1;
+    }
+    weak_table(L, &OBJECT_IDS);
+    lua_pushvalue(L, 1);
+    lua_Integer id;
+    if (lua_rawget(L, -2) == LUA_TNUMBER) {
+        id = lua_tointeger(L, -1);
+    } else {
+        lua_pushliteral(L, "count");
+        lua_rawget(L, -3);
+        id = lua_tointeger(L, -1) + 1;
+        lua_pushliteral(L, "count");
+        lua_pushinteger(L, id);
+        lua_rawset(L, -5);
+        lua_pushvalue(L, 1);
+        lua_pushinteger(L, id);
+        lua_rawset(L, -5);
+    }
+    char text[64];
+    snprintf(text, sizeof text, "%s: 0x%08lld", luaL_typename(L, 1), (long long)id);
+    lua_pushstring(L, text);
+    return 1;
 }

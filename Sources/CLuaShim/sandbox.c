@@ -182,6 +182,8 @@ static int open_sandbox(lua_State *L) {
     set_function(L, g, "rawset", sandbox_rawset);
     set_function(L, g, "collectgarbage", sandbox_collectgarbage);
     set_function(L, g, "pairs", parley_ordered_pairs);
+    set_function(L, g, "next", parley_ordered_next);
+    wrap_function(L, g, "tostring", parley_stable_tostring);
     wrap_function(L, g, "load", sandbox_load);
 
     lua_getfield(L, g, LUA_STRLIBNAME);
@@ -196,6 +198,8 @@ static int open_sandbox(lua_State *L) {
 
     lua_getfield(L, g, LUA_TABLIBNAME);
     wrap_function(L, lua_gettop(L), "move", parley_guarded_move);
+    wrap_function(L, lua_gettop(L), "sort", parley_checked_call);
+    wrap_function(L, lua_gettop(L), "concat", parley_checked_call);
     lua_pop(L, 1);
 
     /* The string metatable: getmetatable("") now answers false, so a script cannot

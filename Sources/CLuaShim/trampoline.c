@@ -10,6 +10,7 @@ static int trampoline(lua_State *L) {
     parley_host_enter(L);
     int n = fn(L);
     parley_host_leave(L);
+    parley_check_budget(L);   /* a slow or memory-hungry host call ends the script here */
     if (n == PARLEY_HOST_ERROR) {
         /* Prefix the script position ("orders.lua:12: "), as luaL_error does. */
         luaL_where(L, 1);

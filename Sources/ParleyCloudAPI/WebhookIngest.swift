@@ -47,7 +47,7 @@ public struct WebhookIngest {
         case .echo:
             return "an echo of a message sent from another client: nothing to apply"
         case .marketingPreference(let p):
-            if p.optedOut { runtime.optOut(p.contact) } else { runtime.optIn(p.contact) }
+            if p.optedOut { runtime.optOut(p.contact) } else { runtime.resumeMarketing(p.contact) }
         case .templateStatus(let u):
             // FLAGGED warns of a coming pause; the template still sends until then.
             if case .other(let s) = u.status, s == "FLAGGED" { return "template \(u.key) flagged: it still sends until paused or disabled" }
@@ -62,7 +62,12 @@ public struct WebhookIngest {
         case .phoneNumberName(let u):
             return "display name \(u.decision.lowercased()): nothing to apply"
         case .accountUpdate(let u):
-            if u.restrictsBusinessInitiatedMessaging { runtime.setBusinessInitiatedRestriction(true) }
+            if u.restrictsBusinessInitiatedMessaging {
+                let end = u.restrictions.filter { $0.type.uppercased().contains("BIZ_INITIATED") }.compactMap(\.expiration).max()
+                runtime.setBusinessInitiatedRestriction(true, until: end)
+            } else if u.event.uppercased() == "ACCOUNT_RESTRICTION" {
+                runtime.setBusinessInitiatedRestriction(false)   // a restriction notice that lists none: it was lifted
+            }
             if let status = u.numberStatus { runtime.setNumberStatus(status) }
         }
         return nil

@@ -4,7 +4,8 @@ import ParleyPolicy
 
 /// Reading one argument of a host call as its declared type.
 enum HostArgument {
-    static func read(_ L: OpaquePointer, at index: Int32, as type: HostFunction.ParameterType) -> Result<JSONValue, Problem> {
+    /// `maxBytes` bounds what a table argument may copy into Swift.
+    static func read(_ L: OpaquePointer, at index: Int32, as type: HostFunction.ParameterType, maxBytes: Int) -> Result<JSONValue, Problem> {
         let luaType = lua_type(L, index)
         switch type {
         case .string:
@@ -24,9 +25,9 @@ enum HostArgument {
             return .success(.bool(lua_toboolean(L, index) != 0))
         case .table:
             guard luaType == LUA_TTABLE else { return .failure(Problem("table expected, got \(name(L, index))")) }
-            return convert(L, index, path: "table")
+            return convert(L, index, path: "table", maxBytes: maxBytes)
         case .value:
-            return convert(L, index, path: "value")
+            return convert(L, index, path: "value", maxBytes: maxBytes)
         case .recipient:
             if luaType == LUA_TSTRING { return .success(.string(LuaValues.string(L, at: index))) }
             if luaType == LUA_TNUMBER { return .success(number(L, index)) }
@@ -41,7 +42,9 @@ enum HostArgument {
         case .span:
             if luaType == LUA_TNUMBER {
                 let seconds = lua_tonumberx(L, index, nil)
-                guard seconds.isFinite, seconds >= 0 else { return .failure(Problem("a delay must be 0 seconds or more")) }
+                guard seconds.isFinite, seconds >= 0, seconds < 1e12 else {
+                    return .failure(Problem("a delay must be a number of seconds from 0 to 10^12"))
+                }
                 return .success(.int(Int64((seconds * 1000).rounded())))
             }
             guard luaType == LUA_TSTRING else { return .failure(Problem("a delay such as \"23h\", \"90m\", \"30s\" or a number of seconds expected, got \(name(L, index))")) }
@@ -67,9 +70,11 @@ enum HostArgument {
         init(_ text: String) { self.text = text }
     }
 
-    private static func convert(_ L: OpaquePointer, _ index: Int32, path: String) -> Result<JSONValue, Problem> {
+    private static func convert(_ L: OpaquePointer, _ index: Int32, path: String, maxBytes: Int) -> Result<JSONValue, Problem> {
         do {
-            return .success(try LuaValues(L).read(index, path: path))
+            var values = LuaValues(L)
+            values.maxBytes = maxBytes
+            return .success(try values.read(index, path: path))
         } catch {
             return .failure(Problem(error.description))
         }

@@ -87,6 +87,10 @@ enum LuaDate {
             return i
         }
         let year = try field("year", default: nil)
+        guard abs(year) < 1_000_000 else { throw HostError("os.time: the year is out of range") }
+        for key in ["month", "day", "hour", "min", "sec"] where abs(try field(key, default: 0)) >= 1_000_000_000 {
+            throw HostError("os.time: field '\(key)' is out of range")
+        }
         let month0 = try field("month", default: nil) - 1
         let y = year + (month0 >= 0 ? month0 / 12 : (month0 - 11) / 12)
         let m = Int(((month0 % 12) + 12) % 12) + 1

@@ -215,36 +215,48 @@ public final class LuaSandbox {
         return body()
     }
 
-    var values: LuaValues { LuaValues(L) }
+    var values: LuaValues {
+        var values = LuaValues(L)
+        values.maxBytes = limits.memoryBytes
+        return values
+    }
 
     // MARK: Host calls
 
     /// Reads the arguments of a call to host function `tag` as declared, runs its body and
     /// pushes its results. Misuse becomes a message for the trampoline to raise.
-    fileprivate func dispatch(tag: Int) -> Int32 {
+    /// `thread` is the Lua thread that made the call: the main one, or a coroutine, whose
+    /// stack the arguments are on and the results must go to.
+    fileprivate func dispatch(tag: Int, on thread: OpaquePointer) -> Int32 {
+        let stack = LuaValues(thread)
+        func fail(_ message: String) -> Int32 {
+            _ = lua_checkstack(thread, 2)
+            stack.push(message)
+            return PARLEY_HOST_ERROR
+        }
         guard tag >= 0, tag < hostFunctions.count else { return fail("unknown host function") }
         let function = hostFunctions[tag]
-        let given = lua_gettop(L)
+        let given = lua_gettop(thread)
         var arguments: [JSONValue] = []
         arguments.reserveCapacity(function.parameters.count)
         for (i, parameter) in function.parameters.enumerated() {
             let index = Int32(i + 1)
             if parameter.type == .restAsText {
-                let rest = index <= given ? (index...given).map { HostArgument.text(L, at: $0) } : []
+                let rest = index <= given ? (index...given).map { HostArgument.text(thread, at: $0) } : []
                 arguments.append(.array(rest.map(JSONValue.string)))
                 break
             }
-            if parley_isnoneornil(L, index) != 0 {
+            if parley_isnoneornil(thread, index) != 0 {
                 guard parameter.optional else {
                     return fail("bad argument #\(index) to '\(function.name)' (\(parameter.name) expected, got no value); call it as \(function.signature)")
                 }
                 arguments.append(.null)
                 continue
             }
-            switch HostArgument.read(L, at: index, as: parameter.type) {
+            switch HostArgument.read(thread, at: index, as: parameter.type, maxBytes: limits.memoryBytes) {
             case .success(let value): arguments.append(value)
             case .failure(let problem):
-                return fail("bad argument #\(index) to '\(function.name)' (\(parameter.name): \(problem)); call it as \(function.signature)")
+                return fail("bad argument #\(index) to '\(function.name)' (\(parameter.name): \(problem.text)); call it as \(function.signature)")
             }
         }
         let results: [JSONValue]
@@ -253,14 +265,9 @@ public final class LuaSandbox {
         } catch {
             return fail(error.message)
         }
-        guard lua_checkstack(L, Int32(results.count) + 2) != 0 else { return fail("too many results") }
-        for r in results { values.push(r) }
+        guard lua_checkstack(thread, Int32(results.count) + 2) != 0 else { return fail("too many results") }
+        for r in results { stack.push(r) }
         return Int32(results.count)
-    }
-
-    private func fail(_ message: String) -> Int32 {
-        values.push(message)
-        return PARLEY_HOST_ERROR
     }
 }
 
@@ -268,7 +275,7 @@ public final class LuaSandbox {
 private func dispatchHostCall(_ L: OpaquePointer?) -> Int32 {
     guard let L, let context = parley_host_context(L) else { return 0 }
     let sandbox = Unmanaged<LuaSandbox>.fromOpaque(context).takeUnretainedValue()
-    return sandbox.dispatch(tag: Int(parley_host_tag(L)))
+    return sandbox.dispatch(tag: Int(parley_host_tag(L)), on: L)
 }
 
 // MARK: Calling into scripts

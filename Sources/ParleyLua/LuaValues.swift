@@ -11,6 +11,9 @@ struct LuaValues {
     let L: OpaquePointer
     var maxDepth = 32
     var maxEntries = 100_000
+    /// The string bytes a read may copy into Swift in all: data that crosses the boundary
+    /// is bounded like the Lua memory it came from.
+    var maxBytes = 32 << 20
 
     init(_ L: OpaquePointer) { self.L = L }
 
@@ -18,7 +21,7 @@ struct LuaValues {
 
     /// The value at `index`. `path` names it in errors: `conv.state.items[3]`.
     func read(_ index: Int32, path: String) throws(ScriptFailure) -> JSONValue {
-        var reader = Reader(L: L, maxDepth: maxDepth, maxEntries: maxEntries)
+        var reader = Reader(L: L, maxDepth: maxDepth, maxEntries: maxEntries, maxBytes: maxBytes)
         return try reader.read(lua_absindex(L, index), path: path, depth: 0)
     }
 
@@ -26,7 +29,11 @@ struct LuaValues {
         let L: OpaquePointer
         let maxDepth: Int
         let maxEntries: Int
+        let maxBytes: Int
         var entries = 0
+        var bytes = 0
+        /// Strings already read, by identity: a string referenced many times is copied once.
+        var strings: [UnsafeRawPointer: String] = [:]
         /// The tables being read, outermost first: a table met again inside itself is a
         /// cycle. At most `maxDepth` long, so a linear search is cheap, and a flat table
         /// never allocates.
@@ -41,12 +48,22 @@ struct LuaValues {
                 let d = lua_tonumberx(L, index, nil)
                 guard d.isFinite else { throw .conversion("\(path) is \(d), which JSON cannot hold") }
                 return .double(d)
-            case LUA_TSTRING: return .string(LuaValues.string(L, at: index))
+            case LUA_TSTRING: return .string(try string(index, path: path))
             case LUA_TTABLE: return try table(index, path: path, depth: depth)
             default:
                 let kind = String(cString: lua_typename(L, lua_type(L, index)))
                 throw .conversion("\(path) is a \(kind); only strings, numbers, booleans and tables of them can cross")
             }
+        }
+
+        private mutating func string(_ index: Int32, path: String) throws(ScriptFailure) -> String {
+            guard let identity = lua_topointer(L, index) else { return LuaValues.string(L, at: index) }
+            if let known = strings[identity] { return known }
+            bytes += Int(lua_rawlen(L, index))
+            guard bytes <= maxBytes else { throw .conversion("\(path): the data holds more than \(maxBytes >> 20) MB of text in all") }
+            let text = LuaValues.string(L, at: index)
+            strings[identity] = text
+            return text
         }
 
         private mutating func table(_ index: Int32, path: String, depth: Int) throws(ScriptFailure) -> JSONValue {
@@ -69,7 +86,7 @@ struct LuaValues {
                 do throws(ScriptFailure) {
                     switch lua_type(L, -2) {
                     case LUA_TSTRING:
-                        let key = LuaValues.string(L, at: -2)
+                        let key = try string(lua_absindex(L, -2), path: path)
                         members[key] = try read(lua_absindex(L, -1), path: "\(path).\(key)", depth: depth + 1)
                     case LUA_TNUMBER where lua_isinteger(L, -2) != 0:
                         let key = lua_tointegerx(L, -2, nil)

@@ -82,7 +82,7 @@ struct Primitives {
             if query.language == nil, case .object(let conv)? = fields["to"] {
                 query.language = conv["language"]?.stringValue
             }
-            switch try runtime().pickTemplate(query, for: to) {
+            switch try runtime().pickTemplate(query, for: to, by: try script("pick_template")) {
             case .success(let t):
                 return [[
                     "name": .string(t.name), "language": .string(t.language), "category": .string(t.category.rawValue),
@@ -136,7 +136,11 @@ struct Primitives {
                 }
                 filter.closingWithin = span
             }
-            let found = try runtime().conversations(filter, by: try script("conversations")).map { c -> JSONValue in
+            let asking = try script("conversations")
+            guard asking.kind == .automation else {
+                throw HostError("conversations{...} is for automations: a \(asking.kind.rawValue) sees only the conversation it was called for")
+            }
+            let found = try runtime().conversations(filter, by: asking).map { c -> JSONValue in
                 var fields: [String: JSONValue] = ["contact": .string(c.contact), "owner": .string(c.owner), "state": c.state]
                 if let language = c.language { fields["language"] = .string(language) }
                 return .object(fields)

@@ -98,11 +98,13 @@ public struct ScriptDefinition: Sendable {
         }
     }
 
+    /// A delay from a script: `"23h"` or seconds, from 0 to 10^12 s (anything longer is a
+    /// mistake, and would overflow).
     static func span(_ value: JSONValue) -> Span? {
         switch value {
         case .string(let s): return Span(parsing: s)
-        case .int(let i): return .seconds(i)
-        case .double(let d): return d.isFinite && d >= 0 ? Span(milliseconds: Int64(d * 1000)) : nil
+        case .int(let i): return (0...1_000_000_000_000).contains(i) ? .seconds(i) : nil
+        case .double(let d): return d.isFinite && d >= 0 && d <= 1e12 ? Span(milliseconds: Int64(d * 1000)) : nil
         default: return nil
         }
     }

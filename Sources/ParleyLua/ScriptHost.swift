@@ -32,7 +32,7 @@ public protocol ScriptHost: AnyObject {
     var now: Instant { get }
     func send(_ message: OutboundMessage, to recipient: String, by script: ScriptIdentity) throws(HostError) -> SendOutcome
     func window(of recipient: String) -> (open: Bool, secondsLeft: Int64)
-    func pickTemplate(_ query: TemplateQuery, for recipient: String?) -> Result<Template, Refusal>
+    func pickTemplate(_ query: TemplateQuery, for recipient: String?, by script: ScriptIdentity) -> Result<Template, Refusal>
     func escalate(_ recipient: String, request: EscalationRequest, by script: ScriptIdentity) throws(HostError) -> Handoff
     func schedule(_ recipient: String, after delay: Span, name: String, data: JSONValue, by script: ScriptIdentity) throws(HostError)
     func notUnderstood(_ recipient: String, by script: ScriptIdentity) throws(HostError)

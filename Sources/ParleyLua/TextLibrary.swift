@@ -5,7 +5,22 @@ import ParleyPolicy
 /// `text.*`: Unicode-aware helpers, so scripts rarely need patterns (whose worst cases
 /// the sandbox must bound) and handle "Não" and "ARRÊT" as people expect.
 enum TextLibrary {
+    /// The longest text the helpers take: their work and their results grow with it, and
+    /// host code runs outside the script's budget.
+    static let maxInput = 1 << 20
+
     static var functions: [HostFunction] {
+        helpers.map { f in
+            HostFunction(f.name, f.parameters, returns: f.returns) { args throws(HostError) in
+                for case .string(let s) in args where s.utf8.count > maxInput {
+                    throw HostError("\(f.name): the text is \(s.utf8.count / 1024) KiB; text helpers take up to \(maxInput >> 10) KiB")
+                }
+                return try f.body(args)
+            }
+        }
+    }
+
+    private static var helpers: [HostFunction] {
         [
             HostFunction("text.trim", [.init("s", .string)], returns: "string") { args in
                 [.string(args[0].stringValue!.trimmingCharacters(in: .whitespacesAndNewlines))]
@@ -85,7 +100,11 @@ enum ClockLibrary {
                 return [.int(try LuaDate.seconds(from: fields))]
             },
             HostFunction("os.date", [.init("format", .string, optional: true), .init("time", .number, optional: true)], returns: "string or table") { args throws(HostError) in
-                let instant = args[1].doubleValue.map { Instant(millisecondsSinceEpoch: Int64($0 * 1000)) } ?? now()
+                var instant = now()
+                if let seconds = args[1].doubleValue {
+                    guard seconds.isFinite, abs(seconds) < 1e13 else { throw HostError("os.date: time \(seconds) is out of range") }
+                    instant = Instant(millisecondsSinceEpoch: Int64(seconds * 1000))
+                }
                 return [try LuaDate.format(args[0].stringValue ?? "%c", instant)]
             },
             HostFunction("os.clock", [], returns: "number") { _ in

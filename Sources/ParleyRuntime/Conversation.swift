@@ -22,6 +22,8 @@ public struct Conversation: Codable, Sendable, Equatable {
     /// Bumped by every inbound message: a window-closing hook fires only for the window
     /// that scheduled it.
     public var windowGeneration = 0
+    /// The window whose closing the bot was last told of: it is told once per window.
+    public var windowClosingNotified = 0
 
     public init(contact: ContactID) {
         self.contact = contact

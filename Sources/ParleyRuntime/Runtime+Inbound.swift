@@ -20,7 +20,7 @@ extension Runtime {
         let meaning = message.carriesKeywords ? message.text.flatMap(policy.keywords.meaning) : nil
         switch meaning {
         case .optOut?: optOut(contact, confirm: true)
-        case .optIn?: optIn(contact, confirm: true)
+        case .optIn?: resumeMarketing(contact, confirm: true)
         case .escalate?: escalationKeyword(from: contact, message, owner: owner)
         case nil: deliverToOwner(message, owner: owner)
         }
@@ -93,6 +93,10 @@ extension Runtime {
         } else {
             chosen = defaultRoute
         }
+        // A router that handed the conversation to a person itself (escalate_to_human) has
+        // decided: its return value does not undo the hand-off.
+        let owner = conversation(contact).owner
+        if owner != .nobody { return owner }
         if case .bot = chosen {
             update(contact) { $0.owner = chosen }
             record(Records.routed(contact, owner: chosen, by: by, at: now))

@@ -13,6 +13,15 @@ extension Runtime {
         runDue()
     }
 
+    /// START, or the platform's "resume": the contact takes marketing back. It lifts the
+    /// opt-out; it is not, by itself, the recorded opt-in a business-initiated template needs.
+    public func resumeMarketing(_ contact: ContactID, confirm: Bool = false) {
+        update(contact) { $0.marketingOptedOut = false }
+        record(Records.contact("opted_in", contact, at: now))
+        if confirm { submit(.text(config.texts.optedIn), to: contact.value, by: .core) }
+        runDue()
+    }
+
     /// Records consent (an opt-in) and lifts a marketing opt-out.
     public func optIn(_ contact: ContactID, confirm: Bool = false) {
         update(contact) { c in
@@ -72,9 +81,14 @@ extension Runtime {
         record(Records.fields("number_status", at: now, [("status", .string(status.description))]))
     }
 
-    public func setBusinessInitiatedRestriction(_ restricted: Bool) {
+    /// The platform restricted (or lifted the restriction on) business-initiated messaging;
+    /// a restriction with an end lifts itself then.
+    public func setBusinessInitiatedRestriction(_ restricted: Bool, until end: Instant? = nil) {
         store.account.businessInitiatedRestricted = restricted
-        record(Records.fields("account_restriction", at: now, [("business_initiated", .string(restricted ? "restricted" : "lifted"))]))
+        var r = Records.fields("account_restriction", at: now, [("business_initiated", .string(restricted ? "restricted" : "lifted"))])
+        r.add("until", restricted ? end?.iso8601 : nil)
+        record(r)
+        if restricted, let end, end > now { schedule(.liftRestriction, at: end) }
     }
 
     /// The platform failed to deliver one of our messages (a `failed` status, or a send it

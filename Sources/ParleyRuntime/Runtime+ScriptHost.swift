@@ -13,15 +13,16 @@ extension Runtime: ScriptHost {
         guard let contact = ContactID(recipient), let end = policy.windowEnd(lastInbound: store.conversation(contact)?.lastInbound),
             now < end
         else { return (false, 0) }
-        return (true, (end - now).seconds)
+        return (true, ((end - now).milliseconds + 999) / 1000)
     }
 
-    public func pickTemplate(_ query: TemplateQuery, for recipient: String?) -> Result<Template, Refusal> {
+    public func pickTemplate(_ query: TemplateQuery, for recipient: String?, by script: ScriptIdentity) -> Result<Template, Refusal> {
         let contact = recipient.flatMap(ContactID.init)
         if let recipient, contact == nil {
             return .failure(Refusal(.invalidRecipient, "\"\(recipient)\" is not a phone number or a business-scoped user id"))
         }
-        return policy.pickTemplate(query, catalog: store.catalog, facts: contact.map { facts(for: $0) }, to: contact, at: now)
+        return policy.pickTemplate(query, catalog: store.catalog, facts: contact.map { facts(for: $0) }, to: contact, at: now,
+                                   by: script.sender ?? .bot(script.name))
     }
 
     public func escalate(_ recipient: String, request: EscalationRequest, by script: ScriptIdentity) throws(HostError) -> Handoff {

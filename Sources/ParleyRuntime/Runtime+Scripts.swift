@@ -50,9 +50,10 @@ extension Runtime {
 
     func fireWindowClosing(contact: ContactID, generation: Int) {
         let c = conversation(contact)
-        guard c.windowGeneration == generation, case .bot(let name) = c.owner, let bot = scripts.bots[name],
-            let end = policy.windowEnd(lastInbound: c.lastInbound), end > now
+        guard c.windowGeneration == generation, c.windowClosingNotified != generation, case .bot(let name) = c.owner,
+            let bot = scripts.bots[name], let end = policy.windowEnd(lastInbound: c.lastInbound), end > now
         else { return }
+        update(contact) { $0.windowClosingNotified = generation }
         call(bot, "on_window_closing", on: contact, arguments: [.int((end - now).seconds)])
     }
 

@@ -69,10 +69,18 @@ extension Runtime {
     func dispatch(_ entry: OutboxEntry) {
         let waiting = (waitingByContact[entry.contact] ?? 1) - 1
         waitingByContact[entry.contact] = waiting > 0 ? waiting : nil
-        let decision = policy.decide(entry.request, facts: facts(for: entry.contact, kind: entry.request.message.kind), catalog: store.catalog, at: now, stage: .dispatch)
+        var decision = policy.decide(entry.request, facts: facts(for: entry.contact, kind: entry.request.message.kind), catalog: store.catalog, at: now, stage: .dispatch)
+        // The limit as things stand now: a template asked for inside the window may go out
+        // after it closed, and then it counts; one that counted may now go inside a window.
+        if decision.countsTowardLimit, !store.reserveLimit(for: entry.contact, limit: store.account.tier.limit, at: now) {
+            decision = decision.overruled(by: Refusal(.messagingLimit, "the messaging limit is full at dispatch; \(entry.contact) would be one more"), rule: "limit.reserve")
+        }
         audit(decision)
+        let stillBusinessInitiated: Bool = if case .allowed(_, true) = decision.outcome { true } else { false }
+        if let at = entry.limitReservedAt, !decision.isAllowed || !stillBusinessInitiated {
+            store.releaseLimit(for: entry.contact, reservedAt: at)
+        }
         guard decision.isAllowed else {
-            if let at = entry.limitReservedAt { store.releaseLimit(for: entry.contact, reservedAt: at) }
             record(Records.blocked(decision, at: now))
             return
         }

@@ -112,6 +112,8 @@ public final class Runtime {
         case .timer(let script, let contact, let name, let data): fireTimer(script: script, contact: contact, name: name, data: data)
         case .windowClosing(let contact, let generation): fireWindowClosing(contact: contact, generation: generation)
         case .automation(let name): runAutomation(name)
+        case .liftRestriction:
+            if store.account.businessInitiatedRestricted { setBusinessInitiatedRestriction(false) }
         }
     }
 

@@ -76,10 +76,22 @@ public struct QueueHours: Sendable, Equatable {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         if trimmed == "always" { self = .always; self.utcOffsetMinutes = offset; return }
         if trimmed == "never" || trimmed == "closed" { self = .never; return }
+        // Ranges are separated by commas, and so are days ("Sat,Sun 10:00-14:00"): a piece
+        // without a time belongs to the range that follows it.
+        var parts: [String] = []
+        var carried = ""
+        for piece in trimmed.split(separator: ";").flatMap({ $0.split(separator: ",", omittingEmptySubsequences: true) }) {
+            let piece = piece.trimmingCharacters(in: .whitespaces)
+            if piece.contains(":") {
+                parts.append(carried.isEmpty ? piece : carried + "," + piece)
+                carried = ""
+            } else {
+                carried = carried.isEmpty ? piece : carried + "," + piece
+            }
+        }
+        if !carried.isEmpty { parts.append(carried) }
         var ranges: [Range] = []
-        for part in trimmed.split(separator: ";").flatMap({ $0.split(separator: ",", omittingEmptySubsequences: true) })
-            .map({ $0.trimmingCharacters(in: .whitespaces) })
-        {
+        for part in parts {
             let pieces = part.split(separator: " ", omittingEmptySubsequences: true)
             guard pieces.count == 2, let days = QueueHours.days(String(pieces[0])), let times = QueueHours.times(String(pieces[1])) else {
                 throw ConfigError("hours \"\(text)\": \"\(part)\" is not a range; write e.g. \"Mon-Fri 09:00-17:00, Sat 10:00-14:00\"")
@@ -91,6 +103,14 @@ public struct QueueHours: Sendable, Equatable {
     }
 
     private static func days(_ text: String) -> Set<Int>? {
+        if text.contains(",") {
+            var all = Set<Int>()
+            for item in text.split(separator: ",") {
+                guard let some = days(String(item)) else { return nil }
+                all.formUnion(some)
+            }
+            return all
+        }
         let bounds = text.split(separator: "-").map { dayNames.firstIndex(of: String($0.prefix(3))) }
         guard !bounds.isEmpty, bounds.count <= 2, bounds.allSatisfy({ $0 != nil }) else { return nil }
         let first = bounds[0]!, last = bounds.last!!

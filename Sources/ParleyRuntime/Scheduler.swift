@@ -12,6 +12,8 @@ public enum DueWork: Codable, Sendable, Equatable {
     /// Tell the owning bot the window is about to close.
     case windowClosing(contact: ContactID, generation: Int)
     case automation(name: String)
+    /// A restriction on business-initiated messaging comes to its end.
+    case liftRestriction
 }
 
 /// The runtime's agenda: a priority queue of due work. Items run in time order, and

@@ -58,6 +58,7 @@ final class SpecFile {
     /// Runs test `index` (from 1) and returns its status and message. A test stopped by its
     /// budget poisons the state, so the file is loaded afresh for the next one.
     func run(_ index: Int) -> (status: SpecResult.Status, message: String?) {
+        worlds.startTest()
         defer { worlds.finishTest() }
         guard let sandbox, let controls else { return (.error, "\(path): the file is not loaded") }
         do {

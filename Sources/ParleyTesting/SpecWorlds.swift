@@ -151,8 +151,12 @@ final class SpecWorlds {
 
     func now(_ id: Int64) throws(HostError) -> Instant { try world(id).simulation.clock.now }
 
-    /// Ends a test: its worlds go, their transcripts are kept for the report.
+    func startTest() { finished = [] }
+
+    /// Ends a test: its worlds go, their transcripts are kept for the report. (Called by
+    /// the spec library, and again by the runner in case the test was stopped first.)
     func finishTest() {
+        guard !worlds.isEmpty else { return }
         finished = worlds.keys.sorted().compactMap { worlds[$0]?.records }
         worlds.removeAll()
     }

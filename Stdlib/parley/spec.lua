@@ -15,7 +15,6 @@ local root = { name = nil, before = {}, after = {} }
 local current = root
 local tests = {}
 local running = false       -- inside a test: it, before_each or after_each
-local last_failure = nil    -- the message of the last failed assertion
 
 -- Text ------------------------------------------------------------------------
 
@@ -47,9 +46,15 @@ show = function(v, depth)
   return tostring(v)
 end
 
+-- A failed assertion is a table, so a test's own error("...") is never mistaken for one;
+-- locate() adds the spec's file and line to its message.
 local function fail(message)
-  last_failure = message
-  error(message, 0)   -- locate() adds the spec's file and line
+  error({ parley_failure = true, message = message }, 0)
+end
+
+local function message_of(problem)
+  if type(problem) == "table" and type(problem.message) == "string" then return problem.message end
+  return tostring(problem)
 end
 
 -- Deep equality for assert.same.
@@ -132,8 +137,15 @@ function M.world(options)
   return setmetatable({ id = id, cursor = 0 }, World)
 end
 
--- Applies an event; a mistake in it is reported at the spec's line (level 3: this
--- function, the World method, then the spec). Methods must not tail-call this.
+-- Calls a host function for a World method; a mistake is reported at the spec's line
+-- (level 3: this function, the World method, then the spec). Methods must not tail-call
+-- this, or the spec's frame is gone.
+local function ask(fn, ...)
+  local results = table.pack(pcall(fn, ...))
+  if not results[1] then error((tostring(results[2]):gsub("^[^\n:]+:%d+: ", "")), 3) end
+  return table.unpack(results, 2, results.n)
+end
+
 local function event(w, fields)
   local ok, problem = pcall(host.event, w.id, fields)
   if not ok then error((tostring(problem):gsub("^[^\n:]+:%d+: ", "")), 3) end
@@ -232,23 +244,27 @@ end
 
 --- The transcript records since the last w:clear().
 function World:transcript()
-  return host.records(self.id, self.cursor)
+  local records = ask(host.records, self.id, self.cursor)
+  return records
 end
 
 --- Forgets what was asserted: assertions look only at records after this.
 function World:clear()
-  self.cursor = self.cursor + #host.records(self.id, self.cursor)
+  local records = ask(host.records, self.id, self.cursor)
+  self.cursor = self.cursor + #records
   return self
 end
 
 --- { owner =, state =, language =, in_window =, seconds_left = } for a contact.
 function World:conversation(contact)
-  return host.info(self.id, contact)
+  local info = ask(host.info, self.id, contact)
+  return info
 end
 
 --- The simulated time, in seconds.
 function World:now()
-  return host.now(self.id)
+  local seconds = ask(host.now, self.id)
+  return seconds
 end
 
 -- Assertions -------------------------------------------------------------------
@@ -364,8 +380,8 @@ function assert.has_error(fn, expected)
   if type(fn) ~= "function" then fail("assert.has_error takes a function") end
   local ok, problem = pcall(fn)
   if ok then fail("expected an error" .. (expected and (" containing " .. show(expected)) or "") .. ", but the function returned") end
-  if expected ~= nil and not tostring(problem):find(expected, 1, true) then
-    fail("expected an error containing " .. show(expected) .. ", got " .. show(tostring(problem)))
+  if expected ~= nil and not message_of(problem):find(expected, 1, true) then
+    fail("expected an error containing " .. show(expected) .. ", got " .. show(message_of(problem)))
   end
 end
 
@@ -402,7 +418,7 @@ end
 function controls.run(i)
   local t = tests[i]
   if t.pending then return { status = "pending" } end
-  running, last_failure = true, nil
+  running = true
   local chain = chain_of(t.block)
   local ok, problem = true, nil
   for _, block in ipairs(chain) do
@@ -420,9 +436,8 @@ function controls.run(i)
   running = false
   host.finish()
   if ok then return { status = "passed" } end
-  local message = tostring(problem)
-  local failed = last_failure ~= nil and message:find(last_failure, 1, true) ~= nil
-  return { status = failed and "failed" or "error", message = message }
+  local failed = type(problem) == "table" and problem.parley_failure == true
+  return { status = failed and "failed" or "error", message = message_of(problem) }
 end
 
 -- Binds the module to the runner and makes the spec globals.

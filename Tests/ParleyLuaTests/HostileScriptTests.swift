@@ -184,11 +184,81 @@ struct HostileScriptTests {
         try expectError("setmetatable(_G, {})", containing: "protected metatable")
     }
 
-    @Test func replacingGlobalsTableIsHarmless() throws {
+    @Test func replacingGlobalsTableIsRefused() throws {
+        try expectError("_G = {}", containing: "assignment to global '_G' after the script loaded")
+    }
+
+    @Test func declaredGlobalsCannotCarryDataBetweenConversations() throws {
         let host = RecordingHost()
-        let script = try loadScript(bot(#"_G = {}; send(conv, "ok")"#), host: host, limits: Self.budget)
+        let script = try loadScript("""
+        last = "nobody"
+        return bot {
+          name = "test", escalation = { queue = "q" },
+          on_message = function(conv, msg) send(conv, "previous: " .. last); last = msg.text end,
+        }
+        """, host: host, limits: Self.budget)
+        #expect(throws: ScriptFailure.self) {
+            try script.call("on_message", conversation: aConversation, arguments: [["text": "my secret address"]])
+        }
+        #expect(host.sent.map(\.message) == [.text("previous: nobody")])
+    }
+
+    @Test func hostCallsFromACoroutineUseTheCoroutinesStack() throws {
+        let host = RecordingHost()
+        let script = try loadScript(bot("""
+        local seconds = coroutine.wrap(function() return now() end)()
+        local upper = coroutine.wrap(function(x) return text.upper("abc") end)("zzz")
+        send(conv, type(seconds) .. " " .. upper)
+        """), host: host, limits: Self.budget)
         _ = try script.call("on_message", conversation: aConversation, arguments: [["text": "hi"]])
-        #expect(host.sent.count == 1)
+        #expect(host.sent.first?.message == .text("number ABC"))
+    }
+
+    @Test func manyHostCallsInACoroutineDoNotOverflowAnything() throws {
+        let failure = try failure(of: "coroutine.wrap(function() for i = 1, 1100000 do pcall(now) end end)()")
+        #expect(failure == .killed(.instructions))
+    }
+
+    @Test func numbersThatWouldOverflowAreRefusedNotTrapped() throws {
+        try expectError("os.date('%Y', 0/0)", containing: "os.date")
+        try expectError("schedule(conv, 1e300, 'x')", containing: "delay")
+        try expectError("os.time{year = 1 << 62, month = 1, day = 1}", containing: "os.time")
+        try expectError("local t = os.date('*t', 1e300)", containing: "os.date")
+    }
+
+    @Test func longPatternsAndSetsCountInTheirCost() throws {
+        try expectError("local s = ('a'):rep(200000); s:find(('a'):rep(20000) .. '%d')", containing: "too costly")
+        try expectError("local s = ('a'):rep(200000); s:find('[' .. ('b'):rep(50000) .. ']')", containing: "too costly")
+    }
+
+    @Test func repeatedSlowLibraryCallsStopAtTheWallTime() throws {
+        var limits = Self.budget
+        limits.wallMilliseconds = 200
+        let script = try loadScript(bot("local s = ('a'):rep(5000); for i = 1, 1000 do s:find('.-b') end"), host: RecordingHost(), limits: limits)
+        #expect(throws: ScriptFailure.killed(.wallTime)) {
+            try script.call("on_message", conversation: aConversation, arguments: [["text": "hi"]])
+        }
+    }
+
+    @Test func nextAndTostringAreTheSameEveryRun() throws {
+        let host = RecordingHost()
+        let script = try loadScript(bot("""
+        local t = { apple = 1, banana = 2, cherry = 3, date = 4, elder = 5 }
+        local keys, k = {}, nil
+        repeat k = next(t, k); if k then keys[#keys + 1] = k end until not k
+        log(table.concat(keys, ","), tostring({}), tostring(print))
+        """), host: host, limits: Self.budget)
+        _ = try script.call("on_message", conversation: aConversation, arguments: [["text": "hi"]])
+        #expect(host.logs == ["apple,banana,cherry,date,elder\ttable: 0x00000001\tfunction: 0x00000002"])
+    }
+
+    @Test func textHelpersRefuseHugeInputs() throws {
+        try expectError("text.split(('x '):rep(600000))", containing: "text.split: the text is")
+    }
+
+    @Test func dataCrossingIntoTheHostIsBounded() throws {
+        let failure = try failure(of: "local s = ('x'):rep(8000000); for i = 1, 150 do conv.state['k' .. i] = s .. i end")
+        #expect(failure != nil)
     }
 
     @Test func redefiningAPrimitiveAtTopLevel() throws {
@@ -230,9 +300,11 @@ struct HostileScriptTests {
         #expect(message.contains("more than 100000 values"))
     }
 
-    @Test func globalsTableAsState() throws {
-        let failure = try failure(of: "conv.state.g = _G")
-        #expect(failure != nil)
+    @Test func globalsTableAsStateReadsRawAndEmpty() throws {
+        let host = RecordingHost()
+        let script = try loadScript(bot("conv.state.g = _G"), host: host, limits: Self.budget)
+        let result = try script.call("on_message", conversation: aConversation, arguments: [["text": "hi"]])
+        #expect(result?.conversation?.state["g"] == .object([:]))
     }
 
     @Test func raisingIndexIsNeverCalledByTheHost() throws {

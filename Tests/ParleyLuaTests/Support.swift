@@ -23,7 +23,7 @@ final class RecordingHost: ScriptHost {
 
     func window(of recipient: String) -> (open: Bool, secondsLeft: Int64) { (true, 3600) }
 
-    func pickTemplate(_ query: TemplateQuery, for recipient: String?) -> Result<Template, Refusal> {
+    func pickTemplate(_ query: TemplateQuery, for recipient: String?, by script: ScriptIdentity) -> Result<Template, Refusal> {
         .success(Template(name: query.name ?? "hello", language: "en_US", category: .utility, body: "Hi {{1}}"))
     }
 

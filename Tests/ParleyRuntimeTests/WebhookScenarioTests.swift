@@ -156,5 +156,7 @@ struct ConfigFileTests {
         #expect(hours.isOpen(at: Instant(iso8601: "2026-01-10T15:00:00Z")!))   // Sat 10:00 local
         #expect(!hours.isOpen(at: Instant(iso8601: "2026-01-11T15:00:00Z")!))  // Sunday
         #expect(throws: ConfigError.self) { try QueueHours(parsing: "weekdays") }
+        let weekend = try QueueHours(parsing: "Mon-Fri 09:00-17:00, Sat,Sun 10:00-14:00")
+        #expect(weekend.isOpen(at: Instant(iso8601: "2026-01-11T10:30:00Z")!))   // Sunday
     }
 }

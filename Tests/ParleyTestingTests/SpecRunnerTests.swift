@@ -153,6 +153,40 @@ struct SpecRunnerTests {
         #expect(summary.failed == 0, "\(summary.results.compactMap(\.message))")
     }
 
+    @Test("a test's error is an error even when it reads like an assertion a pcall caught")
+    func errorClassification() throws {
+        let summary = try run(["a_spec.lua": """
+        it("errs", function()
+          pcall(assert.equals, 1, 2)
+          error("expected 1, got 2")
+        end)
+        """])
+        #expect(summary.results.first?.status == .error)
+    }
+
+    @Test("each result carries its worlds' transcript, for --verbose and JUnit")
+    func transcripts() throws {
+        let summary = try run(["a_spec.lua": """
+        it("talks", function()
+          local w = world{}
+          w:inbound("+14155550101", "hi")
+        end)
+        """])
+        #expect(summary.results.first?.transcript.contains { $0.contains(#""type":"sent""#) } == true)
+    }
+
+    @Test("a stale world is reported at the spec's line")
+    func staleWorldLine() throws {
+        let summary = try run(["a_spec.lua": """
+        local kept
+        it("keeps", function() kept = world{} end)
+        it("uses", function()
+          kept:transcript()
+        end)
+        """])
+        #expect(summary.results.last?.message?.contains("a_spec.lua:4:") == true, "\(summary.results.last?.message ?? "")")
+    }
+
     @Test("--filter runs only the tests whose name contains it")
     func filter() throws {
         let summary = try run(["a_spec.lua": """

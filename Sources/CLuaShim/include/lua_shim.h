@@ -104,6 +104,11 @@ lua_Integer parley_host_tag(lua_State *L);
 ** status. nresults must not be LUA_MULTRET. [-(nargs+1), +(nresults|1), -] */
 int parley_pcall(lua_State *L, int nargs, int nresults);
 
+/* Raises the kill if the running call is over its wall time or memory, or already
+** killed: the guarded library functions call it before their work, the trampoline after a
+** host call, so long C calls cannot add up between two hook steps. [-0, +0, v] */
+void parley_check_budget(lua_State *L);
+
 /* The message the hook raises when a budget is exceeded. */
 const char *parley_kill_message(int reason);
 
