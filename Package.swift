@@ -93,6 +93,17 @@ let package = Package(
         .testTarget(name: "ParleyCloudAPITests", dependencies: ["ParleyCloudAPI", "ParleyJSON", "ParleyPolicy"]),
         .testTarget(name: "ParleyTestingTests", dependencies: ["ParleyTesting"]),
         .testTarget(
+            name: "ParleyServerTests",
+            dependencies: [
+                "ParleyServer", "ParleyConfig", "ParleyJSON", "ParleyPolicy",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .testTarget(
             name: "ParleyStorageTests",
             dependencies: ["ParleyStorage", "ParleyRuntime", "ParleySimulation", "ParleyLua", "ParleyPolicy", "ParleyJSON"]
         ),

@@ -1,0 +1,172 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ParleyConfig
+import ParleyJSON
+import ParleyServer
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let stdlib = repositoryRoot.appendingPathComponent("Stdlib")
+let appSecret = "test-app-secret"
+let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures/cloud-api")
+
+/// A stand-in for the Graph API on loopback: it records every send, answers with a wamid,
+/// and honours the idempotency key (a key seen before gets the same wamid, and does not
+/// count as a new message). It can be told to fail the next requests.
+actor FakeGraphAPI {
+    struct Received: Sendable {
+        let path: String
+        let authorization: String?
+        let idempotencyKey: String?
+        let body: JSONValue
+    }
+
+    private(set) var received: [Received] = []
+    private var wamids: [String: String] = [:]
+    private var failures: [(status: Int, body: String)] = []
+
+    /// Distinct messages delivered (by idempotency key).
+    var delivered: Int { wamids.count }
+
+    func failNext(_ count: Int, status: Int, body: String) {
+        failures += Array(repeating: (status, body), count: count)
+    }
+
+    func handle(path: String, authorization: String?, key: String?, body: [UInt8]) -> (status: Int, body: String) {
+        received.append(Received(path: path, authorization: authorization, idempotencyKey: key, body: (try? JSONValue.parse(body)) ?? .null))
+        if !failures.isEmpty { return failures.removeFirst() }
+        let id = key ?? UUID().uuidString
+        let wamid = wamids[id] ?? "wamid.fake.\(wamids.count + 1)"
+        wamids[id] = wamid
+        return (200, #"{"messaging_product":"whatsapp","contacts":[{"input":"x","wa_id":"x"}],"messages":[{"id":"\#(wamid)"}]}"#)
+    }
+
+    /// Starts on a free port; returns the base URL.
+    nonisolated func start() async throws -> (url: String, task: Task<Void, any Error>) {
+        let router = Router()
+        router.post("/:version/:phone/messages") { request, context -> Response in
+            var request = request
+            let body = Array(try await request.collectBody(upTo: 1 << 20).readableBytesView)
+            let answer = await self.handle(path: request.uri.path, authorization: request.headers[.authorization],
+                                           key: request.headers[HTTPField.Name("Idempotency-Key")!], body: body)
+            return Response(status: .init(code: answer.status), headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: answer.body)))
+        }
+        let port = PortPromise()
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { channel in await port.fulfil(channel.localAddress?.port ?? 0) },
+                              logger: Logger(label: "fake-graph", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let task = Task { try await app.run() }
+        return ("http://127.0.0.1:\(await port.value)", task)
+    }
+}
+
+actor PortPromise {
+    private var port: Int?
+    private var waiters: [CheckedContinuation<Int, Never>] = []
+
+    func fulfil(_ value: Int) {
+        port = value
+        for w in waiters { w.resume(returning: value) }
+        waiters.removeAll()
+    }
+
+    var value: Int {
+        get async {
+            if let port { return port }
+            return await withCheckedContinuation { waiters.append($0) }
+        }
+    }
+}
+
+/// A running `parley serve` on a free port, with its own folder and database.
+struct RunningServer {
+    let url: String
+    let server: ParleyServer
+    let task: Task<Void, any Error>
+    let folder: URL
+
+    static func start(scripts: [String: String], toml: String = "", live graphURL: String? = nil, folder existing: URL? = nil) async throws -> RunningServer {
+        let folder = existing ?? FileManager.default.temporaryDirectory.appendingPathComponent("parley-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (name, source) in scripts { try source.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        var environment = ["PARLEY_APP_SECRET": appSecret, "PARLEY_VERIFY_TOKEN": "verify-me", "PARLEY_AGENT_TOKEN": "agent-token"]
+        var cloud = ""
+        if let graphURL {
+            environment["PARLEY_ACCESS_TOKEN"] = "graph-token"
+            cloud = "[cloud_api]\nbase_url = \"\(graphURL)\"\nphone_number_id = \"1234\"\nmax_attempts = 4\ntimeout_ms = 2000\n"
+        }
+        let text = "[server]\nport = 0\ndatabase = \"data/parley.sqlite\"\nmax_body_kb = 64\n" + cloud + toml
+        try text.write(to: folder.appendingPathComponent("parley.toml"), atomically: true, encoding: .utf8)
+        let settings = try ConfigFile.loadDeployment(contentsOf: folder.appendingPathComponent("parley.toml"), environment: environment)
+        let port = PortPromise()
+        let server = try ParleyServer.make(settings: settings, stdlib: stdlib,
+                                           logger: Logger(label: "parley-test", factory: { _ in SwiftLogNoOpLogHandler() })) { await port.fulfil($0) }
+        let task = Task { try await server.runWithoutSignals() }
+        return RunningServer(url: "http://127.0.0.1:\(await port.value)", server: server, task: task, folder: folder)
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+}
+
+/// Posting to a server, as Meta and agents do.
+enum Client {
+    static func post(_ url: String, body: String, headers: [(String, String)] = [], contentType: String = "application/json") async throws -> (status: Int, body: String) {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: contentType)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 22)))
+    }
+
+    static func get(_ url: String, headers: [(String, String)] = []) async throws -> (status: Int, body: String) {
+        var request = HTTPClientRequest(url: url)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 22)))
+    }
+
+    /// A webhook body signed as Meta signs it.
+    static func webhook(_ server: RunningServer, _ body: String, secret: String = appSecret) async throws -> (status: Int, body: String) {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        let signature = "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        return try await post(server.url + "/webhook", body: body, headers: [("X-Hub-Signature-256", signature)])
+    }
+
+    static let agent = [("Authorization", "Bearer agent-token")]
+}
+
+/// A text message webhook from `from` with message id `id`.
+func textWebhook(from: String, text: String, id: String) -> String {
+    """
+    {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":"1234"},"contacts":[{"profile":{"name":"Ana"},"wa_id":"\(from)"}],"messages":[{"from":"\(from)","id":"\(id)","timestamp":"1767603600","type":"text","text":{"body":"\(text)"}}]}}]}]}
+    """
+}
+
+/// Polls until `condition` holds or `seconds` pass: for what happens after the 200.
+func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)  // wall-clock ok: a test waits for a live server
+    while Date() < deadline {  // wall-clock ok
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
+
+let echoBot = """
+return bot {
+  name = "echo",
+  escalation = { queue = "support" },
+  on_message = function(conv, msg) send(conv, "echo: " .. (msg.text or msg.type)) end,
+  on_delivery_failed = function(conv, id, reason, code) log("failed", id, reason, code) end,
+}
+"""
