@@ -64,6 +64,11 @@ extension RuntimeService {
         return ["ok": true, "owner": .string(store.conversation(contact)?.owner.description ?? "nobody")]
     }
 
+    public func consent(_ contact: ContactID, optIn: Bool) throws -> JSONValue {
+        try event { optIn ? runtime.optIn(contact) : runtime.optOut(contact) }
+        return ["ok": true, "contact": .string(contact.value), "opted_in": .bool(optIn)]
+    }
+
     public func audit(ofContact contact: ContactID) -> JSONValue { .array(runtime.audit(ofContact: contact)) }
     public func audit(ofMessage id: String) -> JSONValue { .array(runtime.audit(ofMessage: id)) }
 

@@ -15,6 +15,8 @@ import ParleyRuntime
 ///     POST /agent/conversations/{contact}/reply           {"text": "..."} or a template message
 ///     POST /agent/conversations/{contact}/macros/{name}   {"order_id": "..."}: the macro's args
 ///     POST /agent/conversations/{contact}/release         {"note": "..."}
+///     POST /agent/conversations/{contact}/opt_in          consent recorded elsewhere (a form, a checkout)
+///     POST /agent/conversations/{contact}/opt_out         marketing stopped by other means
 ///     GET  /agent/conversations/{contact}/audit           every decision about it
 ///     GET  /agent/messages/{id}/audit                     why one message went, or not
 ///
@@ -62,6 +64,8 @@ struct AgentRoutes {
             let body = try await HTTP.body(&request, limit: 1 << 16)
             return HTTP.json(try await service.release(try contact(context), note: body["note"]?.stringValue))
         }
+        agent.post("conversations/:contact/opt_in") { _, context in HTTP.json(try await service.consent(try contact(context), optIn: true)) }
+        agent.post("conversations/:contact/opt_out") { _, context in HTTP.json(try await service.consent(try contact(context), optIn: false)) }
         agent.get("conversations/:contact/audit") { _, context in HTTP.json(await service.audit(ofContact: try contact(context))) }
         agent.get("messages/:id/audit") { _, context in HTTP.json(await service.audit(ofMessage: try context.parameters.require("id"))) }
     }

@@ -35,3 +35,31 @@ struct AgentAPITests {
         #expect(bad.status == 400)
     }
 }
+
+@Suite("Messaging limit under load", .serialized)
+struct LimitConcurrencyTests {
+    @Test("many agents sending templates to new contacts at once never pass the limit")
+    func neverOvershoot() async throws {
+        let templates = #"{"data":[{"name":"order_update","language":"en_US","status":"APPROVED","category":"UTILITY","components":[{"type":"BODY","text":"Order {{1}} is {{2}}."}]}]}"#
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-limit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try templates.write(to: folder.appendingPathComponent("templates.json"), atomically: true, encoding: .utf8)
+        let server = try await RunningServer.start(scripts: ["echo.lua": echoBot], toml: "", folder: folder, templates: "templates.json")
+        defer { Task { await server.stop() } }
+        let contacts = (0..<300).map { "+1415556\(String(format: "%04d", $0))" }
+        for contact in contacts {
+            _ = try await Client.post(server.url + "/agent/conversations/\(contact)/opt_in", body: "{}", headers: Client.agent)
+        }
+        let body = #"{"template":"order_update","params":["A1","late"]}"#
+        let answers = try await withThrowingTaskGroup(of: String.self) { group in
+            for contact in contacts {
+                group.addTask { try await Client.post(server.url + "/agent/conversations/\(contact)/reply", body: body, headers: Client.agent).body }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let accepted = answers.filter { $0.contains(#""ok":true"#) }.count
+        let refused = answers.filter { $0.contains(#""reason":"messaging_limit""#) }.count
+        #expect(accepted == 250)
+        #expect(refused == 50)
+    }
+}

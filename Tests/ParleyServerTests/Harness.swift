@@ -90,7 +90,8 @@ struct RunningServer {
     let task: Task<Void, any Error>
     let folder: URL
 
-    static func start(scripts: [String: String], toml: String = "", live graphURL: String? = nil, folder existing: URL? = nil) async throws -> RunningServer {
+    static func start(scripts: [String: String], toml: String = "", live graphURL: String? = nil, folder existing: URL? = nil,
+                      templates: String? = nil) async throws -> RunningServer {
         let folder = existing ?? FileManager.default.temporaryDirectory.appendingPathComponent("parley-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for (name, source) in scripts { try source.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
@@ -100,7 +101,8 @@ struct RunningServer {
             environment["PARLEY_ACCESS_TOKEN"] = "graph-token"
             cloud = "[cloud_api]\nbase_url = \"\(graphURL)\"\nphone_number_id = \"1234\"\nmax_attempts = 4\ntimeout_ms = 2000\n"
         }
-        let text = "[server]\nport = 0\ndatabase = \"data/parley.sqlite\"\nmax_body_kb = 64\n" + cloud + toml
+        let seed = templates.map { "templates = \"\($0)\"\n" } ?? ""
+        let text = "[server]\nport = 0\ndatabase = \"data/parley.sqlite\"\nmax_body_kb = 64\n" + seed + cloud + toml
         try text.write(to: folder.appendingPathComponent("parley.toml"), atomically: true, encoding: .utf8)
         let settings = try ConfigFile.loadDeployment(contentsOf: folder.appendingPathComponent("parley.toml"), environment: environment)
         let port = PortPromise()
@@ -137,9 +139,13 @@ enum Client {
 
     /// A webhook body signed as Meta signs it.
     static func webhook(_ server: RunningServer, _ body: String, secret: String = appSecret) async throws -> (status: Int, body: String) {
+        try await webhook(url: server.url, body, secret: secret)
+    }
+
+    static func webhook(url: String, _ body: String, secret: String = appSecret) async throws -> (status: Int, body: String) {
         let mac = HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
         let signature = "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
-        return try await post(server.url + "/webhook", body: body, headers: [("X-Hub-Signature-256", signature)])
+        return try await post(url + "/webhook", body: body, headers: [("X-Hub-Signature-256", signature)])
     }
 
     static let agent = [("Authorization", "Bearer agent-token")]

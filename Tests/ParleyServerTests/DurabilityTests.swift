@@ -1,0 +1,83 @@
+import Foundation
+import ParleyJSON
+import Testing
+
+/// A real `parley serve` process, killed with SIGKILL in the middle of its work and started
+/// again: no accepted webhook is lost, no message goes out twice, timers still fire.
+@Suite("Crash and restart", .serialized)
+struct DurabilityTests {
+    static let parley = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("parley")
+
+    static let laterBot = """
+    return bot {
+      name = "later",
+      escalation = { queue = "support" },
+      on_message = function(conv, msg)
+        send(conv, "echo " .. msg.text)
+        schedule(conv, "2s", "later", { text = msg.text })
+      end,
+      on_timer = function(conv, name, data) send(conv, "later " .. data.text) end,
+    }
+    """
+
+    func launch(_ folder: URL, port: Int) throws -> Process {
+        let process = Process()
+        process.executableURL = Self.parley
+        process.arguments = ["serve", "--config", folder.appendingPathComponent("parley.toml").path, "--stdlib", stdlib.path, "--log-level", "error"]
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["PARLEY_APP_SECRET": appSecret, "PARLEY_ACCESS_TOKEN": "graph-token", "PARLEY_AGENT_TOKEN": "agent-token"]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    @Test("kill -9 mid-stream, restart: every message answered once, every timer fired")
+    func killAndRestart() async throws {
+        let graph = FakeGraphAPI()
+        let (graphURL, graphTask) = try await graph.start()
+        defer { graphTask.cancel() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-crash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Self.laterBot.write(to: folder.appendingPathComponent("later.lua"), atomically: true, encoding: .utf8)
+        let port = 21000 + Int.random(in: 0..<4000)
+        try """
+        [server]
+        port = \(port)
+        database = "data/parley.sqlite"
+        [cloud_api]
+        base_url = "\(graphURL)"
+        phone_number_id = "1234"
+        """.write(to: folder.appendingPathComponent("parley.toml"), atomically: true, encoding: .utf8)
+        let url = "http://127.0.0.1:\(port)"
+
+        var process = try launch(folder, port: port)
+        #expect(try await eventually { (try? await Client.get(url + "/health"))?.status == 200 })
+        let contacts = (0..<40).map { "141555502\(String(format: "%02d", $0))" }
+        for (i, contact) in contacts.enumerated() {
+            if i == 20 {
+                kill(process.processIdentifier, SIGKILL)   // in the middle of the stream
+                process.waitUntilExit()
+                process = try launch(folder, port: port)
+                #expect(try await eventually { (try? await Client.get(url + "/health"))?.status == 200 })
+            }
+            let answer = try await Client.webhook(url: url, textWebhook(from: contact, text: "m\(i)", id: "wamid.crash.\(i)"))
+            #expect(answer.status == 200)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        process = try launch(folder, port: port)
+        defer { process.terminate() }
+
+        #expect(try await eventually(20) { await graph.delivered == 80 })
+        let texts = await graph.received.compactMap { $0.body["text"]?["body"]?.stringValue }
+        let distinct = Set(zip(await graph.received.map(\.idempotencyKey), texts).map { "\($0.0 ?? "")|\($0.1)" })
+        #expect(distinct.count == 80)
+        for i in 0..<40 {
+            #expect(texts.contains("echo m\(i)"))
+            #expect(texts.contains("later m\(i)"))
+        }
+        try await Task.sleep(for: .seconds(1))
+        #expect(await graph.delivered == 80)
+    }
+}
