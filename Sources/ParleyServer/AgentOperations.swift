@@ -64,6 +64,12 @@ extension RuntimeService {
         return ["ok": true, "owner": .string(store.conversation(contact)?.owner.description ?? "nobody")]
     }
 
+    /// A template sync's result becomes the catalog (pauses the core is timing kept).
+    public func applySync(_ templates: [Template]) throws {
+        try event { store.catalog = store.catalog.merged(with: templates) }
+        logger.info("templates synced", metadata: ["templates": "\(templates.count)"])
+    }
+
     public func consent(_ contact: ContactID, optIn: Bool) throws -> JSONValue {
         try event { optIn ? runtime.optIn(contact) : runtime.optOut(contact) }
         return ["ok": true, "contact": .string(contact.value), "opted_in": .bool(optIn)]

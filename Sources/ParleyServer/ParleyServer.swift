@@ -42,11 +42,14 @@ public struct ParleyServer: Sendable {
             ? CloudAPISender(client: HTTPClient.shared, settings: settings.cloudAPI,
                              backoff: Backoff(base: .seconds(1), cap: .seconds(60), maxAttempts: settings.cloudAPI.maxAttempts))
             : nil
-        let workers: [any Service] = [
+        var workers: [any Service] = [
             InboxWorker(service: service),
             AgendaWorker(service: service),
             DeliveryWorker(service: service, sender: sender, logger: logger),
         ]
+        if settings.cloudAPI.isLive, settings.cloudAPI.wabaID != nil {
+            workers.append(TemplateSyncWorker(service: service, sync: TemplateSync(settings: settings.cloudAPI), logger: logger))
+        }
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(settings.server.host, port: settings.server.port), serverName: "parley"),

@@ -73,3 +73,24 @@ struct DeliveryWorker: Service {
         }
     }
 }
+
+/// Syncs the template catalog from the Graph API at start, then every `period`.
+struct TemplateSyncWorker: Service {
+    let service: RuntimeService
+    let sync: TemplateSync
+    let logger: Logger
+    var period: Duration = .seconds(6 * 3600)
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            do {
+                let result = try await sync.fetchAll()
+                for problem in result.problems { logger.warning("template sync: \(problem)") }
+                try await service.applySync(result.templates)
+            } catch {
+                logger.error("template sync failed; keeping the catalog as it is: \(error)")
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: period) }
+        }
+    }
+}

@@ -63,3 +63,27 @@ struct LimitConcurrencyTests {
         #expect(refused == 50)
     }
 }
+
+@Suite("Template sync", .serialized)
+struct TemplateSyncTests {
+    static let page1 = #"{"data":[{"name":"order_update","language":"en_US","status":"APPROVED","category":"UTILITY","components":[{"type":"BODY","text":"Order {{1}} is {{2}}."}]}],"paging":{"cursors":{"before":"a","after":"p2"},"next":"http://next"}}"#
+    static let page2 = #"{"data":[{"name":"spring_sale","language":"en_US","status":"PAUSED","category":"MARKETING","components":[{"type":"BODY","text":"Sale!"}]}],"paging":{"cursors":{"before":"p2","after":"end"}}}"#
+
+    @Test("serve syncs the catalog from every page at start, and a sent template uses it")
+    func syncAtStart() async throws {
+        let graph = FakeGraphAPI()
+        await graph.serveTemplates(["": Self.page1, "p2": Self.page2])
+        let (graphURL, graphTask) = try await graph.start()
+        defer { graphTask.cancel() }
+        let server = try await RunningServer.start(scripts: ["echo.lua": echoBot], live: graphURL)
+        defer { Task { await server.stop() } }
+        _ = try await Client.post(server.url + "/agent/conversations/+14155550101/opt_in", body: "{}", headers: Client.agent)
+        #expect(try await eventually {
+            let reply = try await Client.post(server.url + "/agent/conversations/+14155550101/reply",
+                                              body: #"{"template":"order_update","params":["A1","late"]}"#, headers: Client.agent)
+            return reply.body.contains(#""ok":true"#)
+        })
+        let paused = try await Client.post(server.url + "/agent/conversations/+14155550101/reply", body: #"{"template":"spring_sale"}"#, headers: Client.agent)
+        #expect(paused.body.contains(#""reason":"template_paused""#))
+    }
+}

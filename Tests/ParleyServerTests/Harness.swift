@@ -45,14 +45,29 @@ actor FakeGraphAPI {
         return (200, #"{"messaging_product":"whatsapp","contacts":[{"input":"x","wa_id":"x"}],"messages":[{"id":"\#(wamid)"}]}"#)
     }
 
+    /// Template pages served at GET /{version}/{waba}/message_templates, by `after` cursor.
+    private var templatePages: [String: String] = [:]
+
+    func serveTemplates(_ pages: [String: String]) { templatePages = pages }
+
+    func templatesPage(after: String?) -> (status: Int, body: String) {
+        guard let page = templatePages[after ?? ""] else { return (400, #"{"error":{"message":"bad cursor","code":100}}"#) }
+        return (200, page)
+    }
+
     /// Starts on a free port; returns the base URL.
     nonisolated func start() async throws -> (url: String, task: Task<Void, any Error>) {
         let router = Router()
-        router.post("/:version/:phone/messages") { request, context -> Response in
+        router.post("/:version/:account/messages") { request, context -> Response in
             var request = request
             let body = Array(try await request.collectBody(upTo: 1 << 20).readableBytesView)
             let answer = await self.handle(path: request.uri.path, authorization: request.headers[.authorization],
                                            key: request.headers[HTTPField.Name("Idempotency-Key")!], body: body)
+            return Response(status: .init(code: answer.status), headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: answer.body)))
+        }
+        router.get("/:version/:account/message_templates") { request, _ -> Response in
+            let answer = await self.templatesPage(after: request.uri.queryParameters["after"].map(String.init))
             return Response(status: .init(code: answer.status), headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(string: answer.body)))
         }
@@ -99,7 +114,7 @@ struct RunningServer {
         var cloud = ""
         if let graphURL {
             environment["PARLEY_ACCESS_TOKEN"] = "graph-token"
-            cloud = "[cloud_api]\nbase_url = \"\(graphURL)\"\nphone_number_id = \"1234\"\nmax_attempts = 4\ntimeout_ms = 2000\n"
+            cloud = "[cloud_api]\nbase_url = \"\(graphURL)\"\nphone_number_id = \"1234\"\nwaba_id = \"5678\"\nmax_attempts = 4\ntimeout_ms = 2000\n"
         }
         let seed = templates.map { "templates = \"\($0)\"\n" } ?? ""
         let text = "[server]\nport = 0\ndatabase = \"data/parley.sqlite\"\nmax_body_kb = 64\n" + seed + cloud + toml

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import ParleyConfig
+import ParleyJSON
+import ParleyPolicy
+import ParleyServer
+
+struct Templates: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Work with the account's message templates.",
+        subcommands: [Sync.self]
+    )
+
+    struct Sync: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fetch every template of the WhatsApp Business Account into a templates file.",
+            discussion: """
+            Pages through GET /{waba-id}/message_templates with PARLEY_ACCESS_TOKEN and \
+            [cloud_api] waba_id from the configuration, and writes the Graph API's own format, \
+            which simulate, test and serve read unchanged. A running serve syncs on its own at start.
+            """
+        )
+
+        @Option(help: "The configuration file (parley.toml).")
+        var config: String
+
+        @Option(help: "Where to write the templates (default: templates.json beside the configuration).")
+        var output: String?
+
+        func run() async throws {
+            let settings: DeploymentConfig
+            do {
+                settings = try ConfigFile.loadDeployment(contentsOf: URL(fileURLWithPath: config))
+            } catch {
+                complain("parley templates sync: \(error.message)")
+                throw Exit.cannotLoad
+            }
+            let result: TemplateSync.Result
+            do {
+                result = try await TemplateSync(settings: settings.cloudAPI).fetchAll()
+            } catch {
+                complain("parley templates sync: \(error)")
+                throw Exit.problems
+            }
+            for problem in result.problems { complain("warning: \(problem)") }
+            let target = output.map { URL(fileURLWithPath: $0) } ?? settings.resolve("templates.json")
+            let text = TemplatesDocument.encode(result.templates)
+            do {
+                try text.write(to: target, atomically: true, encoding: .utf8)
+            } catch {
+                complain("parley templates sync: cannot write \(target.path): \(error)")
+                throw Exit.cannotLoad
+            }
+            print("\(result.templates.count) templates from \(result.pages) page\(result.pages == 1 ? "" : "s") written to \(target.path)")
+        }
+    }
+}
+
+/// Templates back to the Graph API's format.
+enum TemplatesDocument {
+    static func encode(_ templates: [Template]) -> String {
+        let data: [JSONValue] = templates.map { t in
+            var components: [JSONValue] = []
+            switch t.header {
+            case .text(let text)?: components.append(["type": "HEADER", "format": "TEXT", "text": .string(text)])
+            case .media(let format)?: components.append(["type": "HEADER", "format": .string(format)])
+            case nil: break
+            }
+            components.append(["type": "BODY", "text": .string(t.body)])
+            if let footer = t.footer { components.append(["type": "FOOTER", "text": .string(footer)]) }
+            if !t.buttons.isEmpty {
+                components.append(["type": "BUTTONS", "buttons": .array(t.buttons.map { ["type": .string($0.type), "text": .string($0.text)] })])
+            }
+            return [
+                "name": .string(t.name), "language": .string(t.language), "status": .string(t.status.description),
+                "category": .string(t.category.rawValue), "quality_score": ["score": .string(t.quality.rawValue)],
+                "components": .array(components),
+            ]
+        }
+        return JSONValue.object(["data": .array(data)]).encoded() + "\n"
+    }
+}
