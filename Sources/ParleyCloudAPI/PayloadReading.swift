@@ -9,8 +9,8 @@ extension JSONValue {
     /// The member as text, trimmed; `nil` when missing, not a scalar, or blank.
     func text(_ key: String) -> String? {
         guard let raw = self[key]?.textValue else { return nil }
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty ? nil : trimmed
+        let trimmed = raw.trimmed()
+        return trimmed.isEmpty ? nil : String(trimmed)
     }
 
     /// The member as an object value, or `nil` when missing or of another kind.

@@ -29,6 +29,7 @@ public struct WebhookIngest {
         case .message(let m):
             runtime.receive(Inbound(id: m.id, from: m.from, content: content(m.content)))
         case .status(let s):
+            guard runtime.firstSighting(ofStatus: s.id, state: s.state.description) else { return "status \(s.state) of \(s.id) seen before: skipped" }
             if let onStatus {
                 onStatus(s, runtime)
             } else {

@@ -208,7 +208,7 @@ extension ConfigReader {
     func readServer(into deployment: inout DeploymentConfig, environment: [String: String]) throws(ConfigError) {
         let top = root.objectValue ?? [:]
         let server = try table(top, "server")
-        try check(server, allowed: ["host", "port", "database", "scripts", "templates", "max_body_kb"], in: "server")
+        try check(server, allowed: ["host", "port", "database", "scripts", "templates", "max_body_kb", "retention"], in: "server")
         if let host = try string(server, "host", "server.host") { deployment.server.host = host }
         if let port = try integer(server, "port", "server.port", min: 0) {
             guard port <= 65535 else { throw fail("server.port", "must be a port number, 0 to 65535") }
@@ -218,12 +218,17 @@ extension ConfigReader {
         if let path = try string(server, "scripts", "server.scripts") { deployment.server.scripts = path }
         if let path = try string(server, "templates", "server.templates") { deployment.server.templates = path }
         if let kb = try integer(server, "max_body_kb", "server.max_body_kb", min: 1) { deployment.server.maxBodyBytes = kb * 1024 }
+        if let span = try span(server, "retention", "server.retention") {
+            // Under 8 days, the record of a message could go before its last status webhook.
+            guard span >= .days(8) else { throw fail("server.retention", "must be at least \"8d\": Meta retries webhooks for 7 days") }
+            deployment.server.retention = span
+        }
 
         let cloud = try table(top, "cloud_api")
         for secret in ["access_token", "app_secret", "verify_token", "agent_token"] where cloud[secret] != nil {
             throw fail("cloud_api.\(secret)", "secrets do not belong in the file; set \(CloudAPISettings.environmentName(secret)) in the environment")
         }
-        try check(cloud, allowed: ["base_url", "version", "phone_number_id", "waba_id", "timeout_ms", "max_attempts"], in: "cloud_api")
+        try check(cloud, allowed: ["base_url", "version", "phone_number_id", "waba_id", "timeout_ms", "max_attempts", "concurrent_sends"], in: "cloud_api")
         if let url = try string(cloud, "base_url", "cloud_api.base_url") {
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
                 throw fail("cloud_api.base_url", "must be an http(s) URL such as \"https://graph.facebook.com\"")
@@ -244,6 +249,7 @@ extension ConfigReader {
         }
         if let ms = try integer(cloud, "timeout_ms", "cloud_api.timeout_ms", min: 100) { deployment.cloudAPI.timeoutMilliseconds = ms }
         if let n = try integer(cloud, "max_attempts", "cloud_api.max_attempts", min: 1) { deployment.cloudAPI.maxAttempts = n }
+        if let n = try integer(cloud, "concurrent_sends", "cloud_api.concurrent_sends", min: 1) { deployment.cloudAPI.concurrentSends = n }
         for secret in ["access_token", "app_secret", "verify_token", "agent_token"] {
             let value = environment[CloudAPISettings.environmentName(secret)].flatMap { $0.isEmpty ? nil : $0 }
             switch secret {

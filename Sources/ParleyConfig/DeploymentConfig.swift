@@ -1,4 +1,5 @@
 import Foundation
+import ParleyPolicy
 import ParleyRuntime
 
 /// Everything `parley serve` runs with: the runtime's settings, the server's, and the
@@ -31,6 +32,8 @@ public struct ServerSettings: Sendable, Equatable {
     public var templates: String?
     /// Webhook bodies above this size are refused with 413.
     public var maxBodyBytes = 3 << 20
+    /// How long the audit trail and finished deliveries are kept.
+    public var retention = Span.days(90)
 
     public init() {}
 }
@@ -42,6 +45,8 @@ public struct CloudAPISettings: Sendable, Equatable {
     public var wabaID: String?
     public var timeoutMilliseconds = 10_000
     public var maxAttempts = 6
+    /// Sends in flight at once, each on its own connection.
+    public var concurrentSends = 16
     /// `PARLEY_ACCESS_TOKEN`: without it, serve runs the local sandbox channel.
     public var accessToken: String?
     /// `PARLEY_APP_SECRET`: webhook bodies are checked against `X-Hub-Signature-256` with it.

@@ -34,7 +34,7 @@ extension JSONValue {
         switch self {
         case .int(let i): return i
         case .double(let d) where d.rounded() == d && abs(d) < 9.0e18: return Int64(d)
-        case .string(let s): return Int64(s.trimmingCharacters(in: .whitespaces))
+        case .string(let s): return Int64(s) ?? Int64(s.trimmingCharacters(in: .whitespaces))  // the common case skips Foundation
         default: return nil
         }
     }

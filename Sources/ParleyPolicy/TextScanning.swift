@@ -3,7 +3,7 @@
 /// decision and every inbound message, so they stay on the native string.
 extension StringProtocol {
     /// Without leading and trailing whitespace (and newlines, with `newlines`).
-    func trimmed(newlines: Bool = true) -> SubSequence {
+    public func trimmed(newlines: Bool = true) -> SubSequence {
         let scalars = unicodeScalars
         func isSpace(_ s: Unicode.Scalar) -> Bool {
             s.properties.isWhitespace && (newlines || !Character(s).isNewline)

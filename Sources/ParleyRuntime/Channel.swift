@@ -10,6 +10,15 @@ public struct Dispatch: Codable, Sendable, Equatable {
     public let template: Template?
     /// The template's body with its parameters, for transcripts and logs.
     public let renderedText: String?
+
+    public init(id: String, to: ContactID, sender: Sender, message: OutboundMessage, template: Template? = nil, renderedText: String? = nil) {
+        self.id = id
+        self.to = to
+        self.sender = sender
+        self.message = message
+        self.template = template
+        self.renderedText = renderedText
+    }
 }
 
 /// Where allowed messages go: the Cloud API in production, a recorder in simulation.

@@ -6,6 +6,12 @@ extension Runtime {
     /// A contact wrote. The path of one message (DESIGN.md): the window restarts; consent
     /// keywords are the core's; escalation keywords hand off before any bot sees the
     /// message; a human owner gets it; otherwise the owning bot, or the router first.
+    /// Whether a delivery status (a message id in a state) is news. The platform retries a
+    /// webhook for up to 7 days, and a `failed` status told twice would reach the bot twice.
+    public func firstSighting(ofStatus id: String, state: String) -> Bool {
+        !config.deduplicatesInbound || store.firstSighting(ofInbound: "status:\(state):\(id)", at: now)
+    }
+
     public func receive(_ message: Inbound) {
         if config.deduplicatesInbound, let id = message.id, !store.firstSighting(ofInbound: id, at: now) { return }
         let contact = message.from

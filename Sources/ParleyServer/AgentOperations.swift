@@ -80,7 +80,7 @@ extension RuntimeService {
 
     /// A message as from a contact, through the same inbox and decoder as a real webhook:
     /// the sandbox's way in. Returns the transcript lines it produced.
-    public func sandboxInbound(from contact: ContactID, text: String) throws -> [String] {
+    public func sandboxInbound(from contact: ContactID, text: String) async throws -> [String] {
         let body: JSONValue = [
             "object": "whatsapp_business_account",
             "entry": [["id": "sandbox", "changes": [["field": "messages", "value": [
@@ -94,7 +94,7 @@ extension RuntimeService {
             ]]]]],
         ]
         let before = recentCount
-        _ = try inbox.accept(Array(body.encoded().utf8), at: clock.now)
+        _ = try await inbox.accept(Array(body.encoded().utf8), at: clock.now)
         processInbox()
         return recentLines(since: before)
     }

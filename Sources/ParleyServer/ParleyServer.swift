@@ -6,6 +6,7 @@ import NIOCore
 import ParleyCloudAPI
 import ParleyConfig
 import ServiceLifecycle
+import Synchronization
 
 /// `parley serve`: the webhook endpoint, the agent API and, without credentials, the
 /// sandbox; the workers that process the inbox, run the agenda and send deliveries.
@@ -26,6 +27,23 @@ public struct ParleyServer: Sendable {
         try await application.run()
     }
 
+    /// The Graph API client for `connections` concurrent sends. Like `HTTPClient.shared`
+    /// it lives as long as the process, but its pool holds as many connections as the
+    /// sender keeps requests in flight: the shared one stops at 8, and a larger pool than
+    /// needed opens connections it then has to keep warm.
+    static func graphClient(connections: Int) -> HTTPClient {
+        graphClients.withLock { clients in
+            if let client = clients[connections] { return client }
+            var configuration = HTTPClient.Configuration()
+            configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            clients[connections] = client
+            return client
+        }
+    }
+
+    private static let graphClients = Mutex<[Int: HTTPClient]>([:])
+
     /// The server and its runtime service, ready to run. `onRunning` hears the bound port
     /// (useful with port 0).
     public static func make(
@@ -33,19 +51,23 @@ public struct ParleyServer: Sendable {
     ) throws -> ParleyServer {
         let service = try RuntimeService(settings: settings, stdlib: stdlib, logger: logger)
         let router = Router()
-        router.get("health") { _, _ in HTTP.json(["ok": true]) }
+        router.get("health") { _, _ in HTTP.json(await service.health()) }
         WebhookRoutes(service: service, settings: settings).add(to: router)
         AgentRoutes(service: service, settings: settings).add(to: router)
         if !settings.cloudAPI.isLive { SandboxRoutes(service: service).add(to: router) }
 
         let sender = settings.cloudAPI.isLive
-            ? CloudAPISender(client: HTTPClient.shared, settings: settings.cloudAPI,
+            ? CloudAPISender(client: graphClient(connections: settings.cloudAPI.concurrentSends), settings: settings.cloudAPI,
                              backoff: Backoff(base: .seconds(1), cap: .seconds(60), maxAttempts: settings.cloudAPI.maxAttempts))
             : nil
+        // A graceful shutdown stops services in reverse order, each after the one before has
+        // returned: the HTTP server first, then the inbox (drained), the agenda, and last
+        // the sender, which sends what they queued.
         var workers: [any Service] = [
-            InboxWorker(service: service),
+            DeliveryWorker(service: service, sender: sender, logger: logger, concurrency: settings.cloudAPI.concurrentSends),
             AgendaWorker(service: service),
-            DeliveryWorker(service: service, sender: sender, logger: logger),
+            InboxWorker(service: service, logger: logger),
+            RetentionWorker(service: service, logger: logger),
         ]
         if settings.cloudAPI.isLive, settings.cloudAPI.wabaID != nil {
             workers.append(TemplateSyncWorker(service: service, sync: TemplateSync(settings: settings.cloudAPI), logger: logger))

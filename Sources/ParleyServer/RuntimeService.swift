@@ -55,6 +55,7 @@ public actor RuntimeService {
         let (scripts, problems) = try ScriptSet.load(from: scriptsFolder, setup: runtime.scriptSetup(modules: modules))
         guard problems.isEmpty else { throw ConfigError(problems.map(\.description).joined(separator: "\n")) }
         runtime.install(scripts)
+        try store.transaction { store.resumeInterruptedDeliveries(at: SystemClock().now) }
     }
 
     /// Hooks the runtime's records and logs to the logger; call once after init.
@@ -88,29 +89,35 @@ public actor RuntimeService {
 
     // MARK: Webhooks
 
-    /// Processes the inbox in arrival order; returns how many bodies were processed.
+    /// Processes up to `limit` inbox bodies in arrival order, in one transaction that also
+    /// moves the store's inbox mark past them; returns the last id processed, if any. One
+    /// commit for many bodies is what makes a durable store keep up with the webhooks;
+    /// should it fail, none of them took effect and all stay in the inbox. Trimming the
+    /// inbox is the caller's, outside the actor: it waits on the inbox's writer.
     @discardableResult
-    public func processInbox(limit: Int = 64) -> Int {
+    public func processInbox(limit: Int = 64) -> Int64? {
         let pending: [(id: Int64, body: [UInt8])]
         do {
-            pending = try inbox.pending(limit: limit)
+            pending = try inbox.pending(after: store.inboxProcessed, limit: limit)
         } catch {
             logger.error("cannot read the webhook inbox: \(error)")
-            return 0
+            return nil
         }
-        var done = 0
-        for item in pending {
-            do {
-                try event { try ingest(item.body) }
-                try inbox.remove(item.id)
-                done += 1
-            } catch {
-                logger.error("webhook \(item.id) not processed; it stays in the inbox: \(error)")
-                break
+        guard let last = pending.last?.id else { return nil }
+        do {
+            try event {
+                for item in pending { try ingest(item.body) }
+                store.inboxProcessed = last
             }
+        } catch {
+            logger.error("webhooks \(pending[0].id)...\(last) not processed; they stay in the inbox: \(error)")
+            return nil
         }
-        return done
+        return last
     }
+
+    /// Webhook bodies kept and not yet processed.
+    public func inboxBacklog() -> Int { inbox.count(after: store.inboxProcessed) }
 
     private func ingest(_ body: [UInt8]) throws {
         let json: JSONValue
@@ -158,30 +165,49 @@ public actor RuntimeService {
 
     // MARK: Deliveries
 
-    public func takeDeliveries(limit: Int) -> [Delivery] {
-        (try? event { store.takeDueDeliveries(at: clock.now, limit: limit) }) ?? []
-    }
-
-    public func delivered(_ id: String, wamid: String) {
-        try? event { store.deliveryAccepted(id, wamid: wamid, at: clock.now) }
-    }
-
-    /// An attempt failed: another at `retryAt`, or, with none, the message is given up and
-    /// its bot told.
-    public func deliveryFailed(_ delivery: Delivery, error: GraphAPIError, retryAt: Instant?) {
-        try? event {
-            store.deliveryFailed(delivery.id, error: error.description, retryAt: retryAt, at: clock.now)
-            if retryAt == nil {
-                runtime.deliveryFailed(messageID: delivery.id, to: delivery.dispatch.to, by: delivery.dispatch.sender,
-                                       reason: error.reason, code: error.code, detail: error.description)
+    /// Records the outcomes of finished attempts, then takes up to `limit` deliveries that
+    /// are due, all in one transaction. An attempt is leased for the send timeout and a
+    /// little more, so it is never in flight twice.
+    public func settle(_ outcomes: [DeliveryOutcome], thenTake limit: Int) -> [Delivery] {
+        let lease = Span.milliseconds(Int64(settings.cloudAPI.timeoutMilliseconds) + 5_000)
+        do {
+            return try event {
+                for outcome in outcomes { record(outcome) }
+                return limit > 0 ? store.takeDueDeliveries(at: clock.now, limit: limit, lease: lease) : []
             }
+        } catch {
+            // The attempts stay leased, and are tried again when their lease ends.
+            logger.error("cannot record delivery outcomes; their messages will be tried again: \(error)")
+            return []
         }
-        if retryAt == nil {
+    }
+
+    private func record(_ outcome: DeliveryOutcome) {
+        switch outcome {
+        case .accepted(let id, let wamid):
+            store.deliveryAccepted(id, wamid: wamid, at: clock.now)
+        case .failed(let delivery, let error, let retryAt):
+            store.deliveryFailed(delivery.id, error: error.description, retryAt: retryAt, at: clock.now)
+            guard retryAt == nil else { return }
+            // Given up: the bot hears of it.
             logger.warning("delivery given up", metadata: ["id": "\(delivery.id)", "error": "\(error)"])
+            runtime.deliveryFailed(messageID: delivery.id, to: delivery.dispatch.to, by: delivery.dispatch.sender,
+                                   reason: error.reason, code: error.code, detail: error.description)
         }
     }
 
     public func deliveryCounts() -> [Delivery.State: Int] { store.deliveryCounts() }
+
+    /// Deletes one batch of records older than the retention; returns how many went.
+    public func pruneRecords() -> Int {
+        let cutoff = clock.now - settings.server.retention
+        return (try? event { store.pruneRecords(before: cutoff) }) ?? 0
+    }
+
+    /// What `GET /health` reports: the two queues an operator watches.
+    public func health() -> JSONValue {
+        ["ok": true, "inbox_backlog": .int(Int64(inboxBacklog())), "deliveries_waiting": .int(Int64(store.deliveriesWaiting()))]
+    }
 
     // MARK: Sandbox
 

@@ -47,7 +47,7 @@ struct WebhookRoutes {
             return HTTP.problem(.badRequest, "the body is not a JSON object")
         }
         do {
-            _ = try service.inbox.accept(body, at: SystemClock().now)
+            _ = try await service.inbox.accept(body, at: SystemClock().now)
         } catch {
             // Not kept: the platform must try again, so no 200.
             context.logger.error("webhook not kept: \(error)")

@@ -5,17 +5,34 @@ import ParleyCloudAPI
 import ParleyPolicy
 import ParleyStorage
 import ServiceLifecycle
+import Synchronization
 
-/// Processes the webhook inbox whenever a body arrives (and, to be safe, every second).
+/// Processes the webhook inbox whenever a body arrives (and, to be safe, every second),
+/// and trims what it processed.
 struct InboxWorker: Service {
     let service: RuntimeService
+    let logger: Logger
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            while await service.processInbox() > 0 {}
-            await service.signals.inbox.wait(timeout: .seconds(1))
+        let wake = service.signals.inbox
+        await withGracefulShutdownHandler {
+            while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                while let processed = await service.processInbox() { await trim(through: processed) }
+                await wake.wait(timeout: .seconds(1))
+            }
+            // Drain what arrived before the shutdown.
+            if let processed = await service.processInbox(limit: .max) { await trim(through: processed) }
+        } onGracefulShutdown: {
+            wake.signal()
         }
-        await service.processInbox(limit: .max)  // drain what arrived before the shutdown
+    }
+
+    private func trim(through processed: Int64) async {
+        do {
+            try await service.inbox.trim(through: processed)
+        } catch {
+            logger.warning("cannot trim the webhook inbox; will try again: \(error)")
+        }
     }
 }
 
@@ -25,16 +42,31 @@ struct AgendaWorker: Service {
     let service: RuntimeService
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            let next = await service.tick()
-            let wait = next.map { max(Span.milliseconds(5), min($0 - SystemClock().now, .seconds(1))) } ?? .seconds(1)
-            await service.signals.agenda.wait(timeout: .milliseconds(wait.milliseconds))
+        let wake = service.signals.agenda
+        await withGracefulShutdownHandler {
+            while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                let next = await service.tick()
+                let wait = next.map { max(Span.milliseconds(5), min($0 - SystemClock().now, .seconds(1))) } ?? .seconds(1)
+                await wake.wait(timeout: .milliseconds(wait.milliseconds))
+            }
+        } onGracefulShutdown: {
+            wake.signal()
         }
     }
 }
 
-/// Sends queued deliveries: to the Graph API when live, to nowhere in the sandbox (where
-/// each is accepted at once with a made-up wamid).
+/// What became of one attempt to send a delivery.
+public enum DeliveryOutcome: Sendable {
+    case accepted(id: String, wamid: String)
+    /// Failed; tried again at `retryAt`, or given up when it is nil.
+    case failed(Delivery, GraphAPIError, retryAt: Instant?)
+}
+
+/// Sends queued deliveries, up to `concurrency` at once: to the Graph API when live, to
+/// nowhere in the sandbox (where each is accepted at once with a made-up wamid).
+///
+/// A pipeline, not batches: as attempts finish, their outcomes are recorded and more are
+/// taken, in one runtime call, so one slow send never holds up the others.
 struct DeliveryWorker: Service {
     let service: RuntimeService
     let sender: CloudAPISender?
@@ -42,34 +74,82 @@ struct DeliveryWorker: Service {
     var concurrency = 16
 
     func run() async throws {
-        while !Task.isCancelled {
-            let batch = await service.takeDeliveries(limit: concurrency)
-            if batch.isEmpty {
-                if Task.isShuttingDownGracefully { return }
-                await service.signals.deliveries.wait(timeout: .milliseconds(500))
-                continue
-            }
-            await withTaskGroup(of: Void.self) { group in
-                for delivery in batch {
-                    group.addTask { await send(delivery) }
+        let finished = FinishedAttempts()
+        let wake = service.signals.deliveries
+        await withGracefulShutdownHandler {
+            await sendUntilShutdown(finished, wake)
+        } onGracefulShutdown: {
+            wake.signal()
+        }
+    }
+
+    private func sendUntilShutdown(_ finished: FinishedAttempts, _ wake: Signal) async {
+        await withDiscardingTaskGroup { group in
+            var inFlight = 0
+            while !Task.isCancelled {
+                // However many attempts finished since the last turn, one call records them
+                // all: under load, outcomes come in batches.
+                let outcomes = finished.takeAll()
+                inFlight -= outcomes.count
+                let taken = await service.settle(outcomes, thenTake: concurrency - inFlight)
+                inFlight += taken.count
+                for delivery in taken {
+                    group.addTask {
+                        finished.append(await attempt(delivery))
+                        wake.signal()
+                    }
                 }
+                if !finished.isEmpty { continue }
+                // In a graceful shutdown, stop once nothing is in flight nor due.
+                if Task.isShuttingDownGracefully, inFlight == 0, taken.isEmpty { return }
+                await wake.wait(timeout: .milliseconds(500))
             }
         }
     }
 
-    private func send(_ delivery: Delivery) async {
-        guard let sender else {
-            await service.delivered(delivery.id, wamid: "wamid.sandbox.\(delivery.id)")
-            return
+    /// Outcomes the attempts left, waiting to be recorded.
+    private final class FinishedAttempts: Sendable {
+        private let outcomes = Mutex<[DeliveryOutcome]>([])
+        func append(_ outcome: DeliveryOutcome) { outcomes.withLock { $0.append(outcome) } }
+        var isEmpty: Bool { outcomes.withLock { $0.isEmpty } }
+        func takeAll() -> [DeliveryOutcome] {
+            outcomes.withLock { all in
+                defer { all.removeAll() }
+                return all
+            }
         }
+    }
+
+    private func attempt(_ delivery: Delivery) async -> DeliveryOutcome {
+        guard let sender else { return .accepted(id: delivery.id, wamid: "wamid.sandbox.\(delivery.id)") }
         switch await sender.send(delivery) {
         case .accepted(let wamid):
-            await service.delivered(delivery.id, wamid: wamid)
+            return .accepted(id: delivery.id, wamid: wamid)
         case .failed(let error, let retryAfter):
-            let retryAt = retryAfter.map { SystemClock().now + Span(milliseconds: Int64($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)) }
             logger.info("delivery attempt failed", metadata: ["id": "\(delivery.id)", "attempt": "\(delivery.attempts)", "error": "\(error)"])
-            await service.deliveryFailed(delivery, error: error, retryAt: retryAt)
-            if retryAt != nil { service.signals.deliveries.signal() }
+            let retryAt = retryAfter.map { SystemClock().now + Span(milliseconds: Int64($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)) }
+            return .failed(delivery, error, retryAt: retryAt)
+        }
+    }
+}
+
+/// Deletes records past the retention, every `period`, one batch at a time so events are
+/// never kept waiting long.
+struct RetentionWorker: Service {
+    let service: RuntimeService
+    let logger: Logger
+    var period: Duration = .seconds(3600)
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            var removed = 0
+            while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                let batch = await service.pruneRecords()
+                if batch == 0 { break }
+                removed += batch
+            }
+            if removed > 0 { logger.info("retention: deleted old records", metadata: ["rows": "\(removed)"]) }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: period) }
         }
     }
 }

@@ -31,9 +31,9 @@ public struct Delivery: Sendable, Equatable {
 /// crash between the two.
 extension SQLiteStore {
     public func enqueueDelivery(_ dispatch: Dispatch, at now: Instant) {
-        let text = (try? String(decoding: JSONEncoder().encode(dispatch), as: UTF8.self)) ?? "{}"
+        let text = json(dispatch)
         run { db in
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT OR IGNORE INTO delivery (id, contact, json, state, attempts, next_attempt_at, created_at, updated_at)
                     VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)
@@ -42,11 +42,12 @@ extension SQLiteStore {
         }
     }
 
-    /// Up to `limit` deliveries due by `now` (pending, or left `sending` by a crash), each
-    /// marked `sending` with one more attempt, oldest first.
-    public func takeDueDeliveries(at now: Instant, limit: Int) -> [Delivery] {
+    /// Up to `limit` deliveries due by `now`, oldest first, each marked `sending` with one
+    /// more attempt and leased until `now + lease`: an attempt in flight is not taken again
+    /// unless its outcome never comes (the process died), and then only once the lease ends.
+    public func takeDueDeliveries(at now: Instant, limit: Int, lease: Span) -> [Delivery] {
         let rows: [Row] = run { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAllCached(db, sql: """
                 SELECT id, json, state, attempts, wamid, error FROM delivery
                 WHERE state IN ('pending', 'sending') AND next_attempt_at <= ?
                 ORDER BY next_attempt_at, created_at LIMIT ?
@@ -55,20 +56,29 @@ extension SQLiteStore {
         var taken: [Delivery] = []
         for row in rows {
             let text: String = row["json"]
-            guard let dispatch = try? JSONDecoder().decode(Dispatch.self, from: Data(text.utf8)) else { continue }
+            guard let dispatch = try? decoder.decode(Dispatch.self, from: Data(text.utf8)) else { continue }
             let attempts: Int = row["attempts"]
             run { db in
-                try db.execute(sql: "UPDATE delivery SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?",
-                               arguments: [now.millisecondsSinceEpoch, dispatch.id])
+                try db.executeCached(sql: """
+                    UPDATE delivery SET state = 'sending', attempts = attempts + 1, next_attempt_at = ?, updated_at = ? WHERE id = ?
+                    """, arguments: [(now + lease).millisecondsSinceEpoch, now.millisecondsSinceEpoch, dispatch.id])
             }
             taken.append(Delivery(dispatch: dispatch, state: .sending, attempts: attempts + 1, wamid: row["wamid"], error: row["error"]))
         }
         return taken
     }
 
+    /// Makes the attempts a previous process left in flight due at once: their outcome will
+    /// never come. Call at start, before any sending.
+    public func resumeInterruptedDeliveries(at now: Instant) {
+        run { db in
+            try db.executeCached(sql: "UPDATE delivery SET next_attempt_at = ? WHERE state = 'sending'", arguments: [now.millisecondsSinceEpoch])
+        }
+    }
+
     public func deliveryAccepted(_ id: String, wamid: String, at now: Instant) {
         run { db in
-            try db.execute(sql: "UPDATE delivery SET state = 'accepted', wamid = ?, error = NULL, updated_at = ? WHERE id = ?",
+            try db.executeCached(sql: "UPDATE delivery SET state = 'accepted', wamid = ?, error = NULL, updated_at = ? WHERE id = ?",
                            arguments: [wamid, now.millisecondsSinceEpoch, id])
         }
     }
@@ -78,10 +88,10 @@ extension SQLiteStore {
     public func deliveryFailed(_ id: String, error: String, retryAt: Instant?, at now: Instant) {
         run { db in
             if let retryAt {
-                try db.execute(sql: "UPDATE delivery SET state = 'pending', error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?",
+                try db.executeCached(sql: "UPDATE delivery SET state = 'pending', error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?",
                                arguments: [error, retryAt.millisecondsSinceEpoch, now.millisecondsSinceEpoch, id])
             } else {
-                try db.execute(sql: "UPDATE delivery SET state = 'failed', error = ?, updated_at = ? WHERE id = ?",
+                try db.executeCached(sql: "UPDATE delivery SET state = 'failed', error = ?, updated_at = ? WHERE id = ?",
                                arguments: [error, now.millisecondsSinceEpoch, id])
             }
         }
@@ -97,15 +107,20 @@ extension SQLiteStore {
     }
 
     private func delivery(sql: String, _ argument: String) -> Delivery? {
-        let row: Row? = run { db in try Row.fetchOne(db, sql: sql, arguments: [argument]) } ?? nil
-        guard let row, let dispatch = try? JSONDecoder().decode(Dispatch.self, from: Data((row["json"] as String).utf8)) else { return nil }
+        let row: Row? = run { db in try Row.fetchOneCached(db, sql: sql, arguments: [argument]) } ?? nil
+        guard let row, let dispatch = try? decoder.decode(Dispatch.self, from: Data((row["json"] as String).utf8)) else { return nil }
         return Delivery(dispatch: dispatch, state: Delivery.State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
                         wamid: row["wamid"], error: row["error"])
     }
 
+    /// Deliveries not yet accepted nor given up: the sender's backlog.
+    public func deliveriesWaiting() -> Int {
+        run { db in try Int.fetchOneCached(db, sql: "SELECT COUNT(*) FROM delivery WHERE state IN ('pending', 'sending')") ?? 0 } ?? 0
+    }
+
     /// How many deliveries are in each state.
     public func deliveryCounts() -> [Delivery.State: Int] {
-        let rows: [Row] = run { db in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM delivery GROUP BY state") } ?? []
+        let rows: [Row] = run { db in try Row.fetchAllCached(db, sql: "SELECT state, COUNT(*) AS n FROM delivery GROUP BY state") } ?? []
         var counts: [Delivery.State: Int] = [:]
         for row in rows { if let state = Delivery.State(rawValue: row["state"]) { counts[state] = row["n"] } }
         return counts

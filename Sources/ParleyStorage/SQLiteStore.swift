@@ -9,9 +9,9 @@ import ParleyRuntime
 /// Concurrency: like the runtime it serves, a store is one serial context. Wrap each event
 /// in `transaction(_:)`: everything the event changed commits together or not at all, so a
 /// crash in the middle leaves the state as it was before the event, and the event can run
-/// again. Reads are served from memory where the store keeps a copy (conversations, the
-/// catalog, the account, the limit ledger); every write goes to the file within the open
-/// transaction.
+/// again. Reads are served from memory where the store keeps a copy (recent conversations,
+/// the catalog, the account, the limit ledger); every write goes to the file within the
+/// open transaction.
 public final class SQLiteStore: Store {
     public let path: String
     let queue: DatabaseQueue
@@ -24,16 +24,23 @@ public final class SQLiteStore: Store {
         e.outputFormatting = [.sortedKeys]
         return e
     }()
-    private let decoder = JSONDecoder()
+    let decoder = JSONDecoder()
 
+    /// Conversations recently read or written, up to `cacheLimit`: memory follows the
+    /// contacts in play, not every contact ever seen.
     private var cache: [ContactID: Conversation] = [:]
+    private let cacheLimit: Int
+    /// Conversations changed in the open transaction: written once, when it commits, however
+    /// often the event changed them.
+    private var unsaved: Set<ContactID> = []
     private var ledger: MessagingLimitLedger
     private var writesSincePrune = 0
 
     /// Opens (creating and migrating when needed) the database at `path`. `now` is when it
     /// opens, to load the part of the limit ledger that still counts.
-    public init(path: String, limitWindow: Span = .hours(24), now: Instant) throws {
+    public init(path: String, limitWindow: Span = .hours(24), now: Instant, cachedConversations: Int = 10_000) throws {
         self.path = path
+        cacheLimit = max(cachedConversations, 1)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL")
@@ -46,7 +53,7 @@ public final class SQLiteStore: Store {
         ledger = MessagingLimitLedger(window: limitWindow)
         let cutoff = (now - limitWindow).millisecondsSinceEpoch
         let rows = try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT contact, counted_at FROM limit_ledger WHERE counted_at > ? ORDER BY counted_at", arguments: [cutoff])
+            try Row.fetchAllCached(db, sql: "SELECT contact, counted_at FROM limit_ledger WHERE counted_at > ? ORDER BY counted_at", arguments: [cutoff])
         }
         for row in rows {
             guard let contact = ContactID(row["contact"] as String) else { continue }
@@ -70,14 +77,17 @@ public final class SQLiteStore: Store {
                 failure = nil
                 defer { current = nil }
                 result = try body()
+                writeUnsaved()
                 if let failure { throw failure }
                 return .commit
             }
         } catch {
             cache.removeAll()
+            unsaved.removeAll()
             reloadSettings()
             throw error
         }
+        trimCache()
         return result!
     }
 
@@ -110,12 +120,12 @@ public final class SQLiteStore: Store {
         write(nil) { db in try operation(db) }
     }
 
-    private func json<T: Encodable>(_ value: T) -> String {
+    func json<T: Encodable>(_ value: T) -> String {
         (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
     }
 
     private static func setting<T: Decodable>(_ db: Database, _ name: String, as type: T.Type) throws -> T? {
-        guard let text = try String.fetchOne(db, sql: "SELECT json FROM setting WHERE name = ?", arguments: [name]) else { return nil }
+        guard let text = try String.fetchOneCached(db, sql: "SELECT json FROM setting WHERE name = ?", arguments: [name]) else { return nil }
         return try JSONDecoder().decode(T.self, from: Data(text.utf8))
     }
 
@@ -129,7 +139,7 @@ public final class SQLiteStore: Store {
     public func conversation(_ contact: ContactID) -> Conversation? {
         if let cached = cache[contact] { return cached }
         let text: String? = read(nil) { db in
-            try String.fetchOne(db, sql: "SELECT json FROM conversation WHERE contact = ?", arguments: [contact.value])
+            try String.fetchOneCached(db, sql: "SELECT json FROM conversation WHERE contact = ?", arguments: [contact.value])
         }
         guard let text, let c = try? decoder.decode(Conversation.self, from: Data(text.utf8)) else { return nil }
         cache[contact] = c
@@ -138,11 +148,37 @@ public final class SQLiteStore: Store {
 
     public func save(_ conversation: Conversation) {
         cache[conversation.contact] = conversation
+        if current != nil {
+            unsaved.insert(conversation.contact)
+        } else {
+            write(()) { db in insert(conversation, into: db) }
+            trimCache()
+        }
+    }
+
+    /// Forgets a quarter of the cached conversations once there are more than the limit:
+    /// they are all in the file, so any of them can go; which ones is the dictionary's order.
+    private func trimCache() {
+        guard cache.count > cacheLimit else { return }
+        for contact in Array(cache.keys.prefix(cache.count - cacheLimit * 3 / 4)) { cache.removeValue(forKey: contact) }
+    }
+
+    /// Writes the conversations changed in the open transaction; queries over the table
+    /// call it first, so they see those changes.
+    private func writeUnsaved() {
+        guard let current else { return }
+        for contact in unsaved { if let c = cache[contact] { insert(c, into: current) } }
+        unsaved.removeAll()
+    }
+
+    private func insert(_ conversation: Conversation, into db: Database) {
         let text = json(conversation)
-        write(()) { db in
-            try db.execute(
+        do {
+            try db.executeCached(
                 sql: "INSERT OR REPLACE INTO conversation (contact, owner, last_inbound, json) VALUES (?, ?, ?, ?)",
                 arguments: [conversation.contact.value, conversation.owner.description, conversation.lastInbound?.millisecondsSinceEpoch, text])
+        } catch {
+            if failure == nil { failure = error }
         }
     }
 
@@ -154,7 +190,8 @@ public final class SQLiteStore: Store {
     }
 
     public func conversations(where include: (Conversation) -> Bool) -> [Conversation] {
-        let texts: [String] = read([]) { db in try String.fetchAll(db, sql: "SELECT json FROM conversation ORDER BY contact") }
+        writeUnsaved()
+        let texts: [String] = read([]) { db in try String.fetchAllCached(db, sql: "SELECT json FROM conversation ORDER BY contact") }
         return texts.compactMap { text in
             let c = try? decoder.decode(Conversation.self, from: Data(text.utf8))
             return c.map { cache[$0.contact] ?? $0 }
@@ -163,8 +200,9 @@ public final class SQLiteStore: Store {
 
     /// Conversations a person owns, by queue: the hand-off queue agents work from.
     public func humanOwnedConversations() -> [Conversation] {
+        writeUnsaved()
         let texts: [String] = read([]) { db in
-            try String.fetchAll(db, sql: "SELECT json FROM conversation WHERE owner LIKE 'human:%' ORDER BY contact")
+            try String.fetchAllCached(db, sql: "SELECT json FROM conversation WHERE owner LIKE 'human:%' ORDER BY contact")
         }
         return texts.compactMap { try? decoder.decode(Conversation.self, from: Data($0.utf8)) }
     }
@@ -180,7 +218,7 @@ public final class SQLiteStore: Store {
     }
 
     private func putSetting(_ name: String, _ text: String) {
-        write(()) { db in try db.execute(sql: "INSERT OR REPLACE INTO setting (name, json) VALUES (?, ?)", arguments: [name, text]) }
+        write(()) { db in try db.executeCached(sql: "INSERT OR REPLACE INTO setting (name, json) VALUES (?, ?)", arguments: [name, text]) }
     }
 
     // MARK: The messaging limit
@@ -194,7 +232,7 @@ public final class SQLiteStore: Store {
         guard ledger.reserve(contact, limit: limit, at: now) else { return false }
         if !counted {
             write(()) { db in
-                try db.execute(sql: "INSERT OR REPLACE INTO limit_ledger (contact, counted_at) VALUES (?, ?)",
+                try db.executeCached(sql: "INSERT OR REPLACE INTO limit_ledger (contact, counted_at) VALUES (?, ?)",
                                arguments: [contact.value, now.millisecondsSinceEpoch])
             }
             pruneLedger(now)
@@ -205,7 +243,7 @@ public final class SQLiteStore: Store {
     public func releaseLimit(for contact: ContactID, reservedAt: Instant) {
         ledger.release(contact, reservedAt: reservedAt)
         write(()) { db in
-            try db.execute(sql: "DELETE FROM limit_ledger WHERE contact = ? AND counted_at = ?",
+            try db.executeCached(sql: "DELETE FROM limit_ledger WHERE contact = ? AND counted_at = ?",
                            arguments: [contact.value, reservedAt.millisecondsSinceEpoch])
         }
     }
@@ -217,8 +255,8 @@ public final class SQLiteStore: Store {
         guard writesSincePrune >= 1000 else { return }
         writesSincePrune = 0
         write(()) { db in
-            try db.execute(sql: "DELETE FROM limit_ledger WHERE counted_at <= ?", arguments: [(now - ledger.window).millisecondsSinceEpoch])
-            try db.execute(sql: "DELETE FROM inbound_seen WHERE seen_at <= ?", arguments: [(now - .days(8)).millisecondsSinceEpoch])
+            try db.executeCached(sql: "DELETE FROM limit_ledger WHERE counted_at <= ?", arguments: [(now - ledger.window).millisecondsSinceEpoch])
+            try db.executeCached(sql: "DELETE FROM inbound_seen WHERE seen_at <= ?", arguments: [(now - .days(8)).millisecondsSinceEpoch])
         }
     }
 
@@ -226,7 +264,7 @@ public final class SQLiteStore: Store {
 
     public func firstSighting(ofInbound id: String, at now: Instant) -> Bool {
         write(false) { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO inbound_seen (id, seen_at) VALUES (?, ?)", arguments: [id, now.millisecondsSinceEpoch])
+            try db.executeCached(sql: "INSERT OR IGNORE INTO inbound_seen (id, seen_at) VALUES (?, ?)", arguments: [id, now.millisecondsSinceEpoch])
             return db.changesCount == 1
         }
     }
@@ -236,19 +274,19 @@ public final class SQLiteStore: Store {
     public func appendAudit(_ decision: Decision) {
         let record = decision.auditRecord.encoded()
         write(()) { db in
-            try db.execute(sql: "INSERT INTO audit (message_id, contact, at, json) VALUES (?, ?, ?, ?)",
+            try db.executeCached(sql: "INSERT INTO audit (message_id, contact, at, json) VALUES (?, ?, ?, ?)",
                            arguments: [decision.request.id, decision.request.recipient?.value, decision.at.millisecondsSinceEpoch, record])
         }
     }
 
     public func audit(ofMessage id: String) -> [JSONValue] {
-        let texts: [String] = read([]) { db in try String.fetchAll(db, sql: "SELECT json FROM audit WHERE message_id = ? ORDER BY seq", arguments: [id]) }
+        let texts: [String] = read([]) { db in try String.fetchAllCached(db, sql: "SELECT json FROM audit WHERE message_id = ? ORDER BY seq", arguments: [id]) }
         return texts.compactMap { try? JSONValue.parse($0) }
     }
 
     public func audit(ofContact contact: ContactID) -> [JSONValue] {
         let texts: [String] = read([]) { db in
-            try String.fetchAll(db, sql: "SELECT json FROM audit WHERE contact = ? ORDER BY seq", arguments: [contact.value])
+            try String.fetchAllCached(db, sql: "SELECT json FROM audit WHERE contact = ? ORDER BY seq", arguments: [contact.value])
         }
         return texts.compactMap { try? JSONValue.parse($0) }
     }
@@ -258,17 +296,17 @@ public final class SQLiteStore: Store {
     public func addAgendaItem(_ work: DueWork, at: Instant) -> Int64 {
         let text = json(work)
         return write(0) { db in
-            try db.execute(sql: "INSERT INTO agenda (at, json) VALUES (?, ?)", arguments: [at.millisecondsSinceEpoch, text])
+            try db.executeCached(sql: "INSERT INTO agenda (at, json) VALUES (?, ?)", arguments: [at.millisecondsSinceEpoch, text])
             return db.lastInsertedRowID
         }
     }
 
     public func removeAgendaItem(_ key: Int64) {
-        write(()) { db in try db.execute(sql: "DELETE FROM agenda WHERE key = ?", arguments: [key]) }
+        write(()) { db in try db.executeCached(sql: "DELETE FROM agenda WHERE key = ?", arguments: [key]) }
     }
 
     public func agendaItems() -> [(key: Int64, at: Instant, work: DueWork)] {
-        let rows: [Row] = read([]) { db in try Row.fetchAll(db, sql: "SELECT key, at, json FROM agenda ORDER BY key") }
+        let rows: [Row] = read([]) { db in try Row.fetchAllCached(db, sql: "SELECT key, at, json FROM agenda ORDER BY key") }
         return rows.compactMap { row in
             let text: String = row["json"]
             guard let work = try? decoder.decode(DueWork.self, from: Data(text.utf8)) else { return nil }
@@ -276,11 +314,22 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// The last webhook-inbox id whose effects this store holds. Set it in the transaction
+    /// that applies the body, so a crash can neither lose nor repeat it.
+    public var inboxProcessed: Int64 {
+        get { read(0) { db in try Int64.fetchOneCached(db, sql: "SELECT value FROM counter WHERE name = 'inbox_processed'") ?? 0 } }
+        set {
+            write(()) { db in
+                try db.executeCached(sql: "INSERT OR REPLACE INTO counter (name, value) VALUES ('inbox_processed', ?)", arguments: [newValue])
+            }
+        }
+    }
+
     public func nextNumber(_ counter: String) -> Int64 {
         write(0) { db in
-            try db.execute(sql: "INSERT INTO counter (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1",
+            try db.executeCached(sql: "INSERT INTO counter (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1",
                            arguments: [counter])
-            return try Int64.fetchOne(db, sql: "SELECT value FROM counter WHERE name = ?", arguments: [counter]) ?? 0
+            return try Int64.fetchOneCached(db, sql: "SELECT value FROM counter WHERE name = ?", arguments: [counter]) ?? 0
         }
     }
 }

@@ -73,6 +73,14 @@ enum Schema {
                 CREATE INDEX delivery_wamid ON delivery(wamid);
                 """)
         }
+        migrator.registerMigration("v3 due deliveries index") { db in
+            // The sender asks for the oldest due deliveries many times a second: a partial
+            // index in that order answers without sorting the backlog.
+            try db.execute(sql: """
+                DROP INDEX delivery_due;
+                CREATE INDEX delivery_waiting ON delivery(next_attempt_at, created_at) WHERE state IN ('pending', 'sending');
+                """)
+        }
         return migrator
     }
 }

@@ -4,12 +4,17 @@ import ParleyPolicy
 
 /// Webhook bodies as they arrived, kept before the platform is answered: a body in the
 /// inbox is never lost, whatever happens to the process after. It is a file of its own,
-/// so that accepting a delivery never waits for the runtime's transaction; processing it
-/// twice is harmless, because the runtime skips message ids it has seen.
+/// so that accepting a delivery never waits for the runtime's transaction.
 ///
-/// Thread-safe: the server accepts bodies from many connections at once.
+/// Processed bodies are not deleted one by one: the runtime records the last id it
+/// processed in its own store, in the same transaction as the body's effects
+/// (`SQLiteStore.inboxProcessed`), so each body takes effect exactly once, and the inbox
+/// is trimmed behind that mark in bulk.
+///
+/// Thread-safe: the server accepts bodies from many connections at once. In WAL mode the
+/// runtime's reads never wait for those writes.
 public final class WebhookInbox: Sendable {
-    private let queue: DatabaseQueue
+    private let queue: DatabasePool
 
     public init(path: String) throws {
         var configuration = Configuration()
@@ -17,10 +22,10 @@ public final class WebhookInbox: Sendable {
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        queue = try DatabaseQueue(path: path, configuration: configuration)
+        queue = try DatabasePool(path: path, configuration: configuration)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
+            try db.executeCached(sql: """
                 CREATE TABLE inbox (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     received_at INTEGER NOT NULL,
@@ -31,29 +36,32 @@ public final class WebhookInbox: Sendable {
         try migrator.migrate(queue)
     }
 
-    /// Keeps a body; returns its place in the inbox.
-    public func accept(_ body: [UInt8], at now: Instant) throws -> Int64 {
-        try queue.write { db in
-            try db.execute(sql: "INSERT INTO inbox (received_at, body) VALUES (?, ?)", arguments: [now.millisecondsSinceEpoch, Data(body)])
+    /// Keeps a body; returns its place in the inbox. The write waits off the caller's
+    /// thread, so many connections accepting at once never tie up Swift's thread pool.
+    public func accept(_ body: [UInt8], at now: Instant) async throws -> Int64 {
+        try await queue.write { db in
+            try db.executeCached(sql: "INSERT INTO inbox (received_at, body) VALUES (?, ?)", arguments: [now.millisecondsSinceEpoch, Data(body)])
             return db.lastInsertedRowID
         }
     }
 
-    /// The oldest bodies not yet processed.
-    public func pending(limit: Int) throws -> [(id: Int64, body: [UInt8])] {
+    /// The oldest bodies after `processed`, the last id already processed.
+    public func pending(after processed: Int64, limit: Int) throws -> [(id: Int64, body: [UInt8])] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, body FROM inbox ORDER BY id LIMIT ?", arguments: [limit]).map { row in
+            try Row.fetchAllCached(db, sql: "SELECT id, body FROM inbox WHERE id > ? ORDER BY id LIMIT ?", arguments: [processed, limit]).map { row in
                 let data: Data = row["body"]
                 return (row["id"], [UInt8](data))
             }
         }
     }
 
-    public func remove(_ id: Int64) throws {
-        _ = try queue.write { db in try db.execute(sql: "DELETE FROM inbox WHERE id = ?", arguments: [id]) }
+    /// Deletes the bodies up to and including `processed`.
+    public func trim(through processed: Int64) async throws {
+        try await queue.write { db in try db.executeCached(sql: "DELETE FROM inbox WHERE id <= ?", arguments: [processed]) }
     }
 
-    public var count: Int {
-        ((try? queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox") }) ?? nil) ?? 0
+    /// How many bodies are kept after `processed`: the backlog.
+    public func count(after processed: Int64 = 0) -> Int {
+        ((try? queue.read { db in try Int.fetchOneCached(db, sql: "SELECT COUNT(*) FROM inbox WHERE id > ?", arguments: [processed]) }) ?? nil) ?? 0
     }
 }

@@ -11,7 +11,7 @@ import ParleyTesting
 import Glibc
 #endif
 
-struct Bench: ParsableCommand {
+struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the runtime's speed and memory, and print the figures.",
         discussion: "Build in release mode for figures worth quoting: swift run -c release parley bench"
@@ -29,10 +29,26 @@ struct Bench: ParsableCommand {
     @Option(help: "Sandboxes to create for the state-creation figure.")
     var states = 2_000
 
-    func run() throws {
+    @Flag(help: "Measure parley serve instead: webhook-to-reply throughput, latency and memory on loopback.")
+    var serve = false
+
+    @Option(help: "How long the serve benchmark posts webhooks (600 for a 10-minute soak).")
+    var seconds = 20
+
+    @Option(help: "Concurrent connections for the serve benchmark.")
+    var connections = 32
+
+    @Option(help: "Webhooks a second the serve benchmark offers (0: as fast as the connections allow).")
+    var rate = 2_000
+
+    func run() async throws {
         guard let stdlib = ModuleLibrary.locateStdlib() else {
             complain("parley bench: cannot find the Stdlib folder; run from the Parley checkout or set PARLEY_STDLIB")
             throw Exit.cannotLoad
+        }
+        if serve {
+            try await ServeBenchmark(stdlib: stdlib, seconds: seconds, connections: connections, rate: rate).run()
+            return
         }
         let scripts = try BenchScripts()
         defer { scripts.remove() }

@@ -80,4 +80,40 @@ struct DurabilityTests {
         try await Task.sleep(for: .seconds(1))
         #expect(await graph.delivered == 80)
     }
+
+    @Test("SIGTERM: every webhook accepted before it is answered before the process exits")
+    func gracefulStopDrains() async throws {
+        let graph = FakeGraphAPI()
+        await graph.answerAfter(.milliseconds(100))  // slow, so the sends outlast the signal
+        let (graphURL, graphTask) = try await graph.start()
+        defer { graphTask.cancel() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-stop-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Self.laterBot.write(to: folder.appendingPathComponent("later.lua"), atomically: true, encoding: .utf8)
+        let port = 21000 + Int.random(in: 0..<4000)
+        try """
+        [server]
+        port = \(port)
+        database = "data/parley.sqlite"
+        [cloud_api]
+        base_url = "\(graphURL)"
+        phone_number_id = "1234"
+        concurrent_sends = 2
+        """.write(to: folder.appendingPathComponent("parley.toml"), atomically: true, encoding: .utf8)
+        let url = "http://127.0.0.1:\(port)"
+        let process = try launch(folder, port: port)
+        #expect(try await eventually { (try? await Client.get(url + "/health"))?.status == 200 })
+
+        for i in 0..<20 {
+            let answer = try await Client.webhook(url: url, textWebhook(from: "14155550\(300 + i)", text: "m\(i)", id: "wamid.stop.\(i)"))
+            #expect(answer.status == 200)
+        }
+        #expect(await graph.delivered < 20)  // work is left when the signal comes
+        process.terminate()
+        process.waitUntilExit()
+
+        #expect(process.terminationStatus == 0)
+        let texts = await graph.received.compactMap { $0.body["text"]?["body"]?.stringValue }
+        for i in 0..<20 { #expect(texts.contains("echo m\(i)")) }
+    }
 }

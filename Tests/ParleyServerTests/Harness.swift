@@ -32,6 +32,11 @@ actor FakeGraphAPI {
     /// Distinct messages delivered (by idempotency key).
     var delivered: Int { wamids.count }
 
+    /// How long each send waits before it is answered: a slow platform.
+    private(set) var delay: Duration = .zero
+
+    func answerAfter(_ delay: Duration) { self.delay = delay }
+
     func failNext(_ count: Int, status: Int, body: String) {
         failures += Array(repeating: (status, body), count: count)
     }
@@ -61,6 +66,7 @@ actor FakeGraphAPI {
         router.post("/:version/:account/messages") { request, context -> Response in
             var request = request
             let body = Array(try await request.collectBody(upTo: 1 << 20).readableBytesView)
+            try await Task.sleep(for: await self.delay)
             let answer = await self.handle(path: request.uri.path, authorization: request.headers[.authorization],
                                            key: request.headers[HTTPField.Name("Idempotency-Key")!], body: body)
             return Response(status: .init(code: answer.status), headers: [.contentType: "application/json"],

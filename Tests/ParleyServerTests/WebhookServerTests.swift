@@ -85,7 +85,7 @@ struct WebhookServerTests {
             #expect(answer.status == 200, "\(name): \(answer.status) \(answer.body)")
         }
         #expect(try await eventually { (try await Client.get(server.url + "/health")).status == 200 })
-        #expect(try await eventually { await server.server.service.inbox.count == 0 })
+        #expect(try await eventually { await server.server.service.inboxBacklog() == 0 })
     }
 
     @Test("a transient Graph API error is retried under the same idempotency key; a permanent one goes to the bot")

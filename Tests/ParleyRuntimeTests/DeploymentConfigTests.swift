@@ -1,0 +1,63 @@
+import ParleyConfig
+import ParleyPolicy
+import ParleyRuntime
+import Testing
+
+/// `[server]` and `[cloud_api]` in parley.toml, and the secrets beside them in the
+/// environment: what `parley serve` runs with.
+@Suite("Deployment configuration")
+struct DeploymentConfigTests {
+    @Test("the defaults: the local sandbox on 127.0.0.1:8080, 90 days of records")
+    func defaults() throws {
+        let config = try ConfigFile.parseDeployment("")
+        #expect(config.server.host == "127.0.0.1")
+        #expect(config.server.port == 8080)
+        #expect(config.server.retention == .days(90))
+        #expect(config.cloudAPI.concurrentSends == 16)
+        #expect(!config.cloudAPI.isLive)
+    }
+
+    @Test("settings from the file, secrets from the environment")
+    func settingsAndSecrets() throws {
+        let config = try ConfigFile.parseDeployment("""
+            [server]
+            port = 9000
+            retention = "30d"
+            [cloud_api]
+            base_url = "https://graph.example/"
+            phone_number_id = "1234"
+            concurrent_sends = 4
+            timeout_ms = 2500
+            """, environment: ["PARLEY_ACCESS_TOKEN": "token", "PARLEY_APP_SECRET": "secret"])
+        #expect(config.server.port == 9000)
+        #expect(config.server.retention == .days(30))
+        #expect(config.cloudAPI.baseURL == "https://graph.example")
+        #expect(config.cloudAPI.concurrentSends == 4)
+        #expect(config.cloudAPI.timeoutMilliseconds == 2500)
+        #expect(config.cloudAPI.isLive)
+        #expect(config.cloudAPI.appSecret == "secret")
+    }
+
+    @Test("mistakes are named, with the fix", arguments: [
+        ("[server]\nretention = \"2d\"", "server.retention"),
+        ("[server]\nport = 70000", "server.port"),
+        ("[server]\nprot = 8080", "prot"),
+        ("[cloud_api]\naccess_token = \"x\"", "PARLEY_ACCESS_TOKEN"),
+        ("[cloud_api]\nconcurrent_sends = 0", "cloud_api.concurrent_sends"),
+        ("[cloud_api]\nbase_url = \"graph.facebook.com\"", "cloud_api.base_url"),
+    ])
+    func mistakes(toml: String, named: String) {
+        #expect {
+            try ConfigFile.parseDeployment(toml)
+        } throws: { error in
+            "\(error)".contains(named)
+        }
+    }
+
+    @Test("a live deployment needs the number to send from")
+    func liveNeedsPhoneNumber() {
+        #expect(throws: ConfigError.self) {
+            try ConfigFile.parseDeployment("", environment: ["PARLEY_ACCESS_TOKEN": "token"])
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import ParleyPolicy
+import ParleyRuntime
+import ParleyStorage
+import Testing
+
+/// The outbound queue: an attempt in flight is leased, never handed out twice; one a
+/// previous process left in flight is tried again at once after a restart.
+@Suite("Delivery queue")
+struct DeliveryQueueTests {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("parley-queue-\(UUID().uuidString).sqlite").path
+    let lease = Span.seconds(15)
+
+    func enqueue(_ ids: [String], in store: SQLiteStore) throws {
+        try store.transaction {
+            for id in ids { store.enqueueDelivery(Dispatch(id: id, to: alice, sender: .agent, message: .text("hi")), at: start) }
+        }
+    }
+
+    @Test("a taken delivery is not taken again until its lease ends")
+    func leased() throws {
+        let store = try SQLiteStore(path: path, now: start)
+        try enqueue(["m1", "m2"], in: store)
+        let first = try store.transaction { store.takeDueDeliveries(at: start, limit: 1, lease: lease) }
+        #expect(first.map(\.id) == ["m1"])
+        #expect(first.first?.attempts == 1)
+        let second = try store.transaction { store.takeDueDeliveries(at: start, limit: 10, lease: lease) }
+        #expect(second.map(\.id) == ["m2"])  // m1 is in flight
+        #expect(try store.transaction { store.takeDueDeliveries(at: start + .seconds(14), limit: 10, lease: lease) }.isEmpty)
+        let expired = try store.transaction { store.takeDueDeliveries(at: start + .seconds(16), limit: 10, lease: lease) }
+        #expect(expired.map(\.id) == ["m1", "m2"])
+        #expect(expired.map(\.attempts) == [2, 2])
+        #expect(store.deliveriesWaiting() == 2)
+        try store.transaction { store.deliveryAccepted("m1", wamid: "wamid.1", at: start) }
+        #expect(store.deliveriesWaiting() == 1)
+    }
+
+    @Test("after a restart, attempts left in flight are due at once, under the same id")
+    func resumedAfterRestart() throws {
+        do {
+            let store = try SQLiteStore(path: path, now: start)
+            try enqueue(["m1"], in: store)
+            _ = try store.transaction { store.takeDueDeliveries(at: start, limit: 10, lease: lease) }
+        }  // the process dies with m1 in flight
+        let store = try SQLiteStore(path: path, now: start + .seconds(1))
+        try store.transaction { store.resumeInterruptedDeliveries(at: start + .seconds(1)) }
+        let again = try store.transaction { store.takeDueDeliveries(at: start + .seconds(1), limit: 10, lease: lease) }
+        #expect(again.map(\.id) == ["m1"])
+        #expect(again.first?.attempts == 2)
+    }
+}
+
