@@ -81,7 +81,8 @@ struct ServeBenchmark {
         print(Self.row("webhook-to-reply latency", String(format: "p50 %.1f ms, p99 %.1f ms", percentile(0.5), percentile(0.99)), "target p99 < 50 ms"))
         print(Self.row("server CPU per message", String(format: "%.0f µs", cpu / Double(max(answered, 1)) * 1e6),
                        String(format: "%.2f cores on average", cpu / finished.seconds(since: start))))
-        print(Self.row("server resident memory, every 10 s", memory.map { "\($0 >> 20)" }.joined(separator: " ") + " MiB", ""))
+        print(Self.row("server resident memory", "\((memory.first ?? 0) >> 20) MiB at start, \((memory.max() ?? 0) >> 20) MiB at most",
+                       "every 10 s: " + memory.map { "\($0 >> 20)" }.joined(separator: " ")))
         print(Self.row("graceful stop (SIGTERM to exit)", String(format: "%.2f s", stopped.inSeconds), "exit status \(server.terminationStatus)"))
     }
 
@@ -228,7 +229,8 @@ struct ServeBenchmark {
     }
 
     private static func row(_ what: String, _ figure: String, _ note: String) -> String {
-        what.padding(toLength: 38, withPad: " ", startingAt: 0) + figure.padding(toLength: 30, withPad: " ", startingAt: 0) + note
+        func pad(_ text: String, _ width: Int) -> String { text.count >= width ? text + " " : text.padding(toLength: width, withPad: " ", startingAt: 0) }
+        return pad(what, 38) + pad(figure, 34) + note
     }
 }
 
