@@ -20,6 +20,25 @@ struct DurabilityTests {
     }
     """
 
+    /// A folder with the later bot and a config that sends to `graphURL`; returns the folder
+    /// and the port the server will listen on.
+    func deployment(_ name: String, graphURL: String, extraConfig: String = "") throws -> (folder: URL, port: Int) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Self.laterBot.write(to: folder.appendingPathComponent("later.lua"), atomically: true, encoding: .utf8)
+        let port = 21000 + Int.random(in: 0..<4000)
+        try """
+        [server]
+        port = \(port)
+        database = "data/parley.sqlite"
+        [cloud_api]
+        base_url = "\(graphURL)"
+        phone_number_id = "1234"
+        \(extraConfig)
+        """.write(to: folder.appendingPathComponent("parley.toml"), atomically: true, encoding: .utf8)
+        return (folder, port)
+    }
+
     func launch(_ folder: URL, port: Int) throws -> Process {
         let process = Process()
         process.executableURL = Self.parley
@@ -37,18 +56,7 @@ struct DurabilityTests {
         let graph = FakeGraphAPI()
         let (graphURL, graphTask) = try await graph.start()
         defer { graphTask.cancel() }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-crash-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try Self.laterBot.write(to: folder.appendingPathComponent("later.lua"), atomically: true, encoding: .utf8)
-        let port = 21000 + Int.random(in: 0..<4000)
-        try """
-        [server]
-        port = \(port)
-        database = "data/parley.sqlite"
-        [cloud_api]
-        base_url = "\(graphURL)"
-        phone_number_id = "1234"
-        """.write(to: folder.appendingPathComponent("parley.toml"), atomically: true, encoding: .utf8)
+        let (folder, port) = try deployment("crash", graphURL: graphURL)
         let url = "http://127.0.0.1:\(port)"
 
         var process = try launch(folder, port: port)
@@ -87,19 +95,7 @@ struct DurabilityTests {
         await graph.answerAfter(.milliseconds(100))  // slow, so the sends outlast the signal
         let (graphURL, graphTask) = try await graph.start()
         defer { graphTask.cancel() }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-stop-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try Self.laterBot.write(to: folder.appendingPathComponent("later.lua"), atomically: true, encoding: .utf8)
-        let port = 21000 + Int.random(in: 0..<4000)
-        try """
-        [server]
-        port = \(port)
-        database = "data/parley.sqlite"
-        [cloud_api]
-        base_url = "\(graphURL)"
-        phone_number_id = "1234"
-        concurrent_sends = 2
-        """.write(to: folder.appendingPathComponent("parley.toml"), atomically: true, encoding: .utf8)
+        let (folder, port) = try deployment("stop", graphURL: graphURL, extraConfig: "concurrent_sends = 2")
         let url = "http://127.0.0.1:\(port)"
         let process = try launch(folder, port: port)
         #expect(try await eventually { (try? await Client.get(url + "/health"))?.status == 200 })
