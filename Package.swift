@@ -81,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "parley",
             dependencies: [
-                "ParleyServer", "ParleyTesting", "ParleySimulation", "ParleyConfig", "ParleyRuntime", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON",
+                "ParleyServer", "ParleyStorage", "ParleyTesting", "ParleySimulation", "ParleyConfig", "ParleyRuntime", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

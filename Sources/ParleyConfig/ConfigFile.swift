@@ -107,16 +107,24 @@ private struct ConfigReader {
         return s
     }
 
-    func integer(_ t: [String: JSONValue], _ key: String, _ name: String, min: Int64 = 0) throws(ConfigError) -> Int? {
+    /// A whole number from `min` to `max`: every number has a ceiling, so none can overflow
+    /// what is computed from it.
+    func integer(_ t: [String: JSONValue], _ key: String, _ name: String, min: Int64 = 0, max: Int64) throws(ConfigError) -> Int? {
         guard let v = t[key] else { return nil }
-        guard case .int(let i) = v, i >= min else { throw fail(name, "must be a whole number of at least \(min)") }
+        guard case .int(let i) = v, i >= min, i <= max else {
+            throw fail(name, "must be a whole number from \(min) to \(max)")
+        }
         return Int(i)
     }
 
+    /// The longest duration any key takes: ten years.
+    static let longestSpan = Span.days(3650)
+
     func span(_ t: [String: JSONValue], _ key: String, _ name: String) throws(ConfigError) -> Span? {
         guard let v = t[key] else { return nil }
-        guard let s = v.stringValue.flatMap(Span.init(parsing:)) ?? v.integerValue.map(Span.seconds), s > .zero else {
-            throw fail(name, "must be a duration such as \"6s\", \"90m\" or \"24h\"")
+        let seconds = v.integerValue.flatMap { $0 <= Self.longestSpan.seconds ? $0 : nil }
+        guard let s = v.stringValue.flatMap(Span.init(parsing:)) ?? seconds.map(Span.seconds), s > .zero, s <= Self.longestSpan else {
+            throw fail(name, "must be a duration from 1s to 3650d, such as \"6s\", \"90m\" or \"24h\"")
         }
         return s
     }
@@ -161,28 +169,28 @@ private struct ConfigReader {
 
         let budget = try table(top, "budget")
         try check(budget, allowed: ["instructions", "memory_mb", "wall_ms"], in: "budget")
-        if let n = try integer(budget, "instructions", "budget.instructions", min: 10_000) { config.budget.instructions = n }
-        if let n = try integer(budget, "memory_mb", "budget.memory_mb", min: 1) { config.budget.memoryBytes = n << 20 }
-        if let n = try integer(budget, "wall_ms", "budget.wall_ms", min: 1) { config.budget.wallMilliseconds = n }
+        if let n = try integer(budget, "instructions", "budget.instructions", min: 10_000, max: 1_000_000_000_000) { config.budget.instructions = n }
+        if let n = try integer(budget, "memory_mb", "budget.memory_mb", min: 1, max: 65_536) { config.budget.memoryBytes = n << 20 }
+        if let n = try integer(budget, "wall_ms", "budget.wall_ms", min: 1, max: 60_000) { config.budget.wallMilliseconds = n }
 
         let policy = try table(top, "policy")
         try check(policy, allowed: ["window", "not_understood_limit", "escalation_keywords", "extra_escalation_keywords", "opt_out_keywords",
                                     "opt_in_keywords", "pair_interval", "pair_burst", "throughput", "max_queue_delay", "outbox_bound",
                                     "template_pauses"], in: "policy")
         if let s = try span(policy, "window", "policy.window") { config.policy.windowLength = s }
-        if let n = try integer(policy, "not_understood_limit", "policy.not_understood_limit", min: 1) { config.policy.notUnderstoodLimit = n }
+        if let n = try integer(policy, "not_understood_limit", "policy.not_understood_limit", min: 1, max: 1_000) { config.policy.notUnderstoodLimit = n }
         if let k = try strings(policy, "escalation_keywords", "policy.escalation_keywords") { config.policy.keywords.escalation = k }
         if let k = try strings(policy, "extra_escalation_keywords", "policy.extra_escalation_keywords") { config.policy.keywords.escalation += k }
         if let k = try strings(policy, "opt_out_keywords", "policy.opt_out_keywords") { config.policy.keywords.optOut = k }
         if let k = try strings(policy, "opt_in_keywords", "policy.opt_in_keywords") { config.policy.keywords.optIn = k }
         if let s = try span(policy, "pair_interval", "policy.pair_interval") { config.policy.pacing.pairInterval = s }
-        if let n = try integer(policy, "pair_burst", "policy.pair_burst", min: 1) { config.policy.pacing.pairBurst = n }
-        if let n = try integer(policy, "throughput", "policy.throughput", min: 1) {
+        if let n = try integer(policy, "pair_burst", "policy.pair_burst", min: 1, max: 1_000_000) { config.policy.pacing.pairBurst = n }
+        if let n = try integer(policy, "throughput", "policy.throughput", min: 1, max: 1_000_000) {
             config.policy.pacing.numberPerSecond = n
             config.policy.pacing.numberBurst = n
         }
         if let s = try span(policy, "max_queue_delay", "policy.max_queue_delay") { config.policy.pacing.maxQueueDelay = s }
-        if let n = try integer(policy, "outbox_bound", "policy.outbox_bound", min: 1) { config.policy.pacing.outboxBoundPerContact = n }
+        if let n = try integer(policy, "outbox_bound", "policy.outbox_bound", min: 1, max: 1_000_000) { config.policy.pacing.outboxBoundPerContact = n }
         if let list = try strings(policy, "template_pauses", "policy.template_pauses") {
             var pauses: [Span] = []
             for item in list {
@@ -210,14 +218,11 @@ extension ConfigReader {
         let server = try table(top, "server")
         try check(server, allowed: ["host", "port", "database", "scripts", "templates", "max_body_kb", "retention"], in: "server")
         if let host = try string(server, "host", "server.host") { deployment.server.host = host }
-        if let port = try integer(server, "port", "server.port", min: 0) {
-            guard port <= 65535 else { throw fail("server.port", "must be a port number, 0 to 65535") }
-            deployment.server.port = port
-        }
+        if let port = try integer(server, "port", "server.port", min: 0, max: 65535) { deployment.server.port = port }
         if let path = try string(server, "database", "server.database") { deployment.server.database = path }
         if let path = try string(server, "scripts", "server.scripts") { deployment.server.scripts = path }
         if let path = try string(server, "templates", "server.templates") { deployment.server.templates = path }
-        if let kb = try integer(server, "max_body_kb", "server.max_body_kb", min: 1) { deployment.server.maxBodyBytes = kb * 1024 }
+        if let kb = try integer(server, "max_body_kb", "server.max_body_kb", min: 1, max: 1_048_576) { deployment.server.maxBodyBytes = kb * 1024 }
         if let span = try span(server, "retention", "server.retention") {
             // Under 8 days, the record of a message could go before its last status webhook.
             guard span >= .days(8) else { throw fail("server.retention", "must be at least \"8d\": Meta retries webhooks for 7 days") }
@@ -247,9 +252,9 @@ extension ConfigReader {
             guard let id = v.textValue, !id.isEmpty else { throw fail("cloud_api.waba_id", "must be the WhatsApp Business Account id, as a string") }
             return id
         }
-        if let ms = try integer(cloud, "timeout_ms", "cloud_api.timeout_ms", min: 100) { deployment.cloudAPI.timeoutMilliseconds = ms }
-        if let n = try integer(cloud, "max_attempts", "cloud_api.max_attempts", min: 1) { deployment.cloudAPI.maxAttempts = n }
-        if let n = try integer(cloud, "concurrent_sends", "cloud_api.concurrent_sends", min: 1) { deployment.cloudAPI.concurrentSends = n }
+        if let ms = try integer(cloud, "timeout_ms", "cloud_api.timeout_ms", min: 100, max: 600_000) { deployment.cloudAPI.timeoutMilliseconds = ms }
+        if let n = try integer(cloud, "max_attempts", "cloud_api.max_attempts", min: 1, max: 100) { deployment.cloudAPI.maxAttempts = n }
+        if let n = try integer(cloud, "concurrent_sends", "cloud_api.concurrent_sends", min: 1, max: 1_024) { deployment.cloudAPI.concurrentSends = n }
         for secret in ["access_token", "app_secret", "verify_token", "agent_token"] {
             let value = environment[CloudAPISettings.environmentName(secret)].flatMap { $0.isEmpty ? nil : $0 }
             switch secret {

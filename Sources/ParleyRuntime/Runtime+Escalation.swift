@@ -39,9 +39,13 @@ extension Runtime {
     }
 
     /// An agent takes a conversation: one waiting in a queue, or one a bot has, which is then
-    /// handed off (reason `agent`) to `queue` or the bot's own.
+    /// handed off (reason `agent`) to `queue` or the bot's own. A conversation another agent
+    /// holds stays theirs unless `takeOver` says so (a supervisor stepping in).
     @discardableResult
-    public func claim(_ contact: ContactID, by agent: String, queue: String? = nil) -> Handoff {
+    public func claim(_ contact: ContactID, by agent: String, queue: String? = nil, takeOver: Bool = false) throws(ClaimConflict) -> Handoff {
+        if let holder = conversation(contact).handoff?.agent, holder != agent, !takeOver {
+            throw ClaimConflict(contact: contact, agent: holder)
+        }
         let handoff: Handoff
         if case .human(let current) = conversation(contact).owner, let record = conversation(contact).handoff {
             handoff = Handoff(queue: current, id: record.id)
@@ -84,5 +88,16 @@ extension Runtime {
 
     func log(_ source: String, _ line: String) {
         onLog(source, line)
+    }
+}
+
+/// A claim on a conversation another agent already holds.
+public struct ClaimConflict: Error, Sendable, Equatable, CustomStringConvertible {
+    public let contact: ContactID
+    /// Who holds it.
+    public let agent: String
+
+    public var description: String {
+        "\(contact) is claimed by \(agent); ask them, or claim with \"take_over\": true to take it from them"
     }
 }

@@ -32,12 +32,19 @@ extension Runtime: ScriptHost {
         return escalate(contact, queue: request.queue, reason: "script", note: note.isEmpty ? nil : note, bot: bot)
     }
 
+    /// The shortest delay `schedule` accepts.
+    static let shortestTimer = Span.seconds(1)
+
     public func schedule(_ recipient: String, after delay: Span, name: String, data: JSONValue, by script: ScriptIdentity) throws(HostError) {
         let contact = try Runtime.contact(recipient, for: "schedule")
         guard script.kind == .bot, scripts.bots[script.name]?.definition.has("on_timer") == true else {
             throw HostError("schedule: \(script) has no on_timer handler to call; timers belong to bots with on_timer")
         }
         guard !name.isEmpty else { throw HostError("schedule: the timer needs a name, e.g. schedule(conv, \"23h\", \"reminder\")") }
+        // A timer that sets another for the same instant would fire forever without time moving.
+        guard delay >= Runtime.shortestTimer else {
+            throw HostError("schedule: the delay must be at least 1s (got \(delay.milliseconds) ms), e.g. schedule(conv, \"1s\", \"\(name)\")")
+        }
         schedule(.timer(script: script.name, contact: contact, name: name, data: data), at: now + delay)
     }
 

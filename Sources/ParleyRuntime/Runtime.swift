@@ -35,6 +35,9 @@ public final class Runtime {
     var handoffCounter = 0
     /// Set while a bot's `on_message` runs, for `conv:not_understood()`.
     var turn: (contact: ContactID, notUnderstood: Bool)?
+    /// Set while the agenda is being worked through: work that falls due meanwhile joins the
+    /// loop already running instead of starting one inside it.
+    private var runningDue = false
 
     public init(config: RuntimeConfig = RuntimeConfig(), clock: any Clock, store: any Store = InMemoryStore(), channel: any Channel = RecordingChannel()) {
         self.config = config
@@ -76,6 +79,9 @@ public final class Runtime {
             runDue()
             return
         }
+        guard !runningDue else { return }
+        runningDue = true
+        defer { runningDue = false }
         while let (at, key, work) = scheduler.next(dueBy: target) {
             if at > manual.now { manual.set(at) }
             if key != 0 { store.removeAgendaItem(key) }
@@ -84,8 +90,13 @@ public final class Runtime {
         if target > manual.now { manual.set(target) }
     }
 
-    /// Runs everything due by now: what a live deployment calls as time passes.
+    /// Runs everything due by now: what a live deployment calls as time passes, and what
+    /// every event calls when it is done. One loop at a time: a timer whose handler makes
+    /// more work due adds to the loop, never a deeper stack.
     public func runDue() {
+        guard !runningDue else { return }
+        runningDue = true
+        defer { runningDue = false }
         while let (_, key, work) = scheduler.next(dueBy: now) {
             if key != 0 { store.removeAgendaItem(key) }
             run(work)

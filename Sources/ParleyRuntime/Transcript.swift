@@ -28,6 +28,13 @@ public struct TranscriptRecord: Sendable, Equatable {
         }
     }
 
+    /// The record as a JSON object (whose keys encode sorted, unlike `line`).
+    public var json: JSONValue {
+        var all: [String: JSONValue] = ["at": .string(at.iso8601), "type": .string(type)]
+        for member in fields.members { all[member.key] = member.value }
+        return .object(all)
+    }
+
     /// The JSON line, without its newline.
     public var line: String {
         var all = OrderedJSONObject()

@@ -34,8 +34,8 @@ extension RuntimeService {
         return .object(fields)
     }
 
-    public func claim(_ contact: ContactID, agent: String, queue: String?) throws -> JSONValue {
-        let handoff = try event { runtime.claim(contact, by: agent, queue: queue) }
+    public func claim(_ contact: ContactID, agent: String, queue: String?, takeOver: Bool = false) throws -> JSONValue {
+        let handoff = try event { try runtime.claim(contact, by: agent, queue: queue, takeOver: takeOver) }
         return ["ok": true, "queue": .string(handoff.queue), "handoff_id": .string(handoff.id)]
     }
 
@@ -56,7 +56,16 @@ extension RuntimeService {
     public func runMacro(_ name: String, on contact: ContactID, arguments: JSONValue) throws -> JSONValue {
         let before = recentCount
         try event { try runtime.runMacro(name, on: contact, arguments: arguments) }
-        return ["ok": true, "transcript": .array(recentLines(since: before).map(JSONValue.string))]
+        // The macro ran; `ok` says whether it ran to its end, and the hint names what the
+        // agent left out when it did not.
+        let failure = recentRecords(since: before).first { $0.type == "script_error" }
+        var result: [String: JSONValue] = ["ok": .bool(failure == nil), "transcript": .array(recentRecords(since: before).map(\.json))]
+        if let failure {
+            result["error"] = failure.fields["error"] ?? .string(failure.line)
+            let missing = runtime.scripts.macros[name]?.definition.params.filter { arguments[$0] == nil } ?? []
+            if !missing.isEmpty { result["missing_params"] = .array(missing.map(JSONValue.string)) }
+        }
+        return .object(result)
     }
 
     public func release(_ contact: ContactID, note: String?) throws -> JSONValue {
@@ -72,7 +81,11 @@ extension RuntimeService {
 
     public func consent(_ contact: ContactID, optIn: Bool) throws -> JSONValue {
         try event { optIn ? runtime.optIn(contact) : runtime.optOut(contact) }
-        return ["ok": true, "contact": .string(contact.value), "opted_in": .bool(optIn)]
+        // What the contact's consent is now: an opt-out stops marketing, and leaves a recorded
+        // opt-in for utility templates as it was.
+        let c = store.conversation(contact)
+        return ["ok": true, "contact": .string(contact.value), "opted_in": .bool(c?.optedIn ?? false),
+                "marketing_opted_out": .bool(c?.marketingOptedOut ?? false)]
     }
 
     public func audit(ofContact contact: ContactID) -> JSONValue { .array(runtime.audit(ofContact: contact)) }
@@ -81,6 +94,9 @@ extension RuntimeService {
     /// A message as from a contact, through the same inbox and decoder as a real webhook:
     /// the sandbox's way in. Returns the transcript lines it produced.
     public func sandboxInbound(from contact: ContactID, text: String) async throws -> [String] {
+        // Numbered in the store, so ids stay unique across restarts: the duplicate filter
+        // would take a repeated id for Meta retrying a delivery.
+        let number = try event { store.nextNumber("sandbox_inbound") }
         let body: JSONValue = [
             "object": "whatsapp_business_account",
             "entry": [["id": "sandbox", "changes": [["field": "messages", "value": [
@@ -88,7 +104,7 @@ extension RuntimeService {
                 "metadata": ["display_phone_number": "15550000000", "phone_number_id": "sandbox"],
                 "contacts": [["profile": ["name": "Sandbox"], "wa_id": .string(String(contact.value.dropFirst()))]],
                 "messages": [[
-                    "from": .string(String(contact.value.dropFirst())), "id": .string("wamid.sandbox.in.\(sandboxCounter())"),
+                    "from": .string(String(contact.value.dropFirst())), "id": .string("wamid.sandbox.in.\(number)"),
                     "timestamp": .string(String(clock.now.millisecondsSinceEpoch / 1000)), "type": "text", "text": ["body": .string(text)],
                 ]],
             ]]]]],

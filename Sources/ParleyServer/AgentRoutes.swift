@@ -11,7 +11,7 @@ import ParleyRuntime
 ///
 ///     GET  /agent/queue                                   conversations a person owns
 ///     GET  /agent/conversations/{contact}                 one conversation
-///     POST /agent/conversations/{contact}/claim           {"agent": "dana", "queue": "orders-team"?}
+///     POST /agent/conversations/{contact}/claim           {"agent": "dana", "queue": "orders-team"?, "take_over": true?}
 ///     POST /agent/conversations/{contact}/reply           {"text": "..."} or a template message
 ///     POST /agent/conversations/{contact}/macros/{name}   {"order_id": "..."}: the macro's args
 ///     POST /agent/conversations/{contact}/release         {"note": "..."}
@@ -36,7 +36,12 @@ struct AgentRoutes {
             guard let name = body["agent"]?.stringValue, !name.isEmpty else {
                 return HTTP.problem(.badRequest, "say who claims it: {\"agent\": \"dana\"}")
             }
-            return HTTP.json(try await service.claim(try contact(context), agent: name, queue: body["queue"]?.stringValue))
+            do {
+                return HTTP.json(try await service.claim(try contact(context), agent: name, queue: body["queue"]?.stringValue,
+                                                         takeOver: body["take_over"]?.boolValue ?? false))
+            } catch let conflict as ClaimConflict {
+                return HTTP.problem(.conflict, conflict.description)
+            }
         }
         agent.post("conversations/:contact/reply") { request, context in
             var request = request
@@ -67,7 +72,14 @@ struct AgentRoutes {
         agent.post("conversations/:contact/opt_in") { _, context in HTTP.json(try await service.consent(try contact(context), optIn: true)) }
         agent.post("conversations/:contact/opt_out") { _, context in HTTP.json(try await service.consent(try contact(context), optIn: false)) }
         agent.get("conversations/:contact/audit") { _, context in HTTP.json(await service.audit(ofContact: try contact(context))) }
-        agent.get("messages/:id/audit") { _, context in HTTP.json(await service.audit(ofMessage: try context.parameters.require("id"))) }
+        agent.get("messages/:id/audit") { _, context in
+            let id = try context.parameters.require("id")
+            let records = await service.audit(ofMessage: id)
+            guard records.arrayValue?.isEmpty == false else {
+                return HTTP.problem(.notFound, "no decision is recorded for message \(id); ids look like out-12 (see the transcript's \"id\")")
+            }
+            return HTTP.json(records)
+        }
     }
 
     private func contact(_ context: BasicRequestContext) throws -> ContactID {

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import ParleyCloudAPI
 import ParleyConfig
+import ParleyRuntime
 import ServiceLifecycle
 import Synchronization
 
@@ -18,8 +19,16 @@ public struct ParleyServer: Sendable {
     /// and the deliveries in hand drained.
     public func run() async throws {
         await service.start()
-        try await application.runService()
+        do {
+            try await application.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw ConfigError("\(address) is in use; stop what listens there, or set [server] port or --port")
+        } catch is SocketAddressError {
+            throw ConfigError("cannot resolve [server] host in \(address); use an address such as \"127.0.0.1\" or \"0.0.0.0\"")
+        }
     }
+
+    private var address: String { "\(service.settings.server.host):\(service.settings.server.port)" }
 
     /// Runs inside a service group the caller manages (tests).
     public func runWithoutSignals() async throws {
@@ -51,7 +60,7 @@ public struct ParleyServer: Sendable {
     ) throws -> ParleyServer {
         let service = try RuntimeService(settings: settings, stdlib: stdlib, logger: logger)
         let router = Router()
-        router.get("health") { _, _ in HTTP.json(await service.health()) }
+        router.get("health") { _, _ in HTTP.json(await service.health(within: .seconds(1))) }
         WebhookRoutes(service: service, settings: settings).add(to: router)
         AgentRoutes(service: service, settings: settings).add(to: router)
         if !settings.cloudAPI.isLive { SandboxRoutes(service: service).add(to: router) }

@@ -25,7 +25,6 @@ public actor RuntimeService {
     private var recent: [TranscriptRecord] = []
     private let recentLimit = 500
     private var keptInAll = 0
-    private var sandboxMessages = 0
     /// Wakes the workers: new inbox bodies, new deliveries.
     public nonisolated let signals: ServiceSignals
 
@@ -33,10 +32,9 @@ public actor RuntimeService {
         self.settings = settings
         self.logger = logger
         let database = settings.resolve(settings.server.database)
-        try FileManager.default.createDirectory(at: database.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let store = try SQLiteStore(path: database.path, limitWindow: settings.runtime.policy.limitWindow, now: SystemClock().now)
+        let (store, inbox) = try Self.open(database, settings)
         self.store = store
-        inbox = try WebhookInbox(path: database.deletingPathExtension().path + "-inbox.sqlite")
+        self.inbox = inbox
         signals = ServiceSignals()
         channel = DeliveryChannel(store: store, clock: clock)
         runtime = Runtime(config: settings.runtime, clock: clock, store: store, channel: channel)
@@ -56,6 +54,20 @@ public actor RuntimeService {
         guard problems.isEmpty else { throw ConfigError(problems.map(\.description).joined(separator: "\n")) }
         runtime.install(scripts)
         try store.transaction { store.resumeInterruptedDeliveries(at: SystemClock().now) }
+    }
+
+    /// The store and the inbox beside it; an error names the file and the key that chose it.
+    private static func open(_ database: URL, _ settings: DeploymentConfig) throws -> (SQLiteStore, WebhookInbox) {
+        var path = database.path
+        do {
+            try FileManager.default.createDirectory(at: database.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let store = try SQLiteStore(path: path, limitWindow: settings.runtime.policy.limitWindow, now: SystemClock().now)
+            path = database.deletingPathExtension().path + "-inbox.sqlite"
+            return (store, try WebhookInbox(path: path))
+        } catch {
+            let reason = error is CocoaError ? error.localizedDescription : "\(error)"
+            throw ConfigError("server.database: cannot open \(path): \(reason); point it at a file in a folder you can write to")
+        }
     }
 
     /// Hooks the runtime's records and logs to the logger; call once after init.
@@ -119,6 +131,23 @@ public actor RuntimeService {
     /// Webhook bodies kept and not yet processed.
     public func inboxBacklog() -> Int { inbox.count(after: store.inboxProcessed) }
 
+    /// `health()`, or, when the runtime is busy with one long event (scripts running to
+    /// their budgets), an answer without it after `limit`: a probe must not time out and
+    /// have a live server restarted for being busy.
+    public nonisolated func health(within limit: Duration) async -> JSONValue {
+        let (answers, answer) = AsyncStream<JSONValue?>.makeStream()
+        Task { answer.yield(await self.health()) }
+        Task {
+            try? await Task.sleep(for: limit)
+            answer.yield(nil)
+        }
+        for await first in answers {
+            answer.finish()
+            return first ?? ["ok": true, "runtime_busy": true]
+        }
+        return ["ok": true, "runtime_busy": true]
+    }
+
     private func ingest(_ body: [UInt8]) throws {
         let json: JSONValue
         do {
@@ -168,12 +197,12 @@ public actor RuntimeService {
     /// Records the outcomes of finished attempts, then takes up to `limit` deliveries that
     /// are due, all in one transaction. An attempt is leased for the send timeout and a
     /// little more, so it is never in flight twice.
-    public func settle(_ outcomes: [DeliveryOutcome], thenTake limit: Int) -> [Delivery] {
+    public func settle(_ outcomes: [DeliveryOutcome], thenTake limit: Int, untriedOnly: Bool = false) -> [Delivery] {
         let lease = Span.milliseconds(Int64(settings.cloudAPI.timeoutMilliseconds) + 5_000)
         do {
             return try event {
                 for outcome in outcomes { record(outcome) }
-                return limit > 0 ? store.takeDueDeliveries(at: clock.now, limit: limit, lease: lease) : []
+                return limit > 0 ? store.takeDueDeliveries(at: clock.now, limit: limit, lease: lease, untriedOnly: untriedOnly) : []
             }
         } catch {
             // The attempts stay leased, and are tried again when their lease ends.
@@ -217,13 +246,9 @@ public actor RuntimeService {
     /// How many records were kept in all: a mark to read what came after.
     var recentCount: Int { keptInAll }
 
-    func recentLines(since mark: Int) -> [String] {
-        let new = keptInAll - mark
-        return recent.suffix(min(max(new, 0), recent.count)).map(\.line)
+    func recentRecords(since mark: Int) -> ArraySlice<TranscriptRecord> {
+        recent.suffix(min(max(keptInAll - mark, 0), recent.count))
     }
 
-    func sandboxCounter() -> Int {
-        sandboxMessages += 1
-        return sandboxMessages
-    }
+    func recentLines(since mark: Int) -> [String] { recentRecords(since: mark).map(\.line) }
 }

@@ -83,15 +83,23 @@ struct DeliveryWorker: Service {
         }
     }
 
+    /// How long a stopping server keeps starting first attempts; retries wait for the next
+    /// start in any case, so a Graph API outage cannot hold up the stop.
+    static let drainWindow = Duration.seconds(10)
+
     private func sendUntilShutdown(_ finished: FinishedAttempts, _ wake: Signal) async {
         await withDiscardingTaskGroup { group in
             var inFlight = 0
+            var stopping: ContinuousClock.Instant?  // wall-clock ok: a deadline for the stop
             while !Task.isCancelled {
                 // However many attempts finished since the last turn, one call records them
                 // all: under load, outcomes come in batches.
                 let outcomes = finished.takeAll()
                 inFlight -= outcomes.count
-                let taken = await service.settle(outcomes, thenTake: concurrency - inFlight)
+                if stopping == nil, Task.isShuttingDownGracefully { stopping = .now }
+                let starting = stopping.map { ContinuousClock.now - $0 < Self.drainWindow } ?? true
+                let room = starting ? concurrency - inFlight : 0
+                let taken = await service.settle(outcomes, thenTake: room, untriedOnly: stopping != nil)
                 inFlight += taken.count
                 for delivery in taken {
                     group.addTask {

@@ -45,11 +45,12 @@ extension SQLiteStore {
     /// Up to `limit` deliveries due by `now`, oldest first, each marked `sending` with one
     /// more attempt and leased until `now + lease`: an attempt in flight is not taken again
     /// unless its outcome never comes (the process died), and then only once the lease ends.
-    public func takeDueDeliveries(at now: Instant, limit: Int, lease: Span) -> [Delivery] {
+    /// `untriedOnly` leaves out retries: what a server stopping takes, so that it ends soon.
+    public func takeDueDeliveries(at now: Instant, limit: Int, lease: Span, untriedOnly: Bool = false) -> [Delivery] {
         let rows: [Row] = run { db in
             try Row.fetchAllCached(db, sql: """
                 SELECT id, json, state, attempts, wamid, error FROM delivery
-                WHERE state IN ('pending', 'sending') AND next_attempt_at <= ?
+                WHERE state IN ('pending', 'sending') AND next_attempt_at <= ?\(untriedOnly ? " AND attempts = 0" : "")
                 ORDER BY next_attempt_at, created_at LIMIT ?
                 """, arguments: [now.millisecondsSinceEpoch, limit])
         } ?? []

@@ -3,7 +3,9 @@ import Foundation
 import Logging
 import ParleyConfig
 import ParleyLua
+import ParleyRuntime
 import ParleyServer
+import ParleyStorage
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,6 +30,13 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The Stdlib folder (default: found as for simulate).")
     var stdlib: String?
 
+    func validate() throws {
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be a port number, 0 to 65535 (0: any free port)") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
     func run() async throws {
         var settings: DeploymentConfig
         do {
@@ -41,6 +50,19 @@ struct Serve: AsyncParsableCommand {
             complain("parley serve: cannot find the Stdlib folder; set PARLEY_STDLIB or --stdlib")
             throw Exit.cannotLoad
         }
+        let lock: DatabaseLock
+        do {
+            let database = settings.resolve(settings.server.database)
+            try FileManager.default.createDirectory(at: database.deletingLastPathComponent(), withIntermediateDirectories: true)
+            lock = try DatabaseLock(databasePath: database.path)
+        } catch let error as CocoaError {
+            complain("parley serve: server.database: cannot create its folder: \(error.localizedDescription)")
+            throw Exit.cannotLoad
+        } catch {
+            complain("parley serve: \(error)")
+            throw Exit.cannotLoad
+        }
+        defer { withExtendedLifetime(lock) {} }
         var logger = Logger(label: "parley")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         if !settings.cloudAPI.isLive {
@@ -60,6 +82,11 @@ struct Serve: AsyncParsableCommand {
             complain("parley serve: cannot start: \(error)")
             throw Exit.cannotLoad
         }
-        try await server.run()
+        do {
+            try await server.run()
+        } catch let error as ConfigError {
+            complain("parley serve: \(error.message)")
+            throw Exit.cannotLoad
+        }
     }
 }

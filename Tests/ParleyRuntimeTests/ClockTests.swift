@@ -84,4 +84,24 @@ struct ClockTests {
         let seconds = (World.start + .minutes(90)).millisecondsSinceEpoch / 1000
         #expect(world.logs == ["[bot:test] \(seconds)\t\(seconds)\t2026-01-05T11:30:00Z"])
     }
+
+    @Test("20,000 timers due at one instant fire in one loop, not a stack 20,000 calls deep")
+    func manyTimersAtOnce() throws {
+        let world = try World(scripts: ["b.lua": bot(#"for i = 1, 20000 do schedule(conv, "1h", "tick") end"#, extra: """
+        on_timer = function(conv) conv.state.ticks = (conv.state.ticks or 0) + 1 end,
+        """)])
+        world.inbound(alice, "go")
+        world.advance("1h")
+        #expect(world.runtime.store.conversation(ContactID(alice)!)?.state["ticks"] == 20_000)
+        #expect(world.of("script_error").isEmpty)
+    }
+
+    @Test("a timer of less than a second is refused: it could fire forever without time moving")
+    func shortestTimer() throws {
+        let world = try World(scripts: ["b.lua": bot(#"schedule(conv, "0s", "again")"#, extra: "on_timer = function(conv) end,")])
+        world.inbound(alice, "go")
+        let error = world.of("script_error").first?["error"]?.stringValue ?? ""
+        #expect(error.contains("schedule: the delay must be at least 1s"))
+        #expect(world.runtime.pendingWork == 0)
+    }
 }

@@ -54,6 +54,24 @@ struct DeploymentConfigTests {
         }
     }
 
+    @Test("every number has a ceiling, so none overflows what is computed from it", arguments: [
+        ("[server]\nmax_body_kb = 9223372036854775807", "server.max_body_kb"),
+        ("[policy]\nwindow = 9223372036854775807", "policy.window"),
+        ("[policy]\nwindow = 9223372036854775", "policy.window"),
+        ("[policy]\nmax_queue_delay = 9223372036854775", "policy.max_queue_delay"),
+        ("[cloud_api]\ntimeout_ms = 9223372036854775807", "cloud_api.timeout_ms"),
+        ("[budget]\nwall_ms = 9223372036854775807", "budget.wall_ms"),
+        ("[budget]\nmemory_mb = 9223372036854775807", "budget.memory_mb"),
+        ("[budget]\ninstructions = 9223372036854775807", "budget.instructions"),
+    ])
+    func ceilings(toml: String, named: String) {
+        #expect {
+            try ConfigFile.parseDeployment(toml)
+        } throws: { error in
+            "\(error)".contains(named) && "\(error)".contains(" to ")
+        }
+    }
+
     @Test("a live deployment needs the number to send from")
     func liveNeedsPhoneNumber() {
         #expect(throws: ConfigError.self) {

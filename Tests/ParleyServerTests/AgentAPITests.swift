@@ -33,6 +33,46 @@ struct AgentAPITests {
         #expect(records.contains { $0["reason"] == "template_not_found" })
         let bad = try await Client.get(server.url + "/agent/conversations/hello", headers: Client.agent)
         #expect(bad.status == 400)
+        #expect(try await Client.get(server.url + "/agent/messages/out-999/audit", headers: Client.agent).status == 404)
+
+        // Consent as it now stands: an opt-out stops marketing and keeps the recorded opt-in.
+        _ = try await Client.post(base + "/opt_in", body: "", headers: Client.agent)
+        let optOut = try JSONValue.parse(try await Client.post(base + "/opt_out", body: "", headers: Client.agent).body)
+        #expect(optOut["opted_in"] == true)
+        #expect(optOut["marketing_opted_out"] == true)
+    }
+
+    @Test("a conversation another agent holds stays theirs, unless a supervisor takes it over")
+    func claimConflict() async throws {
+        let server = try await RunningServer.start(scripts: ["echo.lua": echoBot])
+        defer { Task { await server.stop() } }
+        let base = server.url + "/agent/conversations/+14155550101"
+        #expect(try await Client.post(base + "/claim", body: #"{"agent":"dana"}"#, headers: Client.agent).status == 200)
+        #expect(try await Client.post(base + "/claim", body: #"{"agent":"dana"}"#, headers: Client.agent).status == 200)
+        let taken = try await Client.post(base + "/claim", body: #"{"agent":"eve"}"#, headers: Client.agent)
+        #expect(taken.status == 409)
+        #expect(taken.body.contains("claimed by dana"))
+        let over = try await Client.post(base + "/claim", body: #"{"agent":"eve","take_over":true}"#, headers: Client.agent)
+        #expect(over.status == 200)
+        #expect(try await Client.get(base, headers: Client.agent).body.contains(#""agent":"eve""#))
+    }
+
+    @Test("a macro that fails says so, and names the declared params it was not given")
+    func macroFailure() async throws {
+        let macro = """
+        return macro { name = "ship", params = { "order_id", "eta" },
+          run = function(conv, args) send(conv, "Order " .. args.order_id .. " arrives " .. args.eta) end }
+        """
+        let server = try await RunningServer.start(scripts: ["echo.lua": echoBot, "ship.lua": macro])
+        defer { Task { await server.stop() } }
+        let base = server.url + "/agent/conversations/+14155550101"
+        _ = try await Client.webhook(server, textWebhook(from: "14155550101", text: "hi", id: "wamid.in.m1"))
+        let failed = try JSONValue.parse(try await Client.post(base + "/macros/ship", body: #"{"order_id":"A1"}"#, headers: Client.agent).body)
+        #expect(failed["ok"] == false)
+        #expect(failed["missing_params"] == ["eta"])
+        #expect(failed["error"]?.stringValue?.contains("eta") == true)
+        let ran = try JSONValue.parse(try await Client.post(base + "/macros/ship", body: #"{"order_id":"A1","eta":"today"}"#, headers: Client.agent).body)
+        #expect(ran["ok"] == true)
     }
 }
 

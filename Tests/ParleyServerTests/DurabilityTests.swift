@@ -39,14 +39,16 @@ struct DurabilityTests {
         return (folder, port)
     }
 
-    func launch(_ folder: URL, port: Int) throws -> Process {
+    /// `parley serve` on `folder`'s config; `errors` keeps its standard error in a pipe.
+    func launch(_ folder: URL, port: Int, errors: Bool = false) throws -> Process {
         let process = Process()
         process.executableURL = Self.parley
-        process.arguments = ["serve", "--config", folder.appendingPathComponent("parley.toml").path, "--stdlib", stdlib.path, "--log-level", "error"]
+        process.arguments = ["serve", "--config", folder.appendingPathComponent("parley.toml").path, "--stdlib", stdlib.path,
+                             "--log-level", "error", "--port", "\(port)"]
         process.environment = ProcessInfo.processInfo.environment.merging(
             ["PARLEY_APP_SECRET": appSecret, "PARLEY_ACCESS_TOKEN": "graph-token", "PARLEY_AGENT_TOKEN": "agent-token"]) { $1 }
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        process.standardError = errors ? Pipe() : FileHandle.nullDevice
         try process.run()
         return process
     }
@@ -111,5 +113,43 @@ struct DurabilityTests {
         #expect(process.terminationStatus == 0)
         let texts = await graph.received.compactMap { $0.body["text"]?["body"]?.stringValue }
         for i in 0..<20 { #expect(texts.contains("echo m\(i)")) }
+    }
+
+    @Test("SIGTERM while the Graph API fails: the stop does not wait out the retries, which go at the next start")
+    func stopDuringOutage() async throws {
+        let graph = FakeGraphAPI()
+        await graph.failNext(1_000, status: 500, body: #"{"error":{"message":"down","type":"OAuthException","code":1,"fbtrace_id":"x"}}"#)
+        let (graphURL, graphTask) = try await graph.start()
+        defer { graphTask.cancel() }
+        let (folder, port) = try deployment("outage", graphURL: graphURL)
+        let url = "http://127.0.0.1:\(port)"
+        var process = try launch(folder, port: port)
+        #expect(try await eventually { (try? await Client.get(url + "/health"))?.status == 200 })
+        for i in 0..<5 {
+            #expect(try await Client.webhook(url: url, textWebhook(from: "14155550\(400 + i)", text: "m\(i)", id: "wamid.outage.\(i)")).status == 200)
+        }
+        #expect(try await eventually { await graph.received.count >= 5 })
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(await graph.delivered == 0)
+
+        await graph.recover()
+        process = try launch(folder, port: port)
+        defer { process.terminate() }
+        #expect(try await eventually(20) { await graph.delivered == 5 })
+    }
+
+    @Test("a second serve on the same database stops at once, naming the first")
+    func oneServerPerDatabase() async throws {
+        let (folder, port) = try deployment("twice", graphURL: "http://127.0.0.1:9")
+        let first = try launch(folder, port: port)
+        defer { first.terminate() }
+        #expect(try await eventually { (try? await Client.get("http://127.0.0.1:\(port)/health"))?.status == 200 })
+        let second = try launch(folder, port: port + 1, errors: true)
+        second.waitUntilExit()
+        #expect(second.terminationStatus != 0)
+        let said = String(decoding: (second.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data(), as: UTF8.self)
+        #expect(said.contains("in use by process \(first.processIdentifier)"))
     }
 }

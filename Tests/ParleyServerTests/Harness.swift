@@ -41,6 +41,9 @@ actor FakeGraphAPI {
         failures += Array(repeating: (status, body), count: count)
     }
 
+    /// Answers every request from now on.
+    func recover() { failures.removeAll() }
+
     func handle(path: String, authorization: String?, key: String?, body: [UInt8]) -> (status: Int, body: String) {
         received.append(Received(path: path, authorization: authorization, idempotencyKey: key, body: (try? JSONValue.parse(body)) ?? .null))
         if !failures.isEmpty { return failures.removeFirst() }

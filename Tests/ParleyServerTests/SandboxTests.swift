@@ -45,4 +45,33 @@ struct SandboxTests {
         let lines = try await Client.get(server.url + "/sandbox/transcript").body.split(separator: "\n")
         #expect(lines.filter { $0.contains("noted: out-1") && $0.contains(#""type":"sent""#) }.count == 1)
     }
+
+    @Test("messages posted after a restart are new messages, not retries of the first ones")
+    func idsAcrossRestarts() async throws {
+        let first = try await RunningServer.start(scripts: ["echo.lua": Self.bot])
+        _ = try await Client.post(first.url + "/sandbox/inbound", body: #"{"from":"+14155550101","text":"one"}"#)
+        await first.stop()
+        let second = try await RunningServer.start(scripts: [:], folder: first.folder)
+        defer { Task { await second.stop() } }
+        let answer = try await Client.post(second.url + "/sandbox/inbound", body: #"{"from":"+14155550102","text":"two"}"#)
+        #expect(answer.body.contains(#""text":"echo: two""#))
+        #expect(answer.body.contains("wamid.sandbox.in.2"))
+    }
+
+    @Test("/health answers within a second while scripts hold the runtime")
+    func healthWhileBusy() async throws {
+        let slow = """
+        return bot { name = "slow", escalation = { queue = "support" },
+          on_message = function(conv, msg) local t = os.clock(); while os.clock() - t < 0.4 do end end }
+        """
+        let server = try await RunningServer.start(scripts: ["slow.lua": slow], toml: "[budget]\nwall_ms = 500\ninstructions = 1000000000\n")
+        defer { Task { await server.stop() } }
+        let messages = (0..<8).map { #"{"from":"14155550\#(200 + $0)","id":"wamid.busy.\#($0)","timestamp":"1767603600","type":"text","text":{"body":"hi"}}"# }
+        let body = #"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":"1234"},"messages":["# + messages.joined(separator: ",") + "]}}]}]}"
+        #expect(try await Client.webhook(server, body).status == 200)
+        try await Task.sleep(for: .milliseconds(300))
+        let health = try await Client.get(server.url + "/health")
+        #expect(health.status == 200)
+        #expect(health.body.contains(#""runtime_busy":true"#))
+    }
 }

@@ -35,6 +35,16 @@ struct DeliveryQueueTests {
         #expect(store.deliveriesWaiting() == 1)
     }
 
+    @Test("a stopping server takes first attempts only: retries wait for the next start")
+    func untriedOnly() throws {
+        let store = try SQLiteStore(path: path, now: start)
+        try enqueue(["m1", "m2"], in: store)
+        _ = try store.transaction { store.takeDueDeliveries(at: start, limit: 1, lease: lease) }  // m1 tried once
+        let later = start + .seconds(16)  // m1's lease is over: it is due again
+        let stopping = try store.transaction { store.takeDueDeliveries(at: later, limit: 10, lease: lease, untriedOnly: true) }
+        #expect(stopping.map(\.id) == ["m2"])
+    }
+
     @Test("after a restart, attempts left in flight are due at once, under the same id")
     func resumedAfterRestart() throws {
         do {
