@@ -25,6 +25,9 @@ public final class Runtime {
     public var onLog: (_ source: String, _ line: String) -> Void = { _, _ in }
     /// Receives every policy decision as it is made: the audit trail as a stream.
     public var onDecision: (Decision) -> Void = { _ in }
+    /// Asked every few hundred items while `advance(to:)` works through the agenda: `true`
+    /// stops it where it has got to. A spec's world uses it to keep to the test's time budget.
+    public var shouldStopAdvancing: (() -> Bool)?
 
     var scheduler = Scheduler()
     var pacer: Pacer
@@ -82,10 +85,13 @@ public final class Runtime {
         guard !runningDue else { return }
         runningDue = true
         defer { runningDue = false }
+        var items = 0
         while let (at, key, work) = scheduler.next(dueBy: target) {
             if at > manual.now { manual.set(at) }
             if key != 0 { store.removeAgendaItem(key) }
             run(work)
+            items += 1
+            if items % 256 == 0, let shouldStop = shouldStopAdvancing, shouldStop() { return }
         }
         if target > manual.now { manual.set(target) }
     }

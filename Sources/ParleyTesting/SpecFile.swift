@@ -28,7 +28,8 @@ final class SpecFile {
         self.path = ModuleLibrary.displayPath(url)
         self.stdlib = stdlib
         self.budget = budget
-        self.worlds = SpecWorlds(folder: url.deletingLastPathComponent(), stdlib: stdlib, cache: cache)
+        self.worlds = SpecWorlds(folder: url.deletingLastPathComponent(), stdlib: stdlib, cache: cache,
+                                 wallBudget: .milliseconds(budget.wallMilliseconds))
     }
 
     /// The tests the file declares, as (name, pending).
@@ -69,7 +70,11 @@ final class SpecFile {
             self.sandbox = nil
             self.controls = nil
             let message: String
-            if case .killed(let reason) = error { message = "\(path): test stopped: \(reason.message)" } else { message = error.description }
+            if case .killed(let reason) = error {
+                message = "\(path): test stopped: \(reason.message)" + (worlds.stopNote.map { " (\($0))" } ?? "")
+            } else {
+                message = error.description
+            }
             _ = try? load()
             return (.error, message)
         }

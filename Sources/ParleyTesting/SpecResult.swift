@@ -1,3 +1,5 @@
+import Foundation
+
 /// How one test ended.
 public struct SpecResult: Sendable, Equatable {
     public enum Status: String, Sendable {
@@ -30,8 +32,9 @@ public struct SpecResult: Sendable, Equatable {
 /// The results of a run, and the totals its closing line reports.
 public struct SpecSummary: Sendable {
     public var results: [SpecResult] = []
-    /// Bots whose escalation path at least one test took.
-    public var escalatedBots: Set<String> = []
+    /// Bots whose escalation path at least one passing test took, each with the scripts
+    /// folder its world loaded: a bot of the same name elsewhere is another bot.
+    public var escalatedBots: Set<EscalatedBot> = []
 
     public init() {}
 
@@ -42,5 +45,17 @@ public struct SpecSummary: Sendable {
     /// `12 passed, 1 failed` (and `, 2 pending` when there are any).
     public var closingLine: String {
         "\(passed) passed, \(failed) failed" + (pending > 0 ? ", \(pending) pending" : "")
+    }
+}
+
+/// A bot a passing test saw escalate, and the scripts folder it was loaded from.
+public struct EscalatedBot: Hashable, Sendable {
+    public let scripts: String
+    public let bot: String
+
+    /// `scripts` is compared as a standardized path.
+    public init(scripts: URL, bot: String) {
+        self.scripts = scripts.standardizedFileURL.resolvingSymlinksInPath().path
+        self.bot = bot
     }
 }

@@ -31,7 +31,8 @@ public struct SpecRunner {
             guard let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil) else { continue }
             for case let file as URL in walker where file.lastPathComponent.hasSuffix("_spec.lua") { found.append(file) }
         }
-        return found.map(\.standardizedFileURL).sorted { $0.path < $1.path }
+        // A file named twice (or found twice, under two of the paths) runs once.
+        return Set(found.map(\.standardizedFileURL)).sorted { $0.path < $1.path }
     }
 
     /// Runs every test of `files`; `report` hears each result as it comes, `log` the logs.
@@ -57,8 +58,8 @@ public struct SpecRunner {
                 let result = SpecResult(file: file.path, name: test.name, status: outcome.status, message: outcome.message, transcript: transcript)
                 summary.results.append(result)
                 report(result)
+                if outcome.status == .passed { summary.escalatedBots.formUnion(file.worlds.escalatedBots) }
             }
-            summary.escalatedBots.formUnion(file.worlds.escalatedBots)
         }
         return summary
     }

@@ -17,28 +17,46 @@ final class SpecWorlds {
 
     private var worlds: [Int64: World] = [:]
     private var nextID: Int64 = 0
+    /// What one test may hold: the host's memory is outside the spec's Lua budget, so
+    /// worlds and their transcripts have bounds of their own.
+    static let worldsPerTest = 100
+    static let recordsPerWorld = 200_000
+    /// The test's wall-time budget, which a long `w:advance` keeps to as well.
+    private let wallBudget: Duration
+    private var deadline: ContinuousClock.Instant?  // wall-clock ok: the test's time budget
+    /// Why the host stopped the test's last world, if it did: added to the report.
+    private(set) var stopNote: String?
     /// The transcripts of the worlds of the test that just ended, for `--verbose`.
     private(set) var finished: [[TranscriptRecord]] = []
-    /// Bots whose escalation path some test took: what `parley check` reports on.
-    private(set) var escalatedBots: Set<String> = []
+    /// Bots whose escalation path the current test took: what `parley check` reports on,
+    /// once the test has passed.
+    private(set) var escalatedBots: Set<EscalatedBot> = []
     /// Log lines of scripts and specs, for `--verbose`.
     var onLog: (String) -> Void = { _ in }
 
     final class World {
         let simulation: Simulation
         var records: [TranscriptRecord] = []
+        /// Set when the transcript reached `recordsPerWorld`; nothing more is kept.
+        var full = false
         init(_ simulation: Simulation) { self.simulation = simulation }
     }
 
-    init(folder: URL, stdlib: URL, cache: SpecCache) {
+    init(folder: URL, stdlib: URL, cache: SpecCache, wallBudget: Duration = .seconds(60)) {
         self.folder = folder
         self.stdlib = stdlib
         self.cache = cache
+        self.wallBudget = wallBudget
     }
+
+    private var pastDeadline: Bool { deadline.map { ContinuousClock.now >= $0 } ?? false }
 
     /// `world{ scripts =, templates =, config =, tier =, start = }`; paths are relative to the
     /// spec file's folder, which is also where scripts are by default.
     func create(_ options: [String: JSONValue]) throws(HostError) -> Int64 {
+        guard worlds.count < Self.worldsPerTest else {
+            throw HostError("world{...}: a test may make at most \(Self.worldsPerTest) worlds; make them in before_each, one per test")
+        }
         let known = ["scripts", "templates", "config", "tier", "start"]
         if let unknown = options.keys.sorted().first(where: { !known.contains($0) }) {
             throw HostError("world{...}: unknown option '\(unknown)' (known: \(known.joined(separator: ", ")))")
@@ -83,9 +101,16 @@ final class SpecWorlds {
         }
         let world = World(simulation)
         simulation.runtime.onRecord = { [unowned world, unowned self] record in
+            guard world.records.count < Self.recordsPerWorld else {
+                world.full = true
+                return
+            }
             world.records.append(record)
-            if record.type == "escalated", let bot = record["bot"]?.stringValue { self.escalatedBots.insert(bot) }
+            if record.type == "escalated", let bot = record["bot"]?.stringValue {
+                self.escalatedBots.insert(EscalatedBot(scripts: scripts, bot: bot))
+            }
         }
+        simulation.runtime.shouldStopAdvancing = { [unowned world, unowned self] in world.full || self.pastDeadline }
         simulation.runtime.onLog = { [unowned self] source, line in self.onLog("[\(source)] \(line)") }
         if let tier { simulation.runtime.setTier(tier) }
         nextID += 1
@@ -119,6 +144,21 @@ final class SpecWorlds {
             throw HostError("\(at.iso8601) is before the world's time \(simulation.clock.now.iso8601); time only moves forward")
         }
         simulation.apply(Scenario.Step(line: 0, at: at, event: parsed.event))
+        try checkLimits(world)
+    }
+
+    /// After an event: a world that hit a bound says which, where its clock got to, and
+    /// what usually causes it.
+    private func checkLimits(_ world: World) throws(HostError) {
+        let reached = world.simulation.clock.now.iso8601
+        if world.full {
+            stopNote = "the world's transcript reached \(Self.recordsPerWorld) records at \(reached); is a timer setting itself again and again? Advance by less"
+        } else if pastDeadline {
+            stopNote = "the test's \(wallBudget) ran out while its world advanced, at \(reached); advance by less, or look for a timer setting itself again and again"
+        } else {
+            return
+        }
+        throw HostError(stopNote ?? "")
     }
 
     /// The records of a world from `offset` on, as tables.
@@ -151,7 +191,12 @@ final class SpecWorlds {
 
     func now(_ id: Int64) throws(HostError) -> Instant { try world(id).simulation.clock.now }
 
-    func startTest() { finished = [] }
+    func startTest() {
+        finished = []
+        escalatedBots = []
+        stopNote = nil
+        deadline = ContinuousClock.now + wallBudget
+    }
 
     /// Ends a test: its worlds go, their transcripts are kept for the report. (Called by
     /// the spec library, and again by the runner in case the test was stopped first.)

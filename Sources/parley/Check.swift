@@ -74,7 +74,8 @@ struct Check: ParsableCommand {
         let files = (try? SpecRunner.specFiles(in: [directory])) ?? []
         let summary = SpecRunner(stdlib: stdlib).run(files)
         var out: [String] = []
-        for name in scripts.bots.keys.sorted() where !summary.escalatedBots.contains(name) {
+        let folder = URL(fileURLWithPath: directory)
+        for name in scripts.bots.keys.sorted() where !summary.escalatedBots.contains(EscalatedBot(scripts: folder, bot: name)) {
             let where_ = files.isEmpty ? "there are no specs (*_spec.lua) in \(directory)" : "no spec in \(directory) escalates it"
             out.append("bot '\(name)': \(where_); the platform requires its path to a person to work. Add a test such as: w:inbound(contact, \"agent\"); assert.escalated(w, { reason = \"keyword\" })")
         }

@@ -46,6 +46,12 @@ struct Test: ParsableCommand {
             if let message = result.message, result.isFailure {
                 output.write(message.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n"))
             }
+            // An assertion's message carries the records around it; an error's does not.
+            if result.status == .error, !verbose, !result.transcript.isEmpty {
+                let last = result.transcript.suffix(12)
+                output.write("    The transcript" + (last.count < result.transcript.count ? ", its last \(last.count) records:" : ":"))
+                output.write(last.map { "      " + $0 }.joined(separator: "\n"))
+            }
             if verbose, !result.transcript.isEmpty {
                 output.write(result.transcript.map { "    " + $0 }.joined(separator: "\n"))
             }
@@ -54,6 +60,11 @@ struct Test: ParsableCommand {
         if files.isEmpty { output.write("no *_spec.lua files under \(paths.joined(separator: ", "))") }
         output.write(summary.closingLine)
         output.flush()
+        // A filter that matches nothing is a typo more often than not; CI must not read it as green.
+        if let filter, summary.results.isEmpty, !files.isEmpty {
+            complain("parley test: no test's name contains \"\(filter)\"")
+            throw Exit.problems
+        }
         if let junit {
             guard FileManager.default.createFile(atPath: junit, contents: Data(JUnitReport.xml(summary).utf8)) else {
                 complain("parley test: cannot write \(junit)")

@@ -275,18 +275,98 @@ local function expect_world(w, name)
   if getmetatable(w) ~= World then fail("assert." .. name .. " takes a world first, as in assert." .. name .. "(w, {...})") end
 end
 
+-- The fields each kind of record has (CONTRACT.md), and what type a spec compares them with:
+-- a misspelt field or a wrongly typed value is a mistake in the spec, and must not make an
+-- assertion pass (or fail) without a word.
+local record_fields = {
+  sent = { to = "string", kind = "string", by = "string", template = "string", language = "string",
+           category = "string", text = "string", id = "string", buttons = "table", list = "table",
+           image = "table", document = "table", video = "table", audio = "table", sticker = "table" },
+  blocked = { to = "string", reason = "string", code = "number", by = "string", stage = "string", kind = "string",
+              template = "string", detail = "string", id = "string" },
+  escalated = { to = "string", queue = "string", reason = "string", route = "string", bot = "string" },
+}
+
+local function sorted_keys(t)
+  local keys = {}
+  for k in pairs(t) do keys[#keys + 1] = k end
+  table.sort(keys)
+  return keys
+end
+
+-- What is wrong with a Lua pattern, or nil. string.find reports a broken pattern only when
+-- matching reaches the broken part, which a record that fails early never does.
+local function pattern_problem(p)
+  local i, open, captures = 1, 0, 0
+  while i <= #p do
+    local c = p:sub(i, i)
+    if c == "%" then
+      local n = p:sub(i + 1, i + 1)
+      if n == "" then return "it ends with %" end
+      if n == "b" then
+        if #p < i + 3 then return "%b needs two characters, as in %b()" end
+        i = i + 3
+      elseif n == "f" then
+        if p:sub(i + 2, i + 2) ~= "[" then return "%f needs a set, as in %f[%w]" end
+        i = i + 1  -- the set itself is read next
+      else
+        if n:match("%d") and (tonumber(n) == 0 or tonumber(n) > captures) then return "%" .. n .. " names no capture" end
+        i = i + 1
+      end
+    elseif c == "[" then
+      local j = i + 1
+      if p:sub(j, j) == "^" then j = j + 1 end
+      if p:sub(j, j) == "]" then j = j + 1 end
+      while j <= #p and p:sub(j, j) ~= "]" do
+        if p:sub(j, j) == "%" then j = j + 1 end
+        j = j + 1
+      end
+      if j > #p then return "a [ set has no ]" end
+      i = j
+    elseif c == "(" then
+      open, captures = open + 1, captures + 1
+    elseif c == ")" then
+      if open == 0 then return "a ) closes nothing" end
+      open = open - 1
+    end
+    i = i + 1
+  end
+  if open > 0 then return "a ( is not closed" end
+  return nil
+end
+
+local function check_expected(kind, name, expected)
+  local known = record_fields[kind]
+  for key, value in pairs(expected) do
+    local want = known[key]
+    if want == nil then
+      fail("assert." .. name .. ": a " .. kind .. " record has no field " .. show(key) .. "; its fields: " ..
+        table.concat(sorted_keys(known), ", "))
+    end
+    if type(value) ~= want then
+      fail("assert." .. name .. ": " .. key .. " is compared as a " .. want .. ", got " .. show(value) .. " (a " .. type(value) .. ")")
+    end
+    if key == "text" or key == "detail" then
+      local problem = pattern_problem(value)
+      if problem then
+        fail("assert." .. name .. ": " .. key .. " " .. show(value) .. " is not a valid Lua pattern (" .. problem ..
+          "); escape magic characters with %, as in \"%(\"")
+      end
+    end
+  end
+end
+
 -- Does a record's field match what the spec expects?
 local function field_matches(key, expected, actual)
   if actual == nil then return false end
   if key == "text" or key == "detail" then
     if type(actual) ~= "string" then return false end
-    if actual:find(expected, 1, true) then return true end
-    local ok, found = pcall(string.find, actual, expected)
-    return ok and found ~= nil
+    return actual:find(expected, 1, true) ~= nil or actual:find(expected) ~= nil
   end
-  if key == "to" or key == "contact" then
+  if key == "to" then
     return host.contact(expected) == actual
   end
+  if type(expected) == "table" then return same(expected, actual) end
   return actual == expected
 end
 
@@ -312,13 +392,14 @@ end
 local function find_record(w, kind, expected, name)
   expect_world(w, name)
   if expected ~= nil and type(expected) ~= "table" then fail("assert." .. name .. " expects a table of fields, as in {text = \"...\"}") end
+  check_expected(kind, name, expected or {})
   local records = w:transcript()
   for _, record in ipairs(records) do
     if record.type == kind and matches(record, expected or {}) then return record end
   end
   local count = 0
   for _, record in ipairs(records) do if record.type == kind then count = count + 1 end end
-  fail("expected a " .. kind .. " record with " .. show(expected or {}) .. ", but none of the " .. count ..
+  fail("expected " .. (kind == "escalated" and "an " or "a ") .. kind .. " record with " .. show(expected or {}) .. ", but none of the " .. count ..
     " " .. kind .. " record" .. (count == 1 and "" or "s") .. " since the last clear matches. The transcript:\n" .. context(w))
 end
 
@@ -330,6 +411,7 @@ function assert.escalated(w, expected) return find_record(w, "escalated", expect
 function assert.not_sent(w, expected)
   expect_world(w, "not_sent")
   if type(expected) ~= "table" then fail("assert.not_sent expects a table of fields, as in {by = \"bot:orders\"}") end
+  check_expected("sent", "not_sent", expected)
   for _, record in ipairs(w:transcript()) do
     if record.type == "sent" and matches(record, expected) then
       fail("expected no sent record with " .. show(expected) .. ", but " .. host.line(record) .. " was. The transcript:\n" .. context(w))

@@ -107,6 +107,9 @@ struct CommandLineTests {
         #expect(FileManager.default.fileExists(atPath: junit.path))
         let missing = try Self.run(["test", folder.appendingPathComponent("nope").path])
         #expect(missing.status == 2)
+        let nothing = try Self.run(["test", folder.path, "--filter", "no such test"])
+        #expect(nothing.status == 1)
+        #expect(nothing.stderr.contains("no test's name contains \"no such test\""))
     }
 
     @Test("check warns about a bot whose escalation no spec exercises")
@@ -123,6 +126,24 @@ struct CommandLineTests {
             .write(to: folder.appendingPathComponent("handoff_spec.lua"), atomically: true, encoding: .utf8)
         let after = try Self.run(["check", folder.path])
         #expect(!after.stdout.contains("warning"))
+    }
+
+    @Test("only a passing test, on this folder's bot, covers its escalation")
+    func escalationCoverageCounts() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cover-\(UUID().uuidString)")
+        let other = folder.appendingPathComponent("other")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        let quiet = "return bot { name = 'quiet', escalation = { queue = 'q' }, on_message = function(conv) send(conv, 'hi') end }\n"
+        try quiet.write(to: folder.appendingPathComponent("quiet.lua"), atomically: true, encoding: .utf8)
+        // A bot of the same name in another folder, whose spec escalates it...
+        try quiet.write(to: other.appendingPathComponent("quiet.lua"), atomically: true, encoding: .utf8)
+        try "it('hands off', function() local w = world{}; w:inbound('+14155550101', 'agent'); assert.escalated(w, {}) end)\n"
+            .write(to: other.appendingPathComponent("quiet_spec.lua"), atomically: true, encoding: .utf8)
+        // ...and a test here that escalates, then fails.
+        try "it('hands off, then fails', function() local w = world{}; w:inbound('+14155550101', 'agent'); assert.equals(1, 2) end)\n"
+            .write(to: folder.appendingPathComponent("quiet_spec.lua"), atomically: true, encoding: .utf8)
+        let run = try Self.run(["check", folder.path])
+        #expect(run.stdout.contains("warning: bot 'quiet': no spec in"))
     }
 
     @Test("check passes on the examples")

@@ -8,7 +8,7 @@ import FoundationXML
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// A folder with an echo bot and the given spec files; runs them and returns the summary.
-func run(_ specs: [String: String], filter: String? = nil) throws -> SpecSummary {
+func run(_ specs: [String: String], filter: String? = nil, wallMilliseconds: Int = 10_000) throws -> SpecSummary {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-spec-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     try """
@@ -25,7 +25,7 @@ func run(_ specs: [String: String], filter: String? = nil) throws -> SpecSummary
         try source.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
     var runner = SpecRunner(stdlib: repositoryRoot.appendingPathComponent("Stdlib"), filter: filter)
-    runner.budget = .init(instructions: 5_000_000, memoryBytes: 64 << 20, wallMilliseconds: 10_000)
+    runner.budget = .init(instructions: 5_000_000, memoryBytes: 64 << 20, wallMilliseconds: wallMilliseconds)
     return runner.run(try SpecRunner.specFiles(in: [folder.path]))
 }
 
@@ -35,6 +35,50 @@ func statuses(_ summary: SpecSummary) -> [String: SpecResult.Status] {
 
 @Suite("parley test")
 struct SpecRunnerTests {
+    @Test("a world advancing past the test's time budget stops there, and the report says where it got to")
+    func longAdvanceStops() throws {
+        let summary = try run([
+            "every_minute.lua": #"return automation { name = "tick", every = "1m", run = function() end }"#,
+            "a_spec.lua": """
+            it("runs ten years of a one-minute automation", function()
+              local w = world{}
+              w:advance("3650d")
+            end)
+            it("still runs the next test", function() assert.equals(1, 1) end)
+            """,
+        ], wallMilliseconds: 1000)
+        #expect(summary.results.map(\.status) == [.error, .passed])
+        let message = summary.results.first?.message ?? ""
+        #expect(message.contains("ran out while its world advanced, at 20"))
+    }
+
+    @Test("a test may hold 100 worlds, not a million")
+    func worldsPerTest() throws {
+        let summary = try run(["a_spec.lua": """
+        it("makes worlds in a loop", function()
+          local all = {}
+          for i = 1, 1000 do all[i] = world{} end
+        end)
+        """])
+        #expect(summary.results.first?.message?.contains("at most 100 worlds") == true)
+    }
+
+    @Test("an assertion names a field the record does not have, a value of the wrong type and a broken pattern")
+    func strictAssertions() throws {
+        let summary = try run(["a_spec.lua": """
+        local w
+        before_each(function() w = world{}; w:inbound("+14155550101", "hi") end)
+        it("misspelt", function() assert.not_sent(w, { txt = "echo" }) end)
+        it("typed", function() assert.blocked(w, { code = "131047" }) end)
+        it("pattern", function() assert.not_sent(w, { text = "echo (" }) end)
+        """])
+        let messages = summary.results.map { $0.message ?? "" }
+        #expect(summary.results.map(\.status) == [.failed, .failed, .failed])
+        #expect(messages[0].contains("a sent record has no field \"txt\"; its fields:"))
+        #expect(messages[1].contains("code is compared as a number, got \"131047\""))
+        #expect(messages[2].contains("is not a valid Lua pattern"))
+    }
+
     @Test("a passing test passes, and a failing assertion fails with the spec's line and the transcript")
     func failingAssertion() throws {
         let summary = try run(["a_spec.lua": """
