@@ -6,6 +6,11 @@ import ParleyPolicy
 extension Runtime: ScriptHost {
     public func send(_ message: OutboundMessage, to recipient: String, by script: ScriptIdentity) throws(HostError) -> SendOutcome {
         guard let sender = script.sender else { throw HostError("send: \(script) cannot send") }
+        let sent = allowance.sends[recipient, default: 0] + 1
+        allowance.sends[recipient] = sent
+        guard sent <= CallAllowance.sendsPerContact else {
+            throw HostError("send: one call may send \(CallAllowance.sendsPerContact) messages to one contact at most; is a loop sending, or retrying refused sends?")
+        }
         return submit(message, to: recipient, by: sender)
     }
 
@@ -71,6 +76,12 @@ extension Runtime: ScriptHost {
     }
 
     public func log(_ line: String, by script: ScriptIdentity) {
+        guard allowance.logBytes < CallAllowance.logBytes else { return }
+        allowance.logBytes += line.utf8.count
+        if allowance.logBytes >= CallAllowance.logBytes {
+            onLog(script.description, "(log: this call wrote \(CallAllowance.logBytes >> 10) KiB; the rest of its lines are dropped)")
+            return
+        }
         onLog(script.description, line)
     }
 
@@ -80,4 +91,14 @@ extension Runtime: ScriptHost {
         }
         return contact
     }
+}
+
+/// What one script call may spend on the host's side, beyond its CPU and memory budget.
+/// Sends are counted per contact: an automation may write to thousands of conversations,
+/// no call needs more than a hundred messages to one.
+struct CallAllowance {
+    static let sendsPerContact = 100
+    static let logBytes = 64 << 10
+    var sends: [String: Int] = [:]
+    var logBytes = 0
 }

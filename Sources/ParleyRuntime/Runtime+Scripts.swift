@@ -12,6 +12,9 @@ extension Runtime {
         -> Result<[JSONValue], ScriptFailure>?
     {
         let before = contact.map { view(of: conversation($0)) }
+        let outer = allowance
+        allowance = CallAllowance()
+        defer { allowance = outer }
         do {
             guard let result = try script.call(handler, conversation: before, arguments: arguments, results: results) else { return nil }
             if let contact, let before, let after = result.conversation {

@@ -38,6 +38,9 @@ public final class Runtime {
     var handoffCounter = 0
     /// Set while a bot's `on_message` runs, for `conv:not_understood()`.
     var turn: (contact: ContactID, notUnderstood: Bool)?
+    /// What the script call now running has spent of what one call may: sends and log bytes
+    /// (a loop of refused sends would otherwise fill the audit trail, a loop of logs the disk).
+    var allowance = CallAllowance()
     /// Set while the agenda is being worked through: work that falls due meanwhile joins the
     /// loop already running instead of starting one inside it.
     private var runningDue = false

@@ -55,7 +55,12 @@ struct CloudAPISender: Sendable {
         return .failed(failure, retryAfter: retryDelay(for: failure, attempt: delivery.attempts))
     }
 
+    /// How long a message waits while the access token is refused: the fault is the
+    /// deployment's, not the message's, so it is never given up for it.
+    static let authenticationPause = Duration.seconds(60)
+
     private func retryDelay(for error: GraphAPIError, attempt: Int) -> Duration? {
+        if error.isAuthentication { return Self.authenticationPause }
         switch error.retry {
         case .never: return nil
         case .afterHours(let hours): return attempt < backoff.maxAttempts ? .seconds(hours * 3600) : nil

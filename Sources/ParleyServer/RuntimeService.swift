@@ -7,6 +7,7 @@ import ParleyLua
 import ParleyPolicy
 import ParleyRuntime
 import ParleyStorage
+import Synchronization
 
 /// The runtime of a live deployment, behind one actor: every event (a webhook body, the
 /// clock, an agent's action, a delivery's outcome) runs to its end, in one transaction on
@@ -27,6 +28,8 @@ public actor RuntimeService {
     private var keptInAll = 0
     /// Wakes the workers: new inbox bodies, new deliveries.
     public nonisolated let signals: ServiceSignals
+    /// What stops every send, when something does (a refused access token); `/health` says it.
+    public nonisolated let senderProblem = Mutex<String?>(nil)
 
     public init(settings: DeploymentConfig, stdlib: URL, logger: Logger) throws {
         self.settings = settings
@@ -79,6 +82,13 @@ public actor RuntimeService {
             "agenda": "\(runtime.pendingWork)",
             "channel": "\(settings.cloudAPI.isLive ? "cloud api" : "sandbox")",
         ])
+        let scripts = runtime.scripts
+        if scripts.bots.isEmpty, scripts.router == nil, scripts.macros.isEmpty, scripts.automations.isEmpty {
+            logger.warning("""
+                no scripts in \(settings.resolve(settings.server.scripts ?? ".").path): every conversation goes to \
+                human:\(settings.runtime.defaultQueue); set [server] scripts to your scripts folder
+                """)
+        }
     }
 
     private func keep(_ record: TranscriptRecord) {
@@ -128,6 +138,34 @@ public actor RuntimeService {
         return last
     }
 
+    /// How many times a body the last process left unprocessed is tried before it is set
+    /// aside: a body that crashes the process must not crash every restart after it.
+    static let attemptsAfterRestart = 3
+
+    /// Works through the backlog a restart found, one body per transaction, counting each
+    /// attempt in the inbox before making it; a body tried `attemptsAfterRestart` times
+    /// (each attempt having ended the process) is quarantined and skipped. Call once, at
+    /// start, before `processInbox`. Returns the inbox mark, for trimming.
+    @discardableResult
+    public func processBacklogAfterRestart() -> Int64 {
+        do {
+            let end = try inbox.lastID()
+            while let item = try inbox.pending(after: store.inboxProcessed, limit: 1).first, item.id <= end {
+                if try inbox.noteAttempt(item.id) > Self.attemptsAfterRestart {
+                    try inbox.quarantine(item.id, at: clock.now)
+                    try event { store.inboxProcessed = item.id }
+                    logger.critical("webhook \(item.id) was set aside: processing it ended the process \(Self.attemptsAfterRestart) times; it is in the inbox's quarantine table")
+                    continue
+                }
+                guard processInbox(limit: 1) != nil else { break }
+            }
+            try inbox.clearAttempts()
+        } catch {
+            logger.error("cannot work through the inbox backlog one body at a time; processing it as usual: \(error)")
+        }
+        return store.inboxProcessed
+    }
+
     /// Webhook bodies kept and not yet processed.
     public func inboxBacklog() -> Int { inbox.count(after: store.inboxProcessed) }
 
@@ -143,9 +181,15 @@ public actor RuntimeService {
         }
         for await first in answers {
             answer.finish()
-            return first ?? ["ok": true, "runtime_busy": true]
+            if let first { return first }
+            break
         }
-        return ["ok": true, "runtime_busy": true]
+        var busy: [String: JSONValue] = ["ok": true, "runtime_busy": true]
+        if let problem = senderProblem.withLock({ $0 }) {
+            busy["ok"] = false
+            busy["sender"] = .string(problem)
+        }
+        return .object(busy)
     }
 
     private func ingest(_ body: [UInt8]) throws {
@@ -235,7 +279,13 @@ public actor RuntimeService {
 
     /// What `GET /health` reports: the two queues an operator watches.
     public func health() -> JSONValue {
-        ["ok": true, "inbox_backlog": .int(Int64(inboxBacklog())), "deliveries_waiting": .int(Int64(store.deliveriesWaiting()))]
+        var health: [String: JSONValue] = ["ok": true, "inbox_backlog": .int(Int64(inboxBacklog())),
+                                           "deliveries_waiting": .int(Int64(store.deliveriesWaiting()))]
+        if let problem = senderProblem.withLock({ $0 }) {
+            health["ok"] = false
+            health["sender"] = .string(problem)
+        }
+        return .object(health)
     }
 
     // MARK: Sandbox

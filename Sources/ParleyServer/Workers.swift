@@ -15,6 +15,7 @@ struct InboxWorker: Service {
 
     func run() async throws {
         let wake = service.signals.inbox
+        await trim(through: service.processBacklogAfterRestart())
         await withGracefulShutdownHandler {
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 while let processed = await service.processInbox() { await trim(through: processed) }
@@ -132,7 +133,17 @@ struct DeliveryWorker: Service {
         guard let sender else { return .accepted(id: delivery.id, wamid: "wamid.sandbox.\(delivery.id)") }
         switch await sender.send(delivery) {
         case .accepted(let wamid):
+            service.senderProblem.withLock { $0 = nil }
             return .accepted(id: delivery.id, wamid: wamid)
+        case .failed(let error, let retryAfter) where error.isAuthentication:
+            let problem = "the Graph API refused the access token (code \(error.code ?? 0)): set a valid PARLEY_ACCESS_TOKEN and restart; messages wait meanwhile"
+            let first = service.senderProblem.withLock { current in
+                defer { current = problem }
+                return current == nil
+            }
+            if first { logger.error("\(problem)", metadata: ["error": "\(error)"]) }
+            let retryAt = retryAfter.map { SystemClock().now + Span(milliseconds: Int64($0.components.seconds * 1000)) }
+            return .failed(delivery, error, retryAt: retryAt)
         case .failed(let error, let retryAfter):
             logger.info("delivery attempt failed", metadata: ["id": "\(delivery.id)", "attempt": "\(delivery.attempts)", "error": "\(error)"])
             let retryAt = retryAfter.map { SystemClock().now + Span(milliseconds: Int64($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)) }

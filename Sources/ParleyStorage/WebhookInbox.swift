@@ -33,7 +33,49 @@ public final class WebhookInbox: Sendable {
                 )
                 """)
         }
+        migrator.registerMigration("v2 attempts and quarantine") { db in
+            // A body whose processing kills the process would kill every restart after it:
+            // attempts after a restart are counted, and a body that used up its attempts is
+            // set aside here, for an operator, instead of being tried forever.
+            try db.execute(sql: """
+                CREATE TABLE attempt (id INTEGER PRIMARY KEY, count INTEGER NOT NULL);
+                CREATE TABLE quarantine (id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, quarantined_at INTEGER NOT NULL, body BLOB NOT NULL);
+                """)
+        }
         try migrator.migrate(queue)
+    }
+
+    /// The newest body's id (0 for none): where the backlog a restart found ends.
+    public func lastID() throws -> Int64 {
+        try queue.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM inbox") ?? 0 }
+    }
+
+    /// Counts one more attempt at body `id`, durably, before it is made; returns the count.
+    public func noteAttempt(_ id: Int64) throws -> Int {
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO attempt (id, count) VALUES (?, 1) ON CONFLICT(id) DO UPDATE SET count = count + 1", arguments: [id])
+            return try Int.fetchOne(db, sql: "SELECT count FROM attempt WHERE id = ?", arguments: [id]) ?? 1
+        }
+    }
+
+    /// Forgets the attempts: the backlog a restart found has been worked through.
+    public func clearAttempts() throws {
+        try queue.write { db in try db.execute(sql: "DELETE FROM attempt") }
+    }
+
+    /// Sets body `id` aside: it stays readable in the `quarantine` table.
+    public func quarantine(_ id: Int64, at now: Instant) throws {
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO quarantine (id, received_at, quarantined_at, body)
+                SELECT id, received_at, ?, body FROM inbox WHERE id = ?
+                """, arguments: [now.millisecondsSinceEpoch, id])
+        }
+    }
+
+    /// How many bodies were set aside.
+    public func quarantined() -> Int {
+        ((try? queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM quarantine") }) ?? nil) ?? 0
     }
 
     /// Keeps a body; returns its place in the inbox. The write waits off the caller's

@@ -50,4 +50,23 @@ struct HostileConversationTests {
         // Alice was told a person takes over.
         #expect(world.sent.contains { $0["to"] == .string(alice) && $0["by"] == "core" })
     }
+
+    @Test("a loop of sends stops at 100 to one contact, so refusals cannot flood the audit trail")
+    func sendLoop() throws {
+        let world = try World(scripts: ["b.lua": bot("for i = 1, 100000 do send(conv, 'spam ' .. i) end")])
+        var decisions = 0
+        world.runtime.onDecision = { _ in decisions += 1 }
+        world.inbound(alice, "go")
+        let error = world.of("script_error").first?["error"]?.stringValue ?? ""
+        #expect(error.contains("send: one call may send 100 messages to one contact at most"))
+        #expect(decisions < 110)
+    }
+
+    @Test("a loop of logs stops at 64 KiB a call, with a note that the rest was dropped")
+    func logLoop() throws {
+        let world = try World(scripts: ["b.lua": bot("for i = 1, 100000 do log(string.rep('L', 1000)) end")])
+        world.inbound(alice, "go")
+        #expect(world.logs.count < 70)
+        #expect(world.logs.last?.contains("the rest of its lines are dropped") == true)
+    }
 }

@@ -41,4 +41,26 @@ struct InboxTests {
         try await restarted.inbox.trim(through: processed)
         #expect(restarted.inbox.count() == 0)
     }
+
+    @Test("a body that ended the process three times is set aside after the next restart; the rest go on")
+    func poisonBodyQuarantined() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-inbox-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+
+        let crashed = try service(in: folder)
+        let poison = try await crashed.inbox.accept(Array(textWebhook(from: "14155550101", text: "boom", id: "wamid.poison").utf8), at: SystemClock().now)
+        _ = try await crashed.inbox.accept(Array(textWebhook(from: "14155550102", text: "fine", id: "wamid.fine").utf8), at: SystemClock().now)
+        // Three restarts each noted an attempt at the first body, then died in it.
+        for _ in 0..<3 { _ = try crashed.inbox.noteAttempt(poison) }
+
+        let restarted = try service(in: folder)
+        await restarted.processBacklogAfterRestart()
+        #expect(restarted.inbox.quarantined() == 1)
+        #expect(await restarted.inboxBacklog() == 0)
+        let fine = await restarted.conversation(ContactID("+14155550102")!)
+        let poisoned = await restarted.conversation(ContactID("+14155550101")!)
+        #expect(fine["owner"] == "bot:echo")
+        #expect(poisoned["owner"] != "bot:echo")
+    }
 }

@@ -109,4 +109,20 @@ struct WebhookServerTests {
             return audit.body.contains(#""in_window":false"#)
         })
     }
+
+    @Test("a refused access token holds every message, never gives one up, and /health says why")
+    func refusedToken() async throws {
+        let graph = FakeGraphAPI()
+        let (graphURL, graphTask) = try await graph.start()
+        defer { graphTask.cancel() }
+        await graph.failNext(1, status: 401, body: #"{"error":{"message":"Error validating access token: Session has expired","type":"OAuthException","code":190,"error_subcode":463}}"#)
+        let server = try await RunningServer.start(scripts: ["echo.lua": echoBot], live: graphURL)
+        defer { Task { await server.stop() } }
+        _ = try await Client.webhook(server, textWebhook(from: "14155550101", text: "hold me", id: "wamid.in.t1"))
+        #expect(try await eventually { try await Client.get(server.url + "/health").body.contains("refused the access token") })
+        let health = try JSONValue.parse(try await Client.get(server.url + "/health").body)
+        #expect(health["ok"] == false)
+        #expect(health["deliveries_waiting"] == 1)
+        #expect(await server.server.service.deliveryCounts()[.failed] == nil)
+    }
 }
