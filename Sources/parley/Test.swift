@@ -82,6 +82,20 @@ struct Test: ParsableCommand {
         case .error: mark = "ERROR  "
         case .pending: mark = "pending"
         }
-        return "\(mark) \(result.file): \(result.name)"
+        return "\(mark) \(result.file): \(printable(result.name))"
+    }
+
+    /// A test's name on one line, with no way to send the terminal escape sequences: control
+    /// characters are shown as escapes.
+    static func printable(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                out += scalar == "\n" ? "\\n" : scalar == "\t" ? "\\t" : String(format: "\\x%02X", scalar.value)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }
