@@ -6,8 +6,9 @@ import ParleyPolicy
 extension Runtime: ScriptHost {
     public func send(_ message: OutboundMessage, to recipient: String, by script: ScriptIdentity) throws(HostError) -> SendOutcome {
         guard let sender = script.sender else { throw HostError("send: \(script) cannot send") }
-        let sent = allowance.sends[recipient, default: 0] + 1
-        allowance.sends[recipient] = sent
+        let key = ContactID(recipient)?.value ?? recipient  // one contact, however it is written
+        let sent = allowance.sends[key, default: 0] + 1
+        allowance.sends[key] = sent
         guard sent <= CallAllowance.sendsPerContact else {
             throw HostError("send: one call may send \(CallAllowance.sendsPerContact) messages to one contact at most; is a loop sending, or retrying refused sends?")
         }

@@ -58,7 +58,7 @@ extension RuntimeService {
         try event { try runtime.runMacro(name, on: contact, arguments: arguments) }
         // The macro ran; `ok` says whether it ran to its end, and the hint names what the
         // agent left out when it did not.
-        let failure = recentRecords(since: before).first { $0.type == "script_error" }
+        let failure = recentRecords(since: before).first { $0.type == "script_error" && $0["script"] == .string("macro:\(name)") }
         var result: [String: JSONValue] = ["ok": .bool(failure == nil), "transcript": .array(recentRecords(since: before).map(\.json))]
         if let failure {
             result["error"] = failure.fields["error"] ?? .string(failure.line)

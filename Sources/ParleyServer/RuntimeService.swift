@@ -106,8 +106,16 @@ public actor RuntimeService {
     /// Runs one event in one transaction. A failure (the disk, not a script: scripts fail
     /// inside the runtime) rolls it back; the caller decides whether to try again.
     func event<T>(_ body: () throws -> T) throws -> T {
-        try store.transaction(body)
+        eventStarted.withLock { $0 = clock.now }
+        defer { eventStarted.withLock { $0 = nil } }
+        return try store.transaction(body)
     }
+
+    /// When the event now running started, for `health(within:)`, which cannot ask the
+    /// busy actor.
+    private nonisolated let eventStarted = Mutex<Instant?>(nil)
+    /// How long the runtime may stay busy before `/health` calls it stuck.
+    static let stuckAfter = Span.minutes(5)
 
     // MARK: Webhooks
 
@@ -142,28 +150,20 @@ public actor RuntimeService {
     /// aside: a body that crashes the process must not crash every restart after it.
     static let attemptsAfterRestart = 3
 
-    /// Works through the backlog a restart found, one body per transaction, counting each
-    /// attempt in the inbox before making it; a body tried `attemptsAfterRestart` times
-    /// (each attempt having ended the process) is quarantined and skipped. Call once, at
-    /// start, before `processInbox`. Returns the inbox mark, for trimming.
-    @discardableResult
-    public func processBacklogAfterRestart() -> Int64 {
-        do {
-            let end = try inbox.lastID()
-            while let item = try inbox.pending(after: store.inboxProcessed, limit: 1).first, item.id <= end {
-                if try inbox.noteAttempt(item.id) > Self.attemptsAfterRestart {
-                    try inbox.quarantine(item.id, at: clock.now)
-                    try event { store.inboxProcessed = item.id }
-                    logger.critical("webhook \(item.id) was set aside: processing it ended the process \(Self.attemptsAfterRestart) times; it is in the inbox's quarantine table")
-                    continue
-                }
-                guard processInbox(limit: 1) != nil else { break }
-            }
-            try inbox.clearAttempts()
-        } catch {
-            logger.error("cannot work through the inbox backlog one body at a time; processing it as usual: \(error)")
+    /// One body of the backlog a restart found (the bodies up to `end`), in a transaction of
+    /// its own, its attempt counted in the inbox before it is made; a body tried
+    /// `attemptsAfterRestart` times (each attempt having ended the process) is quarantined
+    /// instead. Returns false once the backlog is done. The caller loops, one actor call a
+    /// body, so agents and a shutdown are not kept waiting for the whole backlog.
+    public func processBacklogBody(through end: Int64) throws -> Bool {
+        guard let item = try inbox.pending(after: store.inboxProcessed, limit: 1).first, item.id <= end else { return false }
+        if try inbox.noteAttempt(item.id) > Self.attemptsAfterRestart {
+            try inbox.quarantine(item.id, at: clock.now)
+            try event { store.inboxProcessed = item.id }
+            logger.critical("webhook \(item.id) was set aside: processing it ended the process \(Self.attemptsAfterRestart) times; it is in the inbox's quarantine table")
+            return true
         }
-        return store.inboxProcessed
+        return processInbox(limit: 1) != nil
     }
 
     /// Webhook bodies kept and not yet processed.
@@ -175,16 +175,20 @@ public actor RuntimeService {
     public nonisolated func health(within limit: Duration) async -> JSONValue {
         let (answers, answer) = AsyncStream<JSONValue?>.makeStream()
         Task { answer.yield(await self.health()) }
-        Task {
+        let timeout = Task {
             try? await Task.sleep(for: limit)
             answer.yield(nil)
         }
         for await first in answers {
             answer.finish()
+            timeout.cancel()
             if let first { return first }
             break
         }
-        var busy: [String: JSONValue] = ["ok": true, "runtime_busy": true]
+        // Busy for longer than any batch of scripts can take, the runtime is stuck.
+        let busyFor = eventStarted.withLock { started in started.map { SystemClock().now - $0 } } ?? .zero
+        var busy: [String: JSONValue] = ["ok": .bool(busyFor < Self.stuckAfter), "runtime_busy": true,
+                                         "runtime_busy_seconds": .int(busyFor.seconds)]
         if let problem = senderProblem.withLock({ $0 }) {
             busy["ok"] = false
             busy["sender"] = .string(problem)
@@ -260,7 +264,7 @@ public actor RuntimeService {
         case .accepted(let id, let wamid):
             store.deliveryAccepted(id, wamid: wamid, at: clock.now)
         case .failed(let delivery, let error, let retryAt):
-            store.deliveryFailed(delivery.id, error: error.description, retryAt: retryAt, at: clock.now)
+            store.deliveryFailed(delivery.id, error: error.description, retryAt: retryAt, at: clock.now, counting: !error.isAuthentication)
             guard retryAt == nil else { return }
             // Given up: the bot hears of it.
             logger.warning("delivery given up", metadata: ["id": "\(delivery.id)", "error": "\(error)"])

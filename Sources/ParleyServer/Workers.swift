@@ -15,8 +15,8 @@ struct InboxWorker: Service {
 
     func run() async throws {
         let wake = service.signals.inbox
-        await trim(through: service.processBacklogAfterRestart())
         await withGracefulShutdownHandler {
+            await processBacklog()
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 while let processed = await service.processInbox() { await trim(through: processed) }
                 await wake.wait(timeout: .seconds(1))
@@ -25,6 +25,18 @@ struct InboxWorker: Service {
             if let processed = await service.processInbox(limit: .max) { await trim(through: processed) }
         } onGracefulShutdown: {
             wake.signal()
+        }
+    }
+
+    /// The bodies the last process left, one at a time, each attempt counted (see
+    /// `RuntimeService.processBacklogBody`); the counts go once the backlog is done.
+    private func processBacklog() async {
+        do {
+            let end = try service.inbox.lastID()
+            while !Task.isShuttingDownGracefully, try await service.processBacklogBody(through: end) {}
+            if !Task.isShuttingDownGracefully { try service.inbox.clearAttempts() }
+        } catch {
+            logger.error("cannot work through the inbox backlog one body at a time; processing it as usual: \(error)")
         }
     }
 
@@ -109,7 +121,7 @@ struct DeliveryWorker: Service {
                     }
                 }
                 if !finished.isEmpty { continue }
-                // In a graceful shutdown, stop once nothing is in flight nor due.
+                // In a graceful shutdown, stop once nothing is in flight and nothing more was taken.
                 if Task.isShuttingDownGracefully, inFlight == 0, taken.isEmpty { return }
                 await wake.wait(timeout: .milliseconds(500))
             }

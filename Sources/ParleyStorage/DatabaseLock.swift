@@ -13,12 +13,14 @@ public final class DatabaseLock {
     private let descriptor: Int32
 
     /// Takes the lock next to `databasePath`, or throws naming the process that holds it.
-    public init(databasePath: String) throws(DatabaseLockError) {
-        path = databasePath + ".lock"
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    /// A factory rather than a failable init: the object exists only once it holds the lock,
+    /// so its `deinit` never meets a descriptor that was closed already.
+    public static func acquire(databasePath: String) throws(DatabaseLockError) -> DatabaseLock {
+        let path = databasePath + ".lock"
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let holder = Self.holder(descriptor)
+            let holder = holder(descriptor)
             close(descriptor)
             throw .held(path: databasePath, by: holder)
         }
@@ -26,6 +28,12 @@ public final class DatabaseLock {
         let pid = "\(getpid())\n"
         _ = ftruncate(descriptor, 0)
         _ = pid.withCString { pwrite(descriptor, $0, strlen($0), 0) }
+        return DatabaseLock(path: path, descriptor: descriptor)
+    }
+
+    private init(path: String, descriptor: Int32) {
+        self.path = path
+        self.descriptor = descriptor
     }
 
     deinit {

@@ -86,11 +86,14 @@ extension SQLiteStore {
 
     /// Puts a delivery back for another attempt at `retryAt`, or gives it up when `retryAt`
     /// is nil.
-    public func deliveryFailed(_ id: String, error: String, retryAt: Instant?, at now: Instant) {
+    /// `counting: false` gives the attempt back: a failure that was not the message's (a
+    /// refused access token) must not bring it closer to being given up.
+    public func deliveryFailed(_ id: String, error: String, retryAt: Instant?, at now: Instant, counting: Bool = true) {
         run { db in
             if let retryAt {
-                try db.executeCached(sql: "UPDATE delivery SET state = 'pending', error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?",
-                               arguments: [error, retryAt.millisecondsSinceEpoch, now.millisecondsSinceEpoch, id])
+                try db.executeCached(sql: """
+                    UPDATE delivery SET state = 'pending', error = ?, next_attempt_at = ?, updated_at = ?, attempts = attempts - ? WHERE id = ?
+                    """, arguments: [error, retryAt.millisecondsSinceEpoch, now.millisecondsSinceEpoch, counting ? 0 : 1, id])
             } else {
                 try db.executeCached(sql: "UPDATE delivery SET state = 'failed', error = ?, updated_at = ? WHERE id = ?",
                                arguments: [error, now.millisecondsSinceEpoch, id])

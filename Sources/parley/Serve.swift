@@ -54,7 +54,7 @@ struct Serve: AsyncParsableCommand {
         do {
             let database = settings.resolve(settings.server.database)
             try FileManager.default.createDirectory(at: database.deletingLastPathComponent(), withIntermediateDirectories: true)
-            lock = try DatabaseLock(databasePath: database.path)
+            lock = try DatabaseLock.acquire(databasePath: database.path)
         } catch let error as CocoaError {
             complain("parley serve: server.database: cannot create its folder: \(error.localizedDescription)")
             throw Exit.cannotLoad

@@ -279,12 +279,12 @@ end
 -- a misspelt field or a wrongly typed value is a mistake in the spec, and must not make an
 -- assertion pass (or fail) without a word.
 local record_fields = {
-  sent = { to = "string", kind = "string", by = "string", template = "string", language = "string",
+  sent = { at = "string", to = "string", kind = "string", by = "string", template = "string", language = "string",
            category = "string", text = "string", id = "string", buttons = "table", list = "table",
            image = "table", document = "table", video = "table", audio = "table", sticker = "table" },
-  blocked = { to = "string", reason = "string", code = "number", by = "string", stage = "string", kind = "string",
+  blocked = { at = "string", to = "string", reason = "string", code = "number", by = "string", stage = "string", kind = "string",
               template = "string", detail = "string", id = "string" },
-  escalated = { to = "string", queue = "string", reason = "string", route = "string", bot = "string" },
+  escalated = { at = "string", to = "string", queue = "string", reason = "string", route = "string", bot = "string" },
 }
 
 local function sorted_keys(t)
@@ -297,7 +297,7 @@ end
 -- What is wrong with a Lua pattern, or nil. string.find reports a broken pattern only when
 -- matching reaches the broken part, which a record that fails early never does.
 local function pattern_problem(p)
-  local i, open, captures = 1, 0, 0
+  local i, captures, open = 1, 0, {}  -- open: the numbers of the captures not yet closed
   while i <= #p do
     local c = p:sub(i, i)
     if c == "%" then
@@ -310,7 +310,13 @@ local function pattern_problem(p)
         if p:sub(i + 2, i + 2) ~= "[" then return "%f needs a set, as in %f[%w]" end
         i = i + 1  -- the set itself is read next
       else
-        if n:match("%d") and (tonumber(n) == 0 or tonumber(n) > captures) then return "%" .. n .. " names no capture" end
+        if n:match("%d") then
+          local k = tonumber(n)
+          if k == 0 or k > captures then return "%" .. n .. " names no capture" end
+          for _, o in ipairs(open) do
+            if o == k then return "%" .. n .. " refers to a capture still open" end
+          end
+        end
         i = i + 1
       end
     elseif c == "[" then
@@ -324,14 +330,16 @@ local function pattern_problem(p)
       if j > #p then return "a [ set has no ]" end
       i = j
     elseif c == "(" then
-      open, captures = open + 1, captures + 1
+      captures = captures + 1
+      if captures > 32 then return "more than 32 captures" end
+      open[#open + 1] = captures
     elseif c == ")" then
-      if open == 0 then return "a ) closes nothing" end
-      open = open - 1
+      if #open == 0 then return "a ) closes nothing" end
+      open[#open] = nil
     end
     i = i + 1
   end
-  if open > 0 then return "a ( is not closed" end
+  if #open > 0 then return "a ( is not closed" end
   return nil
 end
 
@@ -346,13 +354,6 @@ local function check_expected(kind, name, expected)
     if type(value) ~= want then
       fail("assert." .. name .. ": " .. key .. " is compared as a " .. want .. ", got " .. show(value) .. " (a " .. type(value) .. ")")
     end
-    if key == "text" or key == "detail" then
-      local problem = pattern_problem(value)
-      if problem then
-        fail("assert." .. name .. ": " .. key .. " " .. show(value) .. " is not a valid Lua pattern (" .. problem ..
-          "); escape magic characters with %, as in \"%(\"")
-      end
-    end
   end
 end
 
@@ -361,7 +362,9 @@ local function field_matches(key, expected, actual)
   if actual == nil then return false end
   if key == "text" or key == "detail" then
     if type(actual) ~= "string" then return false end
-    return actual:find(expected, 1, true) ~= nil or actual:find(expected) ~= nil
+    if actual:find(expected, 1, true) then return true end
+    -- Not a valid pattern: it was meant as plain text (the failure message says so).
+    return pattern_problem(expected) == nil and actual:find(expected) ~= nil
   end
   if key == "to" then
     return host.contact(expected) == actual
@@ -399,8 +402,16 @@ local function find_record(w, kind, expected, name)
   end
   local count = 0
   for _, record in ipairs(records) do if record.type == kind then count = count + 1 end end
+  local note = ""
+  for _, key in ipairs({ "text", "detail" }) do
+    local problem = type((expected or {})[key]) == "string" and pattern_problem(expected[key])
+    if problem then
+      note = note .. "\n(" .. key .. " " .. show(expected[key]) .. " is not a valid Lua pattern: " .. problem ..
+        "; it was matched as plain text only)"
+    end
+  end
   fail("expected " .. (kind == "escalated" and "an " or "a ") .. kind .. " record with " .. show(expected or {}) .. ", but none of the " .. count ..
-    " " .. kind .. " record" .. (count == 1 and "" or "s") .. " since the last clear matches. The transcript:\n" .. context(w))
+    " " .. kind .. " record" .. (count == 1 and "" or "s") .. " since the last clear matches." .. note .. " The transcript:\n" .. context(w))
 end
 
 function assert.sent(w, expected) return find_record(w, "sent", expected, "sent") end

@@ -216,7 +216,8 @@ struct HostileScriptTests {
 
     @Test func manyHostCallsInACoroutineDoNotOverflowAnything() throws {
         let failure = try failure(of: "coroutine.wrap(function() for i = 1, 1100000 do pcall(now) end end)()")
-        #expect(failure == .killed(.instructions))
+        // Stopped by a budget, not a crash; which budget comes first depends on the machine's load.
+        #expect(failure == .killed(.instructions) || failure == .killed(.wallTime))
     }
 
     @Test func numbersThatWouldOverflowAreRefusedNotTrapped() throws {

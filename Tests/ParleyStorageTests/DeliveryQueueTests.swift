@@ -45,6 +45,19 @@ struct DeliveryQueueTests {
         #expect(stopping.map(\.id) == ["m2"])
     }
 
+    @Test("a failure that was not the message's gives its attempt back")
+    func attemptGivenBack() throws {
+        let store = try SQLiteStore(path: path, now: start)
+        try enqueue(["m1"], in: store)
+        for round in 0..<10 {
+            let at = start + .seconds(Int64(round) * 60)
+            _ = try store.transaction { store.takeDueDeliveries(at: at, limit: 1, lease: lease) }
+            try store.transaction { store.deliveryFailed("m1", error: "190", retryAt: at + .seconds(60), at: at, counting: false) }
+        }
+        #expect(store.delivery("m1")?.attempts == 0)
+        #expect(store.delivery("m1")?.state == .pending)
+    }
+
     @Test("after a restart, attempts left in flight are due at once, under the same id")
     func resumedAfterRestart() throws {
         do {
