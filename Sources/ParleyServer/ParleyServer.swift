@@ -14,6 +14,7 @@ import Synchronization
 public struct ParleyServer: Sendable {
     public let service: RuntimeService
     private let application: Application<RouterResponder<BasicRequestContext>>
+    private let logger: Logger
 
     /// Runs until SIGTERM or SIGINT, then stops gracefully: no new connections, the inbox
     /// and the deliveries in hand drained.
@@ -30,10 +31,17 @@ public struct ParleyServer: Sendable {
 
     private var address: String { "\(service.settings.server.host):\(service.settings.server.port)" }
 
-    /// Runs inside a service group the caller manages (tests).
-    public func runWithoutSignals() async throws {
-        await service.start()
-        try await application.run()
+    /// Starts the server without signal handlers; `stop()` on the result is the same graceful
+    /// stop as SIGTERM. For tests and embedding: cancelling the task that runs a server
+    /// instead can trap in NIO when a connection was accepted but not yet served
+    /// (swift-nio#2637).
+    public func runUntilStopped() -> StoppableRun {
+        let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
+        let task = Task {
+            await service.start()
+            try await group.run()
+        }
+        return StoppableRun(group: group, task: task)
     }
 
     /// The Graph API client for `connections` concurrent sends. Like `HTTPClient.shared`
@@ -87,6 +95,18 @@ public struct ParleyServer: Sendable {
             services: workers,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
-        return ParleyServer(service: service, application: application)
+        return ParleyServer(service: service, application: application, logger: logger)
+    }
+}
+
+/// A server started by `runUntilStopped()`.
+public struct StoppableRun: Sendable {
+    let group: ServiceGroup
+    public let task: Task<Void, any Error>
+
+    /// Stops gracefully, as SIGTERM does, and waits until the server has stopped.
+    public func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
     }
 }

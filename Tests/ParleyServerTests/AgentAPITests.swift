@@ -113,8 +113,7 @@ struct TemplateSyncTests {
     func syncAtStart() async throws {
         let graph = FakeGraphAPI()
         await graph.serveTemplates(["": Self.page1, "p2": Self.page2])
-        let (graphURL, graphTask) = try await graph.start()
-        defer { graphTask.cancel() }
+        let graphURL = try await graph.start()
         let server = try await RunningServer.start(scripts: ["echo.lua": echoBot], live: graphURL)
         defer { Task { await server.stop() } }
         _ = try await Client.post(server.url + "/agent/conversations/+14155550101/opt_in", body: "{}", headers: Client.agent)

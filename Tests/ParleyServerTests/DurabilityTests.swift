@@ -56,8 +56,7 @@ struct DurabilityTests {
     @Test("kill -9 mid-stream, restart: every message answered once, every timer fired")
     func killAndRestart() async throws {
         let graph = FakeGraphAPI()
-        let (graphURL, graphTask) = try await graph.start()
-        defer { graphTask.cancel() }
+        let graphURL = try await graph.start()
         let (folder, port) = try deployment("crash", graphURL: graphURL)
         let url = "http://127.0.0.1:\(port)"
 
@@ -95,8 +94,7 @@ struct DurabilityTests {
     func gracefulStopDrains() async throws {
         let graph = FakeGraphAPI()
         await graph.answerAfter(.milliseconds(100))  // slow, so the sends outlast the signal
-        let (graphURL, graphTask) = try await graph.start()
-        defer { graphTask.cancel() }
+        let graphURL = try await graph.start()
         let (folder, port) = try deployment("stop", graphURL: graphURL, extraConfig: "concurrent_sends = 2")
         let url = "http://127.0.0.1:\(port)"
         let process = try launch(folder, port: port)
@@ -119,8 +117,7 @@ struct DurabilityTests {
     func stopDuringOutage() async throws {
         let graph = FakeGraphAPI()
         await graph.failNext(1_000, status: 500, body: #"{"error":{"message":"An unknown error has occurred.","type":"OAuthException","code":131000,"fbtrace_id":"x"}}"#)
-        let (graphURL, graphTask) = try await graph.start()
-        defer { graphTask.cancel() }
+        let graphURL = try await graph.start()
         let (folder, port) = try deployment("outage", graphURL: graphURL)
         let url = "http://127.0.0.1:\(port)"
         var process = try launch(folder, port: port)

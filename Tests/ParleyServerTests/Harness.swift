@@ -63,8 +63,10 @@ actor FakeGraphAPI {
         return (200, page)
     }
 
-    /// Starts on a free port; returns the base URL.
-    nonisolated func start() async throws -> (url: String, task: Task<Void, any Error>) {
+    /// Starts on a free port; returns the base URL. It runs until the test process ends:
+    /// cancelling it while the server under test still sends to it can trap in NIO, when a
+    /// connection is accepted but no longer served (swift-nio#2637).
+    nonisolated func start() async throws -> String {
         let router = Router()
         router.post("/:version/:account/messages") { request, context -> Response in
             var request = request
@@ -84,8 +86,8 @@ actor FakeGraphAPI {
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { channel in await port.fulfil(channel.localAddress?.port ?? 0) },
                               logger: Logger(label: "fake-graph", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let task = Task { try await app.run() }
-        return ("http://127.0.0.1:\(await port.value)", task)
+        Task { try await app.run() }
+        return "http://127.0.0.1:\(await port.value)"
     }
 }
 
@@ -111,7 +113,7 @@ actor PortPromise {
 struct RunningServer {
     let url: String
     let server: ParleyServer
-    let task: Task<Void, any Error>
+    let run: StoppableRun
     let folder: URL
 
     static func start(scripts: [String: String], toml: String = "", live graphURL: String? = nil, folder existing: URL? = nil,
@@ -132,14 +134,12 @@ struct RunningServer {
         let port = PortPromise()
         let server = try ParleyServer.make(settings: settings, stdlib: stdlib,
                                            logger: Logger(label: "parley-test", factory: { _ in SwiftLogNoOpLogHandler() })) { await port.fulfil($0) }
-        let task = Task { try await server.runWithoutSignals() }
-        return RunningServer(url: "http://127.0.0.1:\(await port.value)", server: server, task: task, folder: folder)
+        let run = server.runUntilStopped()
+        return RunningServer(url: "http://127.0.0.1:\(await port.value)", server: server, run: run, folder: folder)
     }
 
-    func stop() async {
-        task.cancel()
-        _ = try? await task.value
-    }
+    /// The same graceful stop as SIGTERM.
+    func stop() async { await run.stop() }
 }
 
 /// Posting to a server, as Meta and agents do.

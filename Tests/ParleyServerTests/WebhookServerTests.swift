@@ -9,8 +9,7 @@ struct WebhookServerTests {
     @Test("a signed webhook reaches the bot, and its answer reaches the Graph API")
     func endToEnd() async throws {
         let graph = FakeGraphAPI()
-        let (graphURL, graphTask) = try await graph.start()
-        defer { graphTask.cancel() }
+        let graphURL = try await graph.start()
         let server = try await RunningServer.start(scripts: ["echo.lua": echoBot], live: graphURL)
         defer { Task { await server.stop() } }
 
@@ -61,8 +60,7 @@ struct WebhookServerTests {
     @Test("the same delivery twice gives exactly one reply")
     func duplicates() async throws {
         let graph = FakeGraphAPI()
-        let (graphURL, graphTask) = try await graph.start()
-        defer { graphTask.cancel() }
+        let graphURL = try await graph.start()
         let server = try await RunningServer.start(scripts: ["echo.lua": echoBot], live: graphURL)
         defer { Task { await server.stop() } }
         let body = textWebhook(from: "14155550101", text: "once", id: "wamid.in.dup")
@@ -91,8 +89,7 @@ struct WebhookServerTests {
     @Test("a transient Graph API error is retried under the same idempotency key; a permanent one goes to the bot")
     func retries() async throws {
         let graph = FakeGraphAPI()
-        let (graphURL, graphTask) = try await graph.start()
-        defer { graphTask.cancel() }
+        let graphURL = try await graph.start()
         await graph.failNext(1, status: 500, body: #"{"error":{"message":"temporary","code":131000}}"#)
         let server = try await RunningServer.start(scripts: ["echo.lua": echoBot], live: graphURL)
         defer { Task { await server.stop() } }
@@ -113,8 +110,7 @@ struct WebhookServerTests {
     @Test("a refused access token holds every message, never gives one up, and /health says why")
     func refusedToken() async throws {
         let graph = FakeGraphAPI()
-        let (graphURL, graphTask) = try await graph.start()
-        defer { graphTask.cancel() }
+        let graphURL = try await graph.start()
         await graph.failNext(1, status: 401, body: #"{"error":{"message":"Error validating access token: Session has expired","type":"OAuthException","code":190,"error_subcode":463}}"#)
         let server = try await RunningServer.start(scripts: ["echo.lua": echoBot], live: graphURL)
         defer { Task { await server.stop() } }
