@@ -91,6 +91,9 @@ public struct ParleyServer: Sendable {
         }
         let application = Application(
             router: router,
+            // A connection that sends nothing for 30 s is closed: half-sent requests cannot
+            // hold connections open for ever.
+            server: .http1(configuration: .init(idleTimeout: .seconds(30))),
             configuration: .init(address: .hostname(settings.server.host, port: settings.server.port), serverName: "parley"),
             services: workers,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },

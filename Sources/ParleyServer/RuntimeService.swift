@@ -30,6 +30,8 @@ public actor RuntimeService {
     public nonisolated let signals: ServiceSignals
     /// What stops every send, when something does (a refused access token); `/health` says it.
     public nonisolated let senderProblem = Mutex<String?>(nil)
+    /// Why the last webhook could not be kept (a full disk), until one is; `/health` says it.
+    public nonisolated let inboxProblem = Mutex<String?>(nil)
 
     public init(settings: DeploymentConfig, stdlib: URL, logger: Logger) throws {
         self.settings = settings
@@ -189,11 +191,17 @@ public actor RuntimeService {
         let busyFor = eventStarted.withLock { started in started.map { SystemClock().now - $0 } } ?? .zero
         var busy: [String: JSONValue] = ["ok": .bool(busyFor < Self.stuckAfter), "runtime_busy": true,
                                          "runtime_busy_seconds": .int(busyFor.seconds)]
-        if let problem = senderProblem.withLock({ $0 }) {
-            busy["ok"] = false
-            busy["sender"] = .string(problem)
-        }
+        reportProblems(into: &busy)
         return .object(busy)
+    }
+
+    /// What keeps the server from doing its job, each under its own key, and `ok` false.
+    private nonisolated func reportProblems(into health: inout [String: JSONValue]) {
+        let problems = [("sender", senderProblem.withLock { $0 }), ("inbox", inboxProblem.withLock { $0 })]
+        for case let (key, text?) in problems {
+            health["ok"] = false
+            health[key] = .string(text)
+        }
     }
 
     private func ingest(_ body: [UInt8]) throws {
@@ -285,10 +293,7 @@ public actor RuntimeService {
     public func health() -> JSONValue {
         var health: [String: JSONValue] = ["ok": true, "inbox_backlog": .int(Int64(inboxBacklog())),
                                            "deliveries_waiting": .int(Int64(store.deliveriesWaiting()))]
-        if let problem = senderProblem.withLock({ $0 }) {
-            health["ok"] = false
-            health["sender"] = .string(problem)
-        }
+        reportProblems(into: &health)
         return .object(health)
     }
 

@@ -48,9 +48,11 @@ struct WebhookRoutes {
         }
         do {
             _ = try await service.inbox.accept(body, at: SystemClock().now)
+            service.inboxProblem.withLock { if $0 != nil { $0 = nil } }
         } catch {
             // Not kept: the platform must try again, so no 200.
             context.logger.error("webhook not kept: \(error)")
+            service.inboxProblem.withLock { $0 = "webhooks cannot be stored (\(error)); Meta is answered 503 and retries" }
             return HTTP.problem(.serviceUnavailable, "the webhook could not be stored; try again")
         }
         service.signals.inbox.signal()

@@ -49,11 +49,13 @@ end
 -- A failed assertion is a table, so a test's own error("...") is never mistaken for one;
 -- locate() adds the spec's file and line to its message.
 local function fail(message)
-  error({ parley_failure = true, message = message }, 0)
+  error({ parley_failure = true, message = type(message) == "string" and message or show(message) }, 0)
 end
 
 local function message_of(problem)
   if type(problem) == "table" and type(problem.message) == "string" then return problem.message end
+  if problem == nil then return "error(nil): the test raised an error with no message" end
+  if type(problem) == "table" then return "error with a table: " .. show(problem) end
   return tostring(problem)
 end
 
@@ -479,8 +481,12 @@ function assert.has_error(fn, expected)
 end
 
 -- assert(value, message) works as Lua's own, as a failed assertion.
+-- A spec cannot replace an assertion: one test's `assert.equals = ...` would pass the next.
 local callable = setmetatable({}, {
   __index = assert,
+  __newindex = function(_, key)
+    error("assert." .. tostring(key) .. " belongs to the spec library and cannot be replaced", 2)
+  end,
   __call = function(_, value, message, ...)   -- wrapped by locate() in install
     if not value then fail(message or "assertion failed!") end
     return value, message, ...

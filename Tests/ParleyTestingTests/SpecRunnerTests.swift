@@ -52,6 +52,18 @@ struct SpecRunnerTests {
         #expect(message.contains("ran out while its world advanced, at 20"))
     }
 
+    @Test("a test cannot replace an assertion for the tests after it, and an error with a table shows the table")
+    func assertionsStay() throws {
+        let summary = try run(["a_spec.lua": """
+        it("replaces", function() assert.equals = function() end end)
+        it("still asserts", function() assert.equals(1, 2) end)
+        it("raises a table", function() error({ code = 1 }) end)
+        """])
+        #expect(summary.results.map(\.status) == [.error, .failed, .error])
+        #expect(summary.results[0].message?.contains("assert.equals belongs to the spec library") == true)
+        #expect(summary.results[2].message == "error with a table: {code = 1}")
+    }
+
     @Test("a test may hold 100 worlds, not a million")
     func worldsPerTest() throws {
         let summary = try run(["a_spec.lua": """
