@@ -14,9 +14,10 @@ public enum JUnitReport {
             let skipped = results.filter { $0.status == .pending }.count
             out += #"  <testsuite name="\#(escape(file))" tests="\#(results.count)" failures="\#(fileFailures)" errors="\#(fileErrors)" skipped="\#(skipped)">"# + "\n"
             for r in results {
-                let parts = r.name.components(separatedBy: " › ")
-                let classname = parts.count > 1 ? parts.dropLast().joined(separator: " › ") : file
-                out += #"    <testcase classname="\#(escape(classname))" name="\#(escape(parts.last ?? r.name))" file="\#(escape(file))""#
+                // The describe blocks are the class; a test's own title may hold " › " too.
+                let blocks = r.name.hasSuffix(r.title) ? String(r.name.dropLast(r.title.count)) : ""
+                let classname = blocks.hasSuffix(" › ") ? String(blocks.dropLast(3)) : file
+                out += #"    <testcase classname="\#(escape(classname))" name="\#(escape(r.title))" file="\#(escape(file))""#
                 switch r.status {
                 case .passed:
                     out += "/>\n"

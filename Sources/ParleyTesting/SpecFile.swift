@@ -32,8 +32,9 @@ final class SpecFile {
                                  wallBudget: .milliseconds(budget.wallMilliseconds))
     }
 
-    /// The tests the file declares, as (name, pending).
-    func load() throws(ScriptFailure) -> [(name: String, pending: Bool)] {
+    /// The tests the file declares: the full name (describe blocks › title), the title alone,
+    /// and whether it is pending.
+    func load() throws(ScriptFailure) -> [(name: String, title: String, pending: Bool)] {
         guard let data = FileManager.default.contents(atPath: url.path), let source = String(data: data, encoding: .utf8) else {
             throw .error("\(path): cannot read the file")
         }
@@ -53,7 +54,7 @@ final class SpecFile {
         guard let controls else { throw .error("\(path): the spec library did not start") }
         self.sandbox = sandbox
         let list = try sandbox.call(controls.tests, [], results: 1).first?.arrayValue ?? []
-        return list.map { ($0["name"]?.stringValue ?? "?", $0["pending"]?.boolValue ?? false) }
+        return list.map { ($0["name"]?.stringValue ?? "?", $0["title"]?.stringValue ?? $0["name"]?.stringValue ?? "?", $0["pending"]?.boolValue ?? false) }
     }
 
     /// Runs test `index` (from 1) and returns its status and message. A test stopped by its

@@ -12,15 +12,18 @@ public struct SpecResult: Sendable, Equatable {
     public let file: String
     /// The test's name, with its describe blocks: `orders bot › answers an order number`.
     public let name: String
+    /// The test's own name, without its describe blocks.
+    public let title: String
     public let status: Status
     /// What went wrong, with the spec's line and the transcript around the failure.
     public let message: String?
     /// The transcript lines of the test's worlds, for `--verbose` and JUnit.
     public let transcript: [String]
 
-    public init(file: String, name: String, status: Status, message: String? = nil, transcript: [String] = []) {
+    public init(file: String, name: String, title: String? = nil, status: Status, message: String? = nil, transcript: [String] = []) {
         self.file = file
         self.name = name
+        self.title = title ?? name
         self.status = status
         self.message = message
         self.transcript = transcript

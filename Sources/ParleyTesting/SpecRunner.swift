@@ -42,7 +42,7 @@ public struct SpecRunner {
         for url in files {
             let file = SpecFile(url: url, stdlib: stdlib, budget: budget, cache: cache)
             file.worlds.onLog = log
-            let tests: [(name: String, pending: Bool)]
+            let tests: [(name: String, title: String, pending: Bool)]
             do {
                 tests = try file.load()
             } catch {
@@ -55,7 +55,8 @@ public struct SpecRunner {
                 if let filter, !test.name.contains(filter) { continue }
                 let outcome = file.run(index + 1)
                 let transcript = file.worlds.finished.flatMap { $0.map(\.line) }
-                let result = SpecResult(file: file.path, name: test.name, status: outcome.status, message: outcome.message, transcript: transcript)
+                let result = SpecResult(file: file.path, name: test.name, title: test.title, status: outcome.status, message: outcome.message,
+                                        transcript: transcript)
                 summary.results.append(result)
                 report(result)
                 if outcome.status == .passed { summary.escalatedBots.formUnion(file.worlds.escalatedBots) }

@@ -105,12 +105,12 @@ end
 function M.it(name, fn)
   check_declaration("it", name, fn)
   if fn == nil then error("it \"" .. name .. "\" needs a function; use pending(\"...\") for a test to write later", 2) end
-  tests[#tests + 1] = { name = full_name(current, name), fn = fn, block = current }
+  tests[#tests + 1] = { name = full_name(current, name), title = name, fn = fn, block = current }
 end
 
 function M.pending(name)
   check_declaration("pending", name)
-  tests[#tests + 1] = { name = full_name(current, name), pending = true, block = current }
+  tests[#tests + 1] = { name = full_name(current, name), title = name, pending = true, block = current }
 end
 
 function M.before_each(fn)
@@ -508,7 +508,7 @@ local controls = {}
 
 function controls.tests()
   local list = {}
-  for i, t in ipairs(tests) do list[i] = { name = t.name, pending = t.pending or false } end
+  for i, t in ipairs(tests) do list[i] = { name = t.name, title = t.title, pending = t.pending or false } end
   return list
 end
 

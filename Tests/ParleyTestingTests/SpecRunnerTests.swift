@@ -283,6 +283,15 @@ struct SpecRunnerTests {
         #expect(counter.counts["failure"] == 1)
         #expect(counter.counts["skipped"] == 1)
     }
+
+    @Test("in JUnit the describe blocks are the class and the test's own title its name, › and all")
+    func junitNames() throws {
+        let summary = try run(["a_spec.lua": """
+        describe("menu", function() it("picks 1 › 2", function() end) end)
+        """])
+        let xml = JUnitReport.xml(summary)
+        #expect(xml.contains(#"<testcase classname="menu" name="picks 1 › 2""#))
+    }
 }
 
 final class ElementCounter: NSObject, XMLParserDelegate {
