@@ -24,7 +24,7 @@ public struct ParleyServer: Sendable {
             try await application.runService()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw ConfigError("\(address) is in use; stop what listens there, or set [server] port or --port")
-        } catch is SocketAddressError {
+        } catch let error where error is SocketAddressError || error is SocketAddressError.UnknownHost {
             throw ConfigError("cannot resolve [server] host in \(address); use an address such as \"127.0.0.1\" or \"0.0.0.0\"")
         }
     }
