@@ -83,7 +83,7 @@ public struct GraphAPIError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     public var description: String {
-        var text = code.map { "(#\($0)\(subcode.map { "/\($0)" } ?? ""))" } ?? (isTimeout ? "timeout" : "(no code)")
+        var text = code.map { "(#\($0)\(subcode.map { "/\($0)" } ?? ""))" } ?? (isTimeout ? "(no answer)" : "(no code)")
         if let title { text += " \(title)" }
         if let message, message != title { text += (title == nil ? " " : ": ") + message }
         if let details { text += " — \(details)" }

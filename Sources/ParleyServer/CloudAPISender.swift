@@ -38,7 +38,16 @@ struct CloudAPISender: Sendable {
         let failure: GraphAPIError
         do {
             let response = try await client.execute(http, timeout: .milliseconds(Int64(settings.timeoutMilliseconds)))
-            let body = try await response.body.collect(upTo: 1 << 20)
+            let body: ByteBuffer
+            do {
+                body = try await response.body.collect(upTo: 1 << 20)
+            } catch is NIOTooManyBytesError {
+                // No Graph API answer is that large. After a 2xx the message may have gone, so
+                // it is not sent again; after a 5xx (a proxy's page) it is, as for any 5xx.
+                let status = Int(response.status.code)
+                let tooLarge = GraphAPIError(code: nil, message: "an answer of over 1 MiB", httpStatus: status)
+                return .failed(tooLarge, retryAfter: (200..<300).contains(status) ? nil : retryDelay(for: tooLarge, attempt: delivery.attempts))
+            }
             let text = String(buffer: body)
             if (200..<300).contains(response.status.code) {
                 if let sent = try? SendResponse(body: text) { return .accepted(wamid: sent.messageID) }

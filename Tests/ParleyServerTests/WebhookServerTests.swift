@@ -121,4 +121,16 @@ struct WebhookServerTests {
         #expect(health["deliveries_waiting"] == 1)
         #expect(await server.server.service.deliveryCounts()[.failed] == nil)
     }
+
+    @Test("a success answer too large to read is not sent again: the message may have gone")
+    func hugeSuccessAnswer() async throws {
+        let graph = FakeGraphAPI()
+        let graphURL = try await graph.start()
+        await graph.failNext(1, status: 200, body: "{\"padding\":\"" + String(repeating: "x", count: 2 << 20) + "\"}")
+        let server = try await RunningServer.start(scripts: ["echo.lua": echoBot], live: graphURL)
+        defer { Task { await server.stop() } }
+        _ = try await Client.webhook(server, textWebhook(from: "14155550101", text: "big", id: "wamid.in.big"))
+        #expect(try await eventually { await server.server.service.deliveryCounts()[.failed] == 1 })
+        #expect(await graph.received.count == 1)
+    }
 }
