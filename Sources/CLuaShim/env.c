@@ -50,6 +50,19 @@ static int sealed_write(lua_State *L) {
         key_name(L));
 }
 
+/* Pushes an environment's metatable: reads go to the table at `reads`, and writes to
+** `write`, which gets that table as its upvalue. [-0, +1, m] */
+static void push_env_meta(lua_State *L, int reads, lua_CFunction write) {
+    lua_createtable(L, 0, 3);
+    lua_pushvalue(L, reads);
+    lua_setfield(L, -2, "__index");
+    lua_pushvalue(L, reads);
+    lua_pushcclosure(L, write, 1);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
+}
+
 /* Builds the two shared environment metatables and the global table's own. */
 static void ensure_metatables(lua_State *L) {
     if (lua_rawgetp(L, LUA_REGISTRYINDEX, &OPEN_META) != LUA_TNIL) {
@@ -60,14 +73,7 @@ static void ensure_metatables(lua_State *L) {
     lua_pushglobaltable(L);
     int g = lua_gettop(L);
 
-    lua_createtable(L, 0, 3);
-    lua_pushvalue(L, g);
-    lua_setfield(L, -2, "__index");
-    lua_pushvalue(L, g);
-    lua_pushcclosure(L, declare, 1);
-    lua_setfield(L, -2, "__newindex");
-    lua_pushliteral(L, "locked");
-    lua_setfield(L, -2, "__metatable");
+    push_env_meta(L, g, declare);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &OPEN_META);
 
     /* The metatable of a table of declared globals: misses go on to the global table. */
@@ -124,14 +130,7 @@ void parley_env_seal(lua_State *L, int idx) {
     }
     lua_rawgetp(L, LUA_REGISTRYINDEX, &SEALED_META);
     lua_setmetatable(L, declared);
-    lua_createtable(L, 0, 3);                           /* the environment's metatable */
-    lua_pushvalue(L, declared);
-    lua_setfield(L, -2, "__index");
-    lua_pushvalue(L, declared);
-    lua_pushcclosure(L, sealed_write, 1);
-    lua_setfield(L, -2, "__newindex");
-    lua_pushliteral(L, "locked");
-    lua_setfield(L, -2, "__metatable");
+    push_env_meta(L, declared, sealed_write);           /* the environment's metatable */
     lua_setmetatable(L, idx);
     lua_pop(L, 1);
 }
