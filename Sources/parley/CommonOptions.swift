@@ -18,6 +18,17 @@ func complain(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
+/// The deployment configuration `command` runs with; on a mistake, the error names the key
+/// and the command exits 2.
+func loadDeployment(_ path: String, for command: String) throws -> DeploymentConfig {
+    do {
+        return try ConfigFile.loadDeployment(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+        complain("\(command): \(error.message)")
+        throw Exit.cannotLoad
+    }
+}
+
 struct WorldOptions: ParsableArguments {
     @Option(help: "The scripts folder: bots, routers, macros and automations (*.lua).")
     var scripts: String

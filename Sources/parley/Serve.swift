@@ -38,13 +38,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var settings: DeploymentConfig
-        do {
-            settings = try ConfigFile.loadDeployment(contentsOf: URL(fileURLWithPath: config))
-        } catch {
-            complain("parley serve: \(error.message)")
-            throw Exit.cannotLoad
-        }
+        var settings = try loadDeployment(config, for: "parley serve")
         if let port { settings.server.port = port }
         guard let stdlibURL = stdlib.map({ URL(fileURLWithPath: $0) }) ?? ModuleLibrary.locateStdlib() else {
             complain("parley serve: cannot find the Stdlib folder; set PARLEY_STDLIB or --stdlib")

@@ -28,13 +28,7 @@ struct Templates: AsyncParsableCommand {
         var output: String?
 
         func run() async throws {
-            let settings: DeploymentConfig
-            do {
-                settings = try ConfigFile.loadDeployment(contentsOf: URL(fileURLWithPath: config))
-            } catch {
-                complain("parley templates sync: \(error.message)")
-                throw Exit.cannotLoad
-            }
+            let settings = try loadDeployment(config, for: "parley templates sync")
             let result: TemplateSync.Result
             do {
                 result = try await TemplateSync(settings: settings.cloudAPI).fetchAll()
