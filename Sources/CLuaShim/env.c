@@ -144,3 +144,7 @@ int parley_lua_seal_env(lua_State *L) {
     parley_env_seal(L, 1);
     return 0;
 }
+
+void parley_rawtarget(lua_State *L, int idx) {
+    lua_pushvalue(L, idx);   /* until read-only tables land, every table shows itself */
+}

@@ -9,10 +9,16 @@ public struct Budget: Sendable, Equatable {
     /// time in C library calls or keep swallowing errors.
     public var wallMilliseconds: Int
 
-    public init(instructions: Int = 10_000_000, memoryBytes: Int = 32 << 20, wallMilliseconds: Int = 1000) {
+    /// The most one value may hold when it crosses from a script to the host: a
+    /// `conv.state`, a timer's data, a message, one argument. Counted as the JSON it
+    /// becomes, each occurrence of a shared string or table anew.
+    public var dataBytes: Int
+
+    public init(instructions: Int = 10_000_000, memoryBytes: Int = 32 << 20, wallMilliseconds: Int = 1000, dataBytes: Int = 64 << 10) {
         self.instructions = instructions
         self.memoryBytes = memoryBytes
         self.wallMilliseconds = wallMilliseconds
+        self.dataBytes = dataBytes
     }
 
     public static let `default` = Budget()

@@ -93,6 +93,11 @@ void parley_push_conversation_index(lua_State *L);
 ** in them between conversations or change what the next call sees. */
 int parley_lua_freeze(lua_State *L);
 
+/* Pushes the table whose raw contents the table at idx shows: for a table made read-only
+** (see freeze.c) its hidden contents, otherwise the table itself. Host code reads tables
+** raw, so it must read through this. Cannot raise. [-0, +1, -] */
+void parley_rawtarget(lua_State *L, int idx);
+
 /* Pushes the trampoline as a closure over a Swift function, its context and an integer
 ** tag (which host function it is). Call only inside parley_host_enter/leave. [-0, +1, m] */
 void parley_push_host_function(lua_State *L, parley_host_fn fn, void *context, lua_Integer tag);
