@@ -14,7 +14,11 @@ extension Runtime {
         let before = contact.map { view(of: conversation($0)) }
         let outer = allowance
         allowance = CallAllowance()
-        defer { allowance = outer }
+        callWatch.started(at: now)
+        defer {
+            allowance = outer
+            callWatch.ended()
+        }
         do {
             guard let result = try script.call(handler, conversation: before, arguments: arguments, results: results) else { return nil }
             if let contact, let before, let after = result.conversation {

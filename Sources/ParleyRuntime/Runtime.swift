@@ -28,6 +28,8 @@ public final class Runtime {
     /// Asked every few hundred items while `advance(to:)` works through the agenda: `true`
     /// stops it where it has got to. A spec's world uses it to keep to the test's time budget.
     public var shouldStopAdvancing: (() -> Bool)?
+    /// When the script call now running started: what a server's health check reads.
+    public let callWatch = CallWatch()
 
     var scheduler = Scheduler()
     var pacer: Pacer
