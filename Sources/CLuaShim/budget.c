@@ -5,13 +5,15 @@
 ** cannot swallow its own termination.
 */
 #include "lua_shim.h"
+#include "guards.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-/* How often the hook runs. Any count hook costs about 2x on tight loops; this count
-** decides how fast an overrun is noticed. */
-#define HOOK_STEP 1000
+/* How often the hook runs. Any count hook costs about 2x on tight loops (with one set,
+** Lua checks it at every instruction); this count decides how fast an overrun is
+** noticed, since one instruction may compare two 16 MB strings. */
+#define HOOK_STEP 256
 
 static const char *const kill_messages[] = {
     "",
@@ -24,9 +26,11 @@ const char *parley_kill_message(int reason) {
     return (reason > 0 && reason <= PARLEY_KILL_WALLTIME) ? kill_messages[reason] : "script stopped";
 }
 
+/* The coarse clock: a few nanoseconds to read, which every library call can afford, at a
+** resolution (a few milliseconds) far finer than any budget. */
 static long long monotonic_ns(void) {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
@@ -122,7 +126,15 @@ void parley_budget_arm(parley_budget *b, long long instructions, size_t bytes, l
     b->byte_limit = bytes;
     b->deadline_ns = wall_ms > 0 ? monotonic_ns() + wall_ms * 1000000LL : 0;
     b->killed = PARLEY_KILL_NONE;
+    b->random_seeded = 0;
     b->armed = 1;
+}
+
+void parley_begin_call(lua_State *L, long long seed) {
+    parley_budget *b = budget_of(L);
+    b->call_seed = seed;
+    b->random_seeded = 0;
+    parley_reset_call_caches(L);
 }
 
 void parley_budget_disarm(parley_budget *b) {

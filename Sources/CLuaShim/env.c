@@ -74,6 +74,7 @@ static void ensure_metatables(lua_State *L) {
     int g = lua_gettop(L);
 
     push_env_meta(L, g, declare);
+    parley_host_object(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &OPEN_META);
 
     /* The metatable of a table of declared globals: misses go on to the global table. */
@@ -82,6 +83,7 @@ static void ensure_metatables(lua_State *L) {
     lua_setfield(L, -2, "__index");
     lua_pushliteral(L, "locked");
     lua_setfield(L, -2, "__metatable");
+    parley_host_object(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &SEALED_META);
 
     lua_createtable(L, 0, 2);
@@ -131,6 +133,9 @@ void parley_env_seal(lua_State *L, int idx) {
     lua_rawgetp(L, LUA_REGISTRYINDEX, &SEALED_META);
     lua_setmetatable(L, declared);
     push_env_meta(L, declared, sealed_write);           /* the environment's metatable */
+    parley_walk_only(L, -1);                            /* walked for its globals' values, */
+    parley_walk_only(L, declared);                      /* which settling freezes, but itself */
+    parley_walk_only(L, idx);                           /* never frozen */
     lua_setmetatable(L, idx);
     lua_pop(L, 1);
 }
@@ -143,8 +148,4 @@ int parley_lua_seal_env(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     parley_env_seal(L, 1);
     return 0;
-}
-
-void parley_rawtarget(lua_State *L, int idx) {
-    lua_pushvalue(L, idx);   /* until read-only tables land, every table shows itself */
 }

@@ -1,20 +1,21 @@
 /*
 ** Library calls that no count hook can interrupt, because they run in C from start to
-** end: string.rep, table.move and pattern matching. Measured on this machine without
-** guards: string.rep('', 1e9) took 6.9 s, table.move({}, 1, 1e8, 2) 3.7 s, and
-** ('.-.-b') matched on 4,000 characters 132 s. Each guard refuses, before any work, a
-** call whose worst case is too large, and says how to write it instead.
+** end: string.rep and pattern matching. Measured on this machine without guards:
+** string.rep('', 1e9) took 6.9 s and ('.-.-b') matched on 4,000 characters 132 s. Each
+** guard refuses, before any work, a call whose worst case is too large, and says how to
+** write it instead. (The table functions, whose loops can be checked as they go, are
+** Parley's own: tablib.c.)
 */
 #include "guards.h"
 #include <string.h>
 
 /* Bytes (or iterations) string.rep may produce. */
 #define REP_LIMIT (16.0 * 1024 * 1024)
-/* Elements table.move may move in one call. */
-#define MOVE_LIMIT 1000000.0
 /* Worst-case matcher steps for one pattern call, and byte comparisons for a plain find. */
 #define PATTERN_LIMIT 1.0e8
 #define PLAIN_LIMIT 1.0e9
+/* Table reads (each possibly a step of an __index chain) for one call. */
+#define TABLE_READ_LIMIT 2.0e7
 
 /* Calls the original function (upvalue 1) with all arguments; returns all results. */
 static int call_original(lua_State *L) {
@@ -35,16 +36,6 @@ int parley_guarded_rep(lua_State *L) {
     if (n > 0 && (double)n * unit > REP_LIMIT)
         return luaL_error(L, "string.rep: %I copies of %d bytes exceed the limit of %d MiB",
                           n, (int)(len + seplen), (int)(REP_LIMIT / (1024 * 1024)));
-    return call_original(L);
-}
-
-int parley_guarded_move(lua_State *L) {
-    parley_check_budget(L);
-    lua_Integer f = luaL_checkinteger(L, 2);
-    lua_Integer e = luaL_checkinteger(L, 3);
-    if (e >= f && (double)e - (double)f + 1 > MOVE_LIMIT)
-        return luaL_error(L, "table.move: %f elements exceed the limit of %d per call",
-                          (double)e - (double)f + 1, (int)MOVE_LIMIT);
     return call_original(L);
 }
 
@@ -146,14 +137,65 @@ int parley_guarded_gmatch(lua_State *L) {
     return call_original(L);
 }
 
+/* gsub with a table replacement reads it once per match, and each read may walk an
+** __index chain up to 2,000 tables deep, in C. */
 int parley_guarded_gsub(lua_State *L) {
     check_pattern(L, "gsub", 1, 0);
+    if (lua_type(L, 3) == LUA_TTABLE) {
+        size_t n = lua_rawlen(L, 1);
+        double cost = ((double)n + 1) * (1 + parley_index_chain_length(L, 3));
+        if (cost > TABLE_READ_LIMIT)
+            return luaL_error(L, "string.gsub: a replacement table behind an __index chain %d tables deep, on a "
+                                 "%d-byte text, is too costly; use a plain table or a function",
+                              parley_index_chain_length(L, 3), (int)n);
+    }
     return call_original(L);
 }
 
-/* table.sort and table.concat run in C from start to end: the budget is checked before
-** each, so repeating them cannot outrun the wall-time budget by more than one call. */
-int parley_checked_call(lua_State *L) {
+/* The wrapper every plain library function gets (upvalue 1: the function): the budget is
+** checked as the call starts, then the function runs in this same frame, as if called
+** directly, so arguments, errors and their function names are unchanged. */
+int parley_checked_entry(lua_State *L) {
     parley_check_budget(L);
-    return call_original(L);
+    return lua_tocfunction(L, lua_upvalueindex(1))(L);
+}
+
+void parley_check_on_entry(lua_State *L, int table) {
+    table = lua_absindex(L, table);
+    lua_pushnil(L);
+    while (lua_next(L, table) != 0) {
+        /* Only functions without upvalues can run in the wrapper's frame; Parley's own
+        ** closures check the budget themselves. */
+        int plain = 0;
+        if (lua_iscfunction(L, -1)) {
+            if (lua_getupvalue(L, -1, 1) == NULL) plain = 1;
+            else lua_pop(L, 1);
+        }
+        if (plain) {
+            lua_pushcclosure(L, parley_checked_entry, 1);
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);
+            lua_rawset(L, table);
+        } else {
+            lua_pop(L, 1);
+        }
+    }
+}
+
+/* How many tables deep the __index chain of the value at idx goes (up to Lua's own
+** limit, 2,000): each read through it may walk them all. A function ends the chain, since
+** its own work is budgeted. Cannot raise. */
+int parley_index_chain_length(lua_State *L, int idx) {
+    int length = 0;
+    lua_pushvalue(L, idx);
+    while (length < 2000 && lua_getmetatable(L, -1)) {
+        lua_pushliteral(L, "__index");
+        int kind = lua_rawget(L, -2);
+        lua_remove(L, -2);
+        lua_remove(L, -2);
+        if (kind == LUA_TNIL || kind == LUA_TFUNCTION) break;
+        length++;
+    }
+    lua_pop(L, 1);
+    return length;
 }

@@ -7,15 +7,20 @@
 **
 ** next visits integer keys in ascending order, then float keys, then strings in byte
 ** order, then booleans, and any other key last, in table order. A traversal snapshots the
-** keys when it starts (next(t, nil)); keys removed meanwhile are skipped, as in Lua.
+** keys when it starts (next(t, nil)); keys removed meanwhile are skipped, as in Lua. A
+** read-only table (freeze.c) is traversed through its hidden contents.
+**
+** The snapshots are cached per call, in a plain table: a weak one would be an ephemeron
+** table whose entries can chain, and the collector's cost for those grows with the square
+** of their number, outside any budget. A finished traversal drops its snapshot.
 */
 #include "guards.h"
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
-static const char ORDER_CACHE = 'k';   /* weak table: t -> { keys = {...}, at = {key -> position} } */
-static const char OBJECT_IDS = 'i';    /* weak table: object -> its number for tostring */
+static const char ORDER_CACHE = 'k';   /* t -> { keys = {...}, at = {key -> position} }, for this call */
+static const char OBJECT_IDS = 'i';    /* weak table: object -> its number for tostring, in this call */
 
 typedef struct sort_key {
     int rank;          /* 0 integer, 1 float, 2 string, 3 boolean, 4 other */
@@ -43,17 +48,26 @@ static int compare_keys(const void *pa, const void *pb) {
     }
 }
 
-/* Pushes the weak-keyed registry table at `key`, creating it. [-0, +1, m] */
-static void weak_table(lua_State *L, const char *key) {
+/* Pushes the registry table at `key`, creating it (weak-keyed when weak). [-0, +1, m] */
+static void call_table(lua_State *L, const char *key, int weak) {
     if (lua_rawgetp(L, LUA_REGISTRYINDEX, key) == LUA_TTABLE) return;
     lua_pop(L, 1);
     lua_newtable(L);
-    lua_createtable(L, 0, 1);
-    lua_pushliteral(L, "k");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
+    if (weak) {   /* object -> integer: entries cannot chain */
+        lua_createtable(L, 0, 1);
+        lua_pushliteral(L, "k");
+        lua_setfield(L, -2, "__mode");
+        lua_setmetatable(L, -2);
+    }
     lua_pushvalue(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, key);
+}
+
+void parley_reset_call_caches(lua_State *L) {
+    lua_pushnil(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &ORDER_CACHE);
+    lua_pushnil(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &OBJECT_IDS);
 }
 
 /* Snapshots the keys of the table at index t in order, caches them, and pushes the cache
@@ -106,7 +120,7 @@ static void snapshot(lua_State *L, int t) {
     }
     lua_setfield(L, entry, "at");
     lua_setfield(L, entry, "keys");
-    weak_table(L, &ORDER_CACHE);
+    call_table(L, &ORDER_CACHE, 0);
     lua_pushvalue(L, t);
     lua_pushvalue(L, entry);
     lua_rawset(L, -3);
@@ -115,19 +129,30 @@ static void snapshot(lua_State *L, int t) {
     lua_settop(L, unsorted);
 }
 
-/* next(t [, k]) in the fixed order. */
+/* Forgets the snapshot of the table at t: its traversal is over. */
+static void drop_snapshot(lua_State *L, int t) {
+    call_table(L, &ORDER_CACHE, 0);
+    lua_pushvalue(L, t);
+    lua_pushnil(L);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+}
+
+/* next(t [, k]) in the fixed order. Slot 3 holds the table whose contents are read. */
 int parley_ordered_next(lua_State *L) {
+    parley_check_budget(L);
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 2);
+    parley_rawtarget(L, 1);
     lua_Integer position = 0;
     if (lua_isnil(L, 2)) {
-        snapshot(L, 1);
+        snapshot(L, 3);
     } else {
-        weak_table(L, &ORDER_CACHE);
-        lua_pushvalue(L, 1);
+        call_table(L, &ORDER_CACHE, 0);
+        lua_pushvalue(L, 3);
         if (lua_rawget(L, -2) != LUA_TTABLE) {         /* no traversal started: begin one */
             lua_pop(L, 2);
-            snapshot(L, 1);
+            snapshot(L, 3);
         } else {
             lua_remove(L, -2);
         }
@@ -142,11 +167,12 @@ int parley_ordered_next(lua_State *L) {
     for (;;) {
         position++;
         if (lua_rawgeti(L, -1, position) == LUA_TNIL) {
+            drop_snapshot(L, 3);
             lua_pushnil(L);
             return 1;
         }
         lua_pushvalue(L, -1);
-        if (lua_rawget(L, 1) != LUA_TNIL) return 2;    /* key, value */
+        if (lua_rawget(L, 3) != LUA_TNIL) return 2;    /* key, value */
         lua_pop(L, 2);                                 /* removed meanwhile: skip it */
     }
 }
@@ -168,6 +194,7 @@ int parley_ordered_pairs(lua_State *L) {
 /* tostring: as Lua's, but a table, function or coroutine without __tostring prints a
 ** number in order of first printing instead of its address. Upvalue 1: the original. */
 int parley_stable_tostring(lua_State *L) {
+    parley_check_budget(L);
     luaL_checkany(L, 1);
     int t = lua_type(L, 1);
     int plain = (t == LUA_TTABLE || t == LUA_TFUNCTION || t == LUA_TTHREAD || t == LUA_TUSERDATA)
@@ -179,7 +206,7 @@ int parley_stable_tostring(lua_State *L) {
         lua_call(L, 1, 1);
         return 1;
     }
-    weak_table(L, &OBJECT_IDS);
+    call_table(L, &OBJECT_IDS, 1);
     lua_pushvalue(L, 1);
     lua_Integer id;
     if (lua_rawget(L, -2) == LUA_TNUMBER) {

@@ -73,22 +73,53 @@ static int sandbox_xpcall(lua_State *L) {
     return finish_xpcall(L, status, 0);
 }
 
+/* Whether the metatable at mt has a field named `name`, raw. */
+static int has_field(lua_State *L, int mt, const char *name) {
+    lua_pushstring(L, name);
+    int found = lua_rawget(L, mt) != LUA_TNIL;
+    lua_pop(L, 1);
+    return found;
+}
+
 /* setmetatable(t, mt): refuses __gc, because a finalizer runs where no hook can stop it
-** (during a collection, or at lua_close), and refuses protected metatables. */
+** (during a collection, or at lua_close), and __mode, because the collector's pass over
+** weak-keyed tables can take time quadratic in their size; refuses protected metatables.
+** The metatable becomes read-only (freeze.c), so neither can be added to it later. */
 static int sandbox_setmetatable(lua_State *L) {
     int t = lua_type(L, 2);
     luaL_checktype(L, 1, LUA_TTABLE);
     luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
     if (t == LUA_TTABLE) {
-        lua_pushliteral(L, "__gc");
-        if (lua_rawget(L, 2) != LUA_TNIL)
+        if (has_field(L, 2, "__gc"))
             return luaL_error(L, "__gc metamethods are not allowed in Parley scripts (finalizers run outside any budget)");
-        lua_pop(L, 1);
+        if (has_field(L, 2, "__mode"))
+            return luaL_error(L, "weak tables (__mode) are not allowed in Parley scripts (the collector's cost for them "
+                                 "grows with the square of their size, outside any budget)");
     }
     if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
         return luaL_error(L, "cannot change a protected metatable");
+    if (t == LUA_TTABLE) parley_freeze_table(L, 2);
     lua_settop(L, 2);
     lua_setmetatable(L, 1);
+    return 1;
+}
+
+/* rawget(t, k) and rawlen(v): a read-only table answers from its hidden contents. */
+static int sandbox_rawget(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checkany(L, 2);
+    lua_settop(L, 2);
+    parley_rawtarget(L, 1);
+    lua_pushvalue(L, 2);
+    lua_rawget(L, -2);
+    return 1;
+}
+
+static int sandbox_rawlen(lua_State *L) {
+    int t = lua_type(L, 1);
+    luaL_argexpected(L, t == LUA_TTABLE || t == LUA_TSTRING, 1, "table or string");
+    parley_rawtarget(L, 1);
+    lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
     return 1;
 }
 
@@ -107,6 +138,7 @@ static int sandbox_rawset(lua_State *L) {
 /* load(chunk [, name [, mode [, env]]]): text chunks only, never bytecode; without an
 ** env, the chunk gets a new strict environment. Upvalue 1: the original load. */
 static int sandbox_load(lua_State *L) {
+    parley_check_budget(L);
     int n = lua_gettop(L);
     if (n < 1) return luaL_error(L, "bad argument #1 to 'load' (string expected)");
     if (lua_type(L, 1) == LUA_TSTRING) {
@@ -180,6 +212,9 @@ static int open_sandbox(lua_State *L) {
     set_function(L, g, "xpcall", sandbox_xpcall);
     set_function(L, g, "setmetatable", sandbox_setmetatable);
     set_function(L, g, "rawset", sandbox_rawset);
+    set_function(L, g, "rawget", sandbox_rawget);
+    set_function(L, g, "rawlen", sandbox_rawlen);
+    remove_field(L, g, "warn");          /* nowhere to go: warnings are off in these states */
     set_function(L, g, "collectgarbage", sandbox_collectgarbage);
     set_function(L, g, "pairs", parley_ordered_pairs);
     set_function(L, g, "next", parley_ordered_next);
@@ -197,10 +232,24 @@ static int open_sandbox(lua_State *L) {
     lua_pop(L, 1);
 
     lua_getfield(L, g, LUA_TABLIBNAME);
-    wrap_function(L, lua_gettop(L), "move", parley_guarded_move);
-    wrap_function(L, lua_gettop(L), "sort", parley_checked_call);
-    wrap_function(L, lua_gettop(L), "concat", parley_checked_call);
+    parley_open_table_functions(L, -1);
     lua_pop(L, 1);
+
+    lua_getfield(L, g, LUA_MATHLIBNAME);
+    parley_open_random(L, -1);
+    lua_pop(L, 1);
+
+    /* Every other library function checks the budget as it starts: a loop of cheap C
+    ** calls ends at the wall time, not at the next hook step. */
+    static const char *const checked[] = {
+        LUA_GNAME, LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME, LUA_UTF8LIBNAME, LUA_COLIBNAME, NULL,
+    };
+    for (const char *const *name = checked; *name; name++) {
+        if (strcmp(*name, LUA_GNAME) == 0) lua_pushvalue(L, g);
+        else lua_getfield(L, g, *name);
+        parley_check_on_entry(L, -1);
+        lua_pop(L, 1);
+    }
 
     /* The string metatable: getmetatable("") now answers false, so a script cannot
     ** reach (and rewrite) the methods every string shares. */
@@ -208,17 +257,11 @@ static int open_sandbox(lua_State *L) {
     lua_getmetatable(L, -1);
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
+    parley_host_object(L, -1);
     lua_pop(L, 2);
 
     /* Generational collection: each call leaves short-lived tables (conv, msg, results). */
     lua_gc(L, LUA_GCGEN, 0, 0);
-
-    /* A fixed seed: the same scenario must give the same transcript. */
-    lua_getfield(L, g, LUA_MATHLIBNAME);
-    lua_getfield(L, -1, "randomseed");
-    lua_pushinteger(L, 20260101);
-    lua_call(L, 1, 0);
-    lua_pop(L, 1);
 
     lua_pop(L, 1);
     return 0;

@@ -7,6 +7,7 @@
 
 static int trampoline(lua_State *L) {
     parley_host_fn fn = (parley_host_fn)lua_touserdata(L, lua_upvalueindex(1));
+    parley_check_budget(L);   /* a loop of host calls ends at the budget, not after one more */
     parley_host_enter(L);
     int n = fn(L);
     parley_host_leave(L);

@@ -1,5 +1,6 @@
 import CLuaShim
 import ParleyJSON
+import ParleyPolicy
 
 /// One sandboxed Lua state: the safe standard libraries, the host functions declared to
 /// it, and budgets that bound every call into it.
@@ -12,6 +13,9 @@ public final class LuaSandbox {
     private let budget: UnsafeMutablePointer<parley_budget>
     public let limits: Budget
     private var hostFunctions: [HostFunction] = []
+    /// The clock calls are seeded from (see `callSeed`); a sandbox without one seeds from
+    /// the conversation alone.
+    var now: (() -> Instant)?
 
     public init(limits: Budget = .default) throws(ScriptFailure) {
         self.limits = limits
@@ -172,8 +176,10 @@ public final class LuaSandbox {
     }
 
     /// Calls the function below `arguments` values on the stack under the budget,
-    /// leaving `results` values. On failure nothing is left.
-    func protectedCall(arguments: Int32, results: Int32) throws(ScriptFailure) {
+    /// leaving `results` values. On failure nothing is left. `seed` starts the call's
+    /// `math.random`.
+    func protectedCall(arguments: Int32, results: Int32, seed: Int64 = LuaSandbox.fixedSeed) throws(ScriptFailure) {
+        host { parley_begin_call(L, seed) }
         parley_budget_arm(budget, Int64(limits.instructions), limits.memoryBytes, Int64(limits.wallMilliseconds))
         let status = parley_pcall(L, arguments, results)
         parley_budget_disarm(budget)
@@ -182,12 +188,29 @@ public final class LuaSandbox {
             throw .killed(kill)
         }
         if status != LUA_OK {
-            let message = host {
-                lua_type(L, -1) == LUA_TSTRING ? LuaValues.string(L, at: -1) : "error object is a \(String(cString: lua_typename(L, lua_type(L, -1))))"
-            }
+            let message = host { errorMessage(at: -1) }
             parley_pop(L, 1)
             throw .error(message)
         }
+    }
+
+    /// The seed of calls that concern no conversation: loading, the prelude.
+    static let fixedSeed: Int64 = 20260101
+
+    /// The longest error message kept: an error object may be a string of many megabytes,
+    /// and it goes to the transcript, the log and the database.
+    static let maxErrorBytes = 4096
+
+    /// An error object as text, cut at `maxErrorBytes`.
+    private func errorMessage(at index: Int32) -> String {
+        guard lua_type(L, index) == LUA_TSTRING else {
+            return "error object is a \(String(cString: lua_typename(L, lua_type(L, index))))"
+        }
+        var length = 0
+        guard let bytes = parley_tostring(L, index, &length) else { return "" }
+        let kept = UnsafeRawBufferPointer(start: bytes, count: min(length, Self.maxErrorBytes))
+        let text = String(decoding: kept, as: UTF8.self)
+        return length > Self.maxErrorBytes ? text + "... (\(length - Self.maxErrorBytes) more bytes cut)" : text
     }
 
     /// Why the last call was stopped, if a budget stopped it.
@@ -310,6 +333,10 @@ public struct CallResult: Sendable, Equatable {
     public var values: [JSONValue]
     /// The conversation after the call (its `state` and `language` may have changed).
     public var conversation: ConversationView?
+    /// How many of the file's locals (and metamethod fields of its tables) the call had
+    /// changed, all put back as the file left them; the name of the first.
+    public var restoredLocals = 0
+    public var firstRestored: String?
 }
 
 extension LuaSandbox {
@@ -338,7 +365,7 @@ extension LuaSandbox {
             for a in arguments { values.push(a) }
         }
         let count = Int32(arguments.count) + (conversationIndex != 0 ? 1 : 0)
-        try protectedCall(arguments: count, results: results)
+        try protectedCall(arguments: count, results: results, seed: callSeed(conversation?.contact))
         return try host { () throws(ScriptFailure) -> CallResult in
             var out: [JSONValue] = []
             for i in 0..<results {
@@ -347,9 +374,23 @@ extension LuaSandbox {
             var after: ConversationView?
             if let conversation {
                 after = try readConversation(at: conversationIndex, original: conversation)
+                parley_retire_conversation(L, conversationIndex)
             }
-            return CallResult(values: out, conversation: after)
+            var first: UnsafePointer<CChar>?
+            let restored = parley_restore(L, &first)
+            return CallResult(values: out, conversation: after, restoredLocals: Int(restored), firstRestored: first.map { String(cString: $0) })
         }
+    }
+
+    /// A call's `math.random` seed: from its conversation and the time, so a scenario gives
+    /// the same numbers every run and no call's numbers depend on the calls before it.
+    private func callSeed(_ contact: String?) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325   // FNV-1a
+        for byte in (contact ?? "").utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        let millis = now?().millisecondsSinceEpoch ?? 0
+        return Int64(bitPattern: hash ^ UInt64(bitPattern: millis))
     }
 
     private func pushConversation(_ c: ConversationView, methods: Int32?) {
@@ -410,13 +451,17 @@ extension LuaSandbox {
             pushHostFunctionForPrelude(log)
             lua_pushcclosure(L, parley_lua_locate, 0)
             lua_pushcclosure(L, parley_lua_freeze, 0)
+            lua_pushcclosure(L, parley_lua_settle, 0)
         }
-        try protectedCall(arguments: 6, results: 0)
+        try protectedCall(arguments: 7, results: 0)
     }
 
     /// Runs a script file in a new environment of its own and reads the table it returns:
-    /// its data fields, and its functions kept as handlers. Seals the environment after.
+    /// its data fields, and its functions kept as handlers. Seals the environment after,
+    /// and settles what the file left (freeze.c): from then on, nothing one call changes
+    /// reaches the next. Modules settle as they load.
     func runScript(_ source: String, chunkName: String) throws(ScriptFailure) -> (fields: [String: JSONValue], handlers: [String: FunctionRef]) {
+        host { parley_settle_modules(L) }
         let base = lua_gettop(L)
         defer { lua_settop(L, base) }
         let status = host { parley_new_env(L) }
@@ -457,7 +502,22 @@ extension LuaSandbox {
                 }
                 parley_pop(L, 1)
             }
+            for root in [env, table] where parley_settle(L, root) != 0 {
+                let problem = LuaValues.string(L, at: -1)
+                parley_pop(L, 1)
+                throw .error("\(chunkName): \(problem)")
+            }
             return (fields, handlers)
+        }
+    }
+
+    /// Marks everything the globals reach as the host's: the libraries, the prelude, the
+    /// constructors. Settling a script never enters them.
+    func markHostObjects() {
+        host {
+            parley_pushglobaltable(L)
+            parley_mark_host(L, -1)
+            parley_pop(L, 1)
         }
     }
 }

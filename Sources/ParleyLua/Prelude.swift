@@ -3,7 +3,7 @@
 /// scripts can never reach them.
 enum Prelude {
     static let source = #"""
-    local read_module, new_env, seal_env, log, locate, freeze = ...
+    local read_module, new_env, seal_env, log, locate, freeze, settle = ...
     local loaded, loading = {}, {}
 
     function require(name)
@@ -23,7 +23,7 @@ enum Prelude {
       if not ok then error(result, 0) end
       seal_env(env)
       if result == nil then result = true end
-      loaded[name] = result
+      loaded[name] = settle(result)   -- a module is constant once loaded (in scripts' states)
       return result
     end
 

@@ -26,6 +26,9 @@ public final class Script {
     public private(set) var definition: ScriptDefinition
     /// How many times the sandbox was rebuilt after a failed call.
     public private(set) var rebuilds = 0
+    /// The file-level locals a call was found to have changed (and that were put back),
+    /// each reported once.
+    private var reportedLocals: Set<String> = []
     private let setup: ScriptSetup
     private var loaded: Loaded?
 
@@ -63,8 +66,10 @@ public final class Script {
             return try call(handler, conversation: conversation, arguments: arguments, results: results)
         }
         do {
-            return try loaded.sandbox.call(ref, conversation: conversation, conversationMethods: loaded.conversationMethods,
-                                           arguments: arguments, results: results)
+            var result = try loaded.sandbox.call(ref, conversation: conversation, conversationMethods: loaded.conversationMethods,
+                                                 arguments: arguments, results: results)
+            if let name = result.firstRestored, !reportedLocals.insert(name).inserted { result.firstRestored = nil }
+            return result
         } catch {
             self.loaded = nil
             try? rebuild()

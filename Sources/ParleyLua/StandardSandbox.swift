@@ -23,6 +23,8 @@ extension LuaSandbox {
         } catch {
             throw .error("cannot prepare the sandbox: \(error)")
         }
+        sandbox.markHostObjects()
+        sandbox.now = now
         return sandbox
     }
 

@@ -1,3 +1,4 @@
+import Testing
 import Foundation
 import ParleyJSON
 import ParleyLua
@@ -61,3 +62,56 @@ func bot(_ body: String) -> String {
 }
 
 let aConversation = ConversationView(contact: "+14155550100", owner: "bot:test", language: "en_US", state: .object([:]))
+
+/// Attacks on the sandbox, as the runtime meets them: a bot does `attack` when a message
+/// says "attack" and answers otherwise.
+struct Attack {
+    let limits: Budget
+
+    /// Runs the attack once and returns how that call failed (nil when it did not). Then
+    /// calls the same script again, as the next conversation would: the script, rebuilt if
+    /// the attack broke it, must answer.
+    func outcome(_ attack: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> ScriptFailure? {
+        let host = RecordingHost()
+        let script = try loadScript(bot("""
+        if msg.text == "attack" then
+          \(attack)
+        end
+        send(conv, "still here")
+        """), host: host, limits: limits)
+        var failure: ScriptFailure?
+        do {
+            _ = try script.call("on_message", conversation: aConversation, arguments: [["text": "attack"]])
+        } catch {
+            failure = error
+        }
+        host.sent.removeAll()
+        _ = try script.call("on_message", conversation: aConversation, arguments: [["text": "hello"]])
+        #expect(host.sent.map(\.message) == [.text("still here")], "the script does not answer after the attack", sourceLocation: sourceLocation)
+        #expect(script.rebuilds == (failure == nil ? 0 : 1), sourceLocation: sourceLocation)
+        return failure
+    }
+
+    func expectKilled(_ attack: String, _ reason: KillReason, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let failure = try outcome(attack, sourceLocation: sourceLocation)
+        #expect(failure == .killed(reason), sourceLocation: sourceLocation)
+    }
+
+    /// Stopped by a budget: the one that comes first may depend on the machine's load.
+    func expectStopped(_ attack: String, by reasons: Set<KillReason>, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let failure = try outcome(attack, sourceLocation: sourceLocation)
+        guard case .killed(let reason)? = failure, reasons.contains(reason) else {
+            Issue.record("expected a kill by \(reasons.map(\.rawValue).sorted()), got \(String(describing: failure))", sourceLocation: sourceLocation)
+            return
+        }
+    }
+
+    func expectError(_ attack: String, containing text: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let failure = try outcome(attack, sourceLocation: sourceLocation)
+        guard case .error(let message)? = failure else {
+            Issue.record("expected an error containing \"\(text)\", got \(String(describing: failure))", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(message.contains(text), "\(message)", sourceLocation: sourceLocation)
+    }
+}

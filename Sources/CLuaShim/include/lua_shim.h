@@ -48,6 +48,8 @@ typedef struct parley_budget {
     int armed;                    /* 1 while a budgeted call runs */
     int killed;                   /* PARLEY_KILL_*: sticky until the next arm */
     long long allocations_left;   /* for tests: fail the Nth allocation of a call; -1 = off */
+    long long call_seed;          /* math.random's seed for this call (see parley_begin_call) */
+    int random_seeded;            /* whether math.random has been seeded in this call */
 } parley_budget;
 
 /* A Swift function callable from Lua through the trampoline. */
@@ -113,6 +115,42 @@ int parley_pcall(lua_State *L, int nargs, int nresults);
 ** killed: the guarded library functions call it before their work, the trampoline after a
 ** host call, so long C calls cannot add up between two hook steps. [-0, +0, v] */
 void parley_check_budget(lua_State *L);
+
+/* Before each budgeted call, in host mode: what one call may learn of the calls before it
+** goes (the order of tostring's numbers, the traversal caches), and math.random starts
+** from `seed` (derived from the call's conversation and time: the same scenario gives
+** the same numbers, and one call's randomseed cannot reach the next). Cannot raise. */
+void parley_begin_call(lua_State *L, long long seed);
+
+/* After a call has returned, in host mode: puts back every local of the file that a
+** handler reassigned, and every metamethod field of a read-only table (see freeze.c).
+** Returns how many were put back, and in *first the name of the first. Cannot raise. */
+int parley_restore(lua_State *L, const char **first);
+
+/* Makes everything reachable from the value at idx constant (freeze.c): tables read-only
+** in place, captured locals remembered for parley_restore. Host mode. Returns 0, or 1
+** with an error message pushed (a live coroutine). [-0, +(0|1), m] */
+int parley_settle(lua_State *L, int idx);
+/* From now on, each module settles when it has loaded (scripts' states, not specs'). */
+void parley_settle_modules(lua_State *L);
+/* settle(value) for the trusted prelude's require: settles the value when modules
+** settle in this state, returns it; raises on error. */
+int parley_lua_settle(lua_State *L);
+/* Marks everything reachable from the value at idx as the host's: never frozen, never
+** walked. Host mode, once the sandbox is ready. [-0, +0, m] */
+void parley_mark_host(lua_State *L, int idx);
+/* Marks the one object at idx as the host's (no walk). [-0, +0, m] */
+void parley_host_object(lua_State *L, int idx);
+/* Marks the table at idx as walked but never frozen (environments). [-0, +0, m] */
+void parley_walk_only(lua_State *L, int idx);
+/* Makes one table read-only in place (setmetatable does this to a metatable). [-0, +0, m] */
+void parley_freeze_table(lua_State *L, int idx);
+/* Whether the table at idx was made read-only. Cannot raise. */
+int parley_is_frozen(lua_State *L, int idx);
+
+/* Empties the conversation table at idx and makes any further use of it an error: its
+** call has ended. Host mode. [-0, +0, m] */
+void parley_retire_conversation(lua_State *L, int idx);
 
 /* The message the hook raises when a budget is exceeded. */
 const char *parley_kill_message(int reason);
