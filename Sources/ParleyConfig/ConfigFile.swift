@@ -22,6 +22,9 @@ import TOMLKit
 /// instructions = 10000000
 /// memory_mb = 32
 /// wall_ms = 1000
+/// data_kb = 64                   # one value crossing from a script to the host
+/// sends_per_call = 100
+/// timers_per_conversation = 100
 ///
 /// [policy]
 /// not_understood_limit = 2
@@ -168,10 +171,21 @@ private struct ConfigReader {
         }
 
         let budget = try table(top, "budget")
-        try check(budget, allowed: ["instructions", "memory_mb", "wall_ms"], in: "budget")
+        try check(budget, allowed: ["instructions", "memory_mb", "wall_ms", "data_kb", "sends_per_call", "sends_per_automation_run",
+                                    "timers_per_call", "timers_per_conversation", "log_kb"], in: "budget")
         if let n = try integer(budget, "instructions", "budget.instructions", min: 10_000, max: 1_000_000_000_000) { config.budget.instructions = n }
         if let n = try integer(budget, "memory_mb", "budget.memory_mb", min: 1, max: 65_536) { config.budget.memoryBytes = n << 20 }
         if let n = try integer(budget, "wall_ms", "budget.wall_ms", min: 1, max: 60_000) { config.budget.wallMilliseconds = n }
+        if let n = try integer(budget, "data_kb", "budget.data_kb", min: 1, max: 65_536) { config.budget.dataBytes = n << 10 }
+        if let n = try integer(budget, "log_kb", "budget.log_kb", min: 1, max: 65_536) { config.allowance.logBytes = n << 10 }
+        if let n = try integer(budget, "sends_per_call", "budget.sends_per_call", min: 1, max: 1_000_000) { config.allowance.sendsPerCall = n }
+        if let n = try integer(budget, "sends_per_automation_run", "budget.sends_per_automation_run", min: 1, max: 10_000_000) {
+            config.allowance.sendsPerAutomationRun = n
+        }
+        if let n = try integer(budget, "timers_per_call", "budget.timers_per_call", min: 1, max: 100_000) { config.allowance.timersPerCall = n }
+        if let n = try integer(budget, "timers_per_conversation", "budget.timers_per_conversation", min: 1, max: 100_000) {
+            config.allowance.timersPerConversation = n
+        }
 
         let policy = try table(top, "policy")
         try check(policy, allowed: ["window", "not_understood_limit", "escalation_keywords", "extra_escalation_keywords", "opt_out_keywords",

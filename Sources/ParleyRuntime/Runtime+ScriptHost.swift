@@ -6,11 +6,17 @@ import ParleyPolicy
 extension Runtime: ScriptHost {
     public func send(_ message: OutboundMessage, to recipient: String, by script: ScriptIdentity) throws(HostError) -> SendOutcome {
         guard let sender = script.sender else { throw HostError("send: \(script) cannot send") }
+        let limits = config.allowance
         let key = ContactID(recipient)?.value ?? recipient  // one contact, however it is written
         let sent = allowance.sends[key, default: 0] + 1
         allowance.sends[key] = sent
-        guard sent <= CallAllowance.sendsPerContact else {
-            throw HostError("send: one call may send \(CallAllowance.sendsPerContact) messages to one contact at most; is a loop sending, or retrying refused sends?")
+        allowance.sendsInAll += 1
+        guard sent <= limits.sendsPerContact else {
+            throw HostError("send: one call may send \(limits.sendsPerContact) messages to one contact at most; is a loop sending, or retrying refused sends?")
+        }
+        let most = script.kind == .automation ? limits.sendsPerAutomationRun : limits.sendsPerCall
+        guard allowance.sendsInAll <= most else {
+            throw HostError("send: one \(script.kind == .automation ? "run of an automation" : "call") may send \(most) messages in all; is a loop sending to many contacts?")
         }
         return submit(message, to: recipient, by: sender)
     }
@@ -51,6 +57,19 @@ extension Runtime: ScriptHost {
         guard delay >= Runtime.shortestTimer else {
             throw HostError("schedule: the delay must be at least 1s (got \(delay.milliseconds) ms), e.g. schedule(conv, \"1s\", \"\(name)\")")
         }
+        // A bot's timers are for the conversation it is answering: timers for others would let
+        // one message set timers for any number of conversations, each setting more.
+        guard contact == allowance.conversation else {
+            throw HostError("schedule: a bot sets timers for the conversation it was called for (conv), not for \(contact)")
+        }
+        let limits = config.allowance
+        allowance.timers += 1
+        guard allowance.timers <= limits.timersPerCall else {
+            throw HostError("schedule: one call may set \(limits.timersPerCall) timers at most; is a loop scheduling?")
+        }
+        guard scheduler.timers(for: contact) < limits.timersPerConversation else {
+            throw HostError("schedule: \(contact) already has \(limits.timersPerConversation) timers waiting, the most a conversation may have; does on_timer set more than one timer each time?")
+        }
         schedule(.timer(script: script.name, contact: contact, name: name, data: data), at: now + delay)
     }
 
@@ -77,10 +96,11 @@ extension Runtime: ScriptHost {
     }
 
     public func log(_ line: String, by script: ScriptIdentity) {
-        guard allowance.logBytes < CallAllowance.logBytes else { return }
+        let most = config.allowance.logBytes
+        guard allowance.logBytes < most else { return }
         allowance.logBytes += line.utf8.count
-        if allowance.logBytes >= CallAllowance.logBytes {
-            onLog(script.description, "(log: this call wrote \(CallAllowance.logBytes >> 10) KiB; the rest of its lines are dropped)")
+        if allowance.logBytes >= most {
+            onLog(script.description, "(log: this call wrote \(most >> 10) KiB; the rest of its lines are dropped)")
             return
         }
         onLog(script.description, line)
@@ -94,12 +114,12 @@ extension Runtime: ScriptHost {
     }
 }
 
-/// What one script call may spend on the host's side, beyond its CPU and memory budget.
-/// Sends are counted per contact: an automation may write to thousands of conversations,
-/// no call needs more than a hundred messages to one.
+/// What the script call now running has spent of its `CallLimits`, and the conversation
+/// it was called for.
 struct CallAllowance {
-    static let sendsPerContact = 100
-    static let logBytes = 64 << 10
+    var conversation: ContactID?
     var sends: [String: Int] = [:]
+    var sendsInAll = 0
     var logBytes = 0
+    var timers = 0
 }

@@ -13,7 +13,7 @@ extension Runtime {
     {
         let before = contact.map { view(of: conversation($0)) }
         let outer = allowance
-        allowance = CallAllowance()
+        allowance = CallAllowance(conversation: contact)
         callWatch.started(at: now)
         defer {
             allowance = outer
@@ -21,6 +21,12 @@ extension Runtime {
         }
         do {
             guard let result = try script.call(handler, conversation: before, arguments: arguments, results: results) else { return nil }
+            if let name = result.firstRestored {
+                log(script.identity.description, """
+                    the call changed '\(name)', which the file set when it loaded; every call starts from the file's value \
+                    (it was put back), so no conversation sees another's data: keep per-conversation data in conv.state
+                    """)
+            }
             if let contact, let before, let after = result.conversation {
                 update(contact) { c in
                     c.state = after.state
@@ -36,6 +42,9 @@ extension Runtime {
                 if owner == .bot(definition.name) || owner == .nobody {
                     escalate(contact, queue: nil, reason: "bot_error", note: error.description, bot: definition.name, apology: true)
                 }
+                // A bot that failed in a conversation loses its timers there: a timer storm
+                // ends with the first failure instead of failing on every tick.
+                for key in scheduler.removeTimers(of: definition.name, for: contact) where key != 0 { store.removeAgendaItem(key) }
             }
             return .failure(error)
         }

@@ -6,6 +6,8 @@ import ParleyPolicy
 public struct RuntimeConfig: Sendable {
     public var policy = PolicyConfig()
     public var budget = Budget.default
+    /// What one script call may ask of the host, beyond its CPU and memory budget.
+    public var allowance = CallLimits()
     /// Opening hours per agent queue; a queue not listed is always open.
     public var queues: [String: QueueHours] = [:]
     /// Where a conversation goes when no router exists: `bot:<name>` or `human:<queue>`.
@@ -26,6 +28,26 @@ public struct RuntimeConfig: Sendable {
     public func isOpen(queue: String, at now: Instant) -> Bool {
         queues[queue]?.isOpen(at: now) ?? true
     }
+}
+
+/// What one script call may ask of the host: each send is a policy decision in the audit
+/// trail, each log line goes to disk, each timer into the agenda. A script in a loop would
+/// otherwise fill them; past a bound, the host function raises an error that says which.
+public struct CallLimits: Sendable, Equatable {
+    /// Messages to one contact in one call.
+    public var sendsPerContact = 100
+    /// Messages in all, in one call of a bot, router or macro (which answer one conversation).
+    public var sendsPerCall = 100
+    /// Messages in all, in one run of an automation (which may write to many).
+    public var sendsPerAutomationRun = 10_000
+    /// Bytes of `log` and `print` in one call.
+    public var logBytes = 64 << 10
+    /// Timers one call may set.
+    public var timersPerCall = 100
+    /// Timers waiting for one conversation at once.
+    public var timersPerConversation = 100
+
+    public init() {}
 }
 
 /// What the core itself says to contacts.

@@ -32,18 +32,47 @@ struct Scheduler {
 
     private var heap = Heap<Item>()
     private var sequence = 0
+    /// Timers waiting, per conversation: what bounds a conversation's timers.
+    private var timersWaiting: [ContactID: Int] = [:]
 
     mutating func add(_ work: DueWork, at instant: Instant, key: Int64) {
         sequence += 1
         heap.insert(Item(at: instant, sequence: sequence, key: key, work: work))
+        if case .timer(_, let contact, _, _) = work { timersWaiting[contact, default: 0] += 1 }
     }
 
     /// The earliest item due at or before `limit`, removed from the agenda.
     mutating func next(dueBy limit: Instant) -> (at: Instant, key: Int64, work: DueWork)? {
         guard let top = heap.min, top.at <= limit else { return nil }
         _ = heap.removeMin()
+        if case .timer(_, let contact, _, _) = top.work {
+            let left = (timersWaiting[contact] ?? 1) - 1
+            timersWaiting[contact] = left > 0 ? left : nil
+        }
         return (top.at, top.key, top.work)
     }
+
+    /// Takes every timer of bot `script` for `contact` off the agenda; returns their store
+    /// keys. Linear in the agenda: it runs only when a bot has failed.
+    mutating func removeTimers(of script: String, for contact: ContactID) -> [Int64] {
+        guard timers(for: contact) > 0 else { return [] }
+        var kept: [Item] = []
+        var removed: [Int64] = []
+        for item in heap.unordered {
+            if case .timer(script, contact, _, _) = item.work {
+                removed.append(item.key)
+            } else {
+                kept.append(item)
+            }
+        }
+        heap = Heap(kept)
+        let left = timers(for: contact) - removed.count
+        timersWaiting[contact] = left > 0 ? left : nil
+        return removed
+    }
+
+    /// How many timers wait for `contact`.
+    func timers(for contact: ContactID) -> Int { timersWaiting[contact] ?? 0 }
 
     var count: Int { heap.count }
 

@@ -63,11 +63,32 @@ public final class Simulation {
         }
     }
 
-    /// Runs every step in order. Each record goes to `emit` as it happens.
-    public func run(_ scenario: Scenario, emit: @escaping (TranscriptRecord) -> Void) {
+    /// How a run ended.
+    public enum Ending: Sendable, Equatable {
+        case finished
+        /// Stopped at its time limit, at `reached` on the simulated clock, with `stepsLeft`
+        /// scenario steps not applied and `agenda` items waiting.
+        case stopped(reached: Instant, stepsLeft: Int, agenda: Int)
+    }
+
+    /// Runs every step in order. Each record goes to `emit` as it happens. With a
+    /// `timeLimit`, a run that takes longer (a timer that re-arms itself for ever, a
+    /// scenario of years) stops where it has got to.
+    @discardableResult
+    public func run(_ scenario: Scenario, timeLimit: Duration? = nil, emit: @escaping (TranscriptRecord) -> Void) -> Ending {
         runtime.onRecord = emit
-        for step in scenario.steps { apply(step) }
+        let deadline = timeLimit.map { ContinuousClock.now + $0 }  // wall-clock ok: the run's time limit
+        let pastDeadline = { deadline.map { ContinuousClock.now >= $0 } ?? false }  // wall-clock ok
+        runtime.shouldStopAdvancing = pastDeadline
+        defer { runtime.shouldStopAdvancing = nil }
+        for (index, step) in scenario.steps.enumerated() {
+            apply(step)
+            if pastDeadline() {
+                return .stopped(reached: clock.now, stepsLeft: scenario.steps.count - index - 1, agenda: runtime.pendingWork)
+            }
+        }
         runtime.advance(to: clock.now)
+        return .finished
     }
 
     /// Moves the clock to the step's instant (running what falls due), then applies it.

@@ -11,6 +11,8 @@ import ParleySimulation
 enum Exit {
     static let problems = ExitCode(1)
     static let cannotLoad = ExitCode(2)
+    /// A run that reached its time limit and stopped where it had got to.
+    static let stopped = ExitCode(3)
 }
 
 /// Writes a line to standard error: messages for people; standard output carries only data.

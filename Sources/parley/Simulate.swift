@@ -10,7 +10,8 @@ struct Simulate: ParsableCommand {
         discussion: """
         Standard output carries only transcript records; script logs go to standard error. \
         Exit status 0 when the scenario ran to its end (script errors included), 2 when the \
-        scenario, templates, configuration or scripts cannot load.
+        scenario, templates, configuration or scripts cannot load, 3 when the run reached its \
+        time limit and stopped.
         """
     )
 
@@ -24,6 +25,13 @@ struct Simulate: ParsableCommand {
 
     @Flag(name: [.short, .long], help: "Do not print script logs on standard error.")
     var quiet = false
+
+    @Option(help: "Stop after this many seconds of real time, where the run has got to (0: no limit).")
+    var timeLimit: Int = 60
+
+    func validate() throws {
+        guard (0...86_400).contains(timeLimit) else { throw ValidationError("--time-limit must be from 0 (no limit) to 86400 seconds") }
+    }
 
     func run() throws {
         let setup: Simulation.Setup
@@ -47,7 +55,7 @@ struct Simulate: ParsableCommand {
             simulation.runtime.onLog = { source, line in complain("[\(source)] \(line)") }
         }
         let output = BufferedOutput()
-        simulation.run(scenario) { record in output.write(record.line) }
+        let ending = simulation.run(scenario, timeLimit: timeLimit > 0 ? .seconds(timeLimit) : nil) { record in output.write(record.line) }
         output.flush()
 
         if let audit {
@@ -56,6 +64,14 @@ struct Simulate: ParsableCommand {
                 complain("parley simulate: cannot write the audit file \(audit)")
                 throw Exit.cannotLoad
             }
+        }
+        if case .stopped(let reached, let stepsLeft, let agenda) = ending {
+            complain("""
+                parley simulate: stopped after \(timeLimit) s of real time, at \(reached.iso8601) on the simulated clock, \
+                with \(stepsLeft) scenario steps not run and \(agenda) items on the agenda (does a timer keep setting \
+                another?); the transcript so far is above. Use --time-limit to allow longer.
+                """)
+            throw Exit.stopped
         }
     }
 }

@@ -87,9 +87,12 @@ struct ClockTests {
 
     @Test("20,000 timers due at one instant fire in one loop, not a stack 20,000 calls deep")
     func manyTimersAtOnce() throws {
+        var config = RuntimeConfig()
+        config.allowance.timersPerCall = 20_000
+        config.allowance.timersPerConversation = 20_000
         let world = try World(scripts: ["b.lua": bot(#"for i = 1, 20000 do schedule(conv, "1h", "tick") end"#, extra: """
         on_timer = function(conv) conv.state.ticks = (conv.state.ticks or 0) + 1 end,
-        """)])
+        """)], config: config)
         world.inbound(alice, "go")
         world.advance("1h")
         #expect(world.runtime.store.conversation(ContactID(alice)!)?.state["ticks"] == 20_000)
