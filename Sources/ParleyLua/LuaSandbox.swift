@@ -227,6 +227,10 @@ public final class LuaSandbox {
     /// pushes its results. Misuse becomes a message for the trampoline to raise.
     /// `thread` is the Lua thread that made the call: the main one, or a coroutine, whose
     /// stack the arguments are on and the results must go to.
+    ///
+    /// Host code runs outside the script's budget, so what crosses is bounded both ways:
+    /// each argument by its parameter's `maxBytes` (by default the budget's `dataBytes`),
+    /// checked before it is copied, and the results by the memory the state has left.
     fileprivate func dispatch(tag: Int, on thread: OpaquePointer) -> Int32 {
         let stack = LuaValues(thread)
         func fail(_ message: String) -> Int32 {
@@ -241,9 +245,10 @@ public final class LuaSandbox {
         arguments.reserveCapacity(function.parameters.count)
         for (i, parameter) in function.parameters.enumerated() {
             let index = Int32(i + 1)
+            let maxBytes = parameter.maxBytes ?? limits.dataBytes
             if parameter.type == .restAsText {
-                let rest = index <= given ? (index...given).map { HostArgument.text(thread, at: $0) } : []
-                arguments.append(.array(rest.map(JSONValue.string)))
+                let texts = LogText.render(thread, from: index, through: given, maxBytes: maxBytes)
+                arguments.append(.array(texts.map(JSONValue.string)))
                 break
             }
             if parley_isnoneornil(thread, index) != 0 {
@@ -253,7 +258,7 @@ public final class LuaSandbox {
                 arguments.append(.null)
                 continue
             }
-            switch HostArgument.read(thread, at: index, as: parameter.type, maxBytes: limits.memoryBytes) {
+            switch HostArgument.read(thread, at: index, as: parameter, maxBytes: maxBytes) {
             case .success(let value): arguments.append(value)
             case .failure(let problem):
                 return fail("bad argument #\(index) to '\(function.name)' (\(parameter.name): \(problem.text)); call it as \(function.signature)")
@@ -264,6 +269,11 @@ public final class LuaSandbox {
             results = try function.body(arguments)
         } catch {
             return fail(error.message)
+        }
+        // Pushing happens in host mode, outside the memory budget: results larger than what
+        // the state has left would overrun it unseen.
+        if limits.memoryBytes > 0, let problem = function.oversized(results, memoryLeft: limits.memoryBytes - memoryInUse, of: limits.memoryBytes) {
+            return fail(problem)
         }
         guard lua_checkstack(thread, Int32(results.count) + 2) != 0 else { return fail("too many results") }
         for r in results { stack.push(r) }
