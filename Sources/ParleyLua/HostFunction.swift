@@ -70,8 +70,9 @@ public struct HostFunction {
     }
 
     /// Why `results` may not be pushed into a state with `memoryLeft` bytes left of its
-    /// `budget`, or `nil` when they fit.
+    /// `budget` (0: none), or `nil` when they fit.
     func oversized(_ results: [JSONValue], memoryLeft: Int, of budget: Int) -> String? {
+        guard budget > 0 else { return nil }
         let left = max(0, memoryLeft)
         guard LuaValues.footprint(of: results, upTo: left) > left else { return nil }
         return "\(name): its result needs more memory than the \(TextBytes.size(left)) this call has left of its \(TextBytes.size(budget)); ask for less at a time"

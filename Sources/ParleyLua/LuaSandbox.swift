@@ -228,9 +228,8 @@ public final class LuaSandbox {
     /// `thread` is the Lua thread that made the call: the main one, or a coroutine, whose
     /// stack the arguments are on and the results must go to.
     ///
-    /// Host code runs outside the script's budget, so what crosses is bounded both ways:
-    /// each argument by its parameter's `maxBytes` (by default the budget's `dataBytes`),
-    /// checked before it is copied, and the results by the memory the state has left.
+    /// What crosses is bounded both ways, as host code runs outside the budget: arguments by
+    /// their `maxBytes` (else `dataBytes`) before they are copied, results by the memory left.
     fileprivate func dispatch(tag: Int, on thread: OpaquePointer) -> Int32 {
         let stack = LuaValues(thread)
         func fail(_ message: String) -> Int32 {
@@ -270,11 +269,8 @@ public final class LuaSandbox {
         } catch {
             return fail(error.message)
         }
-        // Pushing happens in host mode, outside the memory budget: results larger than what
-        // the state has left would overrun it unseen.
-        if limits.memoryBytes > 0, let problem = function.oversized(results, memoryLeft: limits.memoryBytes - memoryInUse, of: limits.memoryBytes) {
-            return fail(problem)
-        }
+        // Pushed in host mode, outside the memory budget: refuse what the state has no room for.
+        if let problem = function.oversized(results, memoryLeft: limits.memoryBytes - memoryInUse, of: limits.memoryBytes) { return fail(problem) }
         guard lua_checkstack(thread, Int32(results.count) + 2) != 0 else { return fail("too many results") }
         for r in results { stack.push(r) }
         return Int32(results.count)

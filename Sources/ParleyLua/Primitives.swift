@@ -91,7 +91,7 @@ struct Primitives {
             }
             switch fields["params"] {
             case nil, .null?: break
-            case .int(let n)?: query.parameters = .count(Int(n))
+            case .int(let n)?: query.parameters = .count(Int(clamping: n))  // a count no template has matches none
             case let values?: query.parameters = .values(try MessageReader.arguments(values, "params"))
             }
             let to: String? = switch fields["to"] {
