@@ -2,15 +2,16 @@ import CLuaShim
 import ParleyJSON
 import ParleyPolicy
 
-/// Reading one argument of a host call as its declared type.
+/// Reading one argument of a host call as its declared type. Nothing is copied into Swift
+/// before its size is known to be within `maxBytes`, and every string read as data must
+/// be valid UTF-8.
 enum HostArgument {
-    /// `maxBytes` bounds what a table argument may copy into Swift.
-    static func read(_ L: OpaquePointer, at index: Int32, as type: HostFunction.ParameterType, maxBytes: Int) -> Result<JSONValue, Problem> {
+    static func read(_ L: OpaquePointer, at index: Int32, as parameter: HostFunction.Parameter, maxBytes: Int) -> Result<JSONValue, Problem> {
         let luaType = lua_type(L, index)
-        switch type {
+        switch parameter.type {
         case .string:
             guard luaType == LUA_TSTRING else { return .failure(Problem("string expected, got \(name(L, index))")) }
-            return .success(.string(LuaValues.string(L, at: index)))
+            return text(L, at: index, maxBytes: maxBytes).map(JSONValue.string)
         case .integer:
             guard luaType == LUA_TNUMBER else { return .failure(Problem("integer expected, got \(name(L, index))")) }
             var isInteger: Int32 = 0
@@ -25,36 +26,15 @@ enum HostArgument {
             return .success(.bool(lua_toboolean(L, index) != 0))
         case .table:
             guard luaType == LUA_TTABLE else { return .failure(Problem("table expected, got \(name(L, index))")) }
-            return convert(L, index, path: "table", maxBytes: maxBytes)
+            return convert(L, index, parameter, maxBytes: maxBytes)
         case .value:
-            return convert(L, index, path: "value", maxBytes: maxBytes)
+            return convert(L, index, parameter, maxBytes: maxBytes)
         case .recipient:
-            if luaType == LUA_TSTRING { return .success(.string(LuaValues.string(L, at: index))) }
-            if luaType == LUA_TNUMBER { return .success(number(L, index)) }
-            guard luaType == LUA_TTABLE else { return .failure(Problem("a conversation or a contact expected, got \(name(L, index))")) }
-            _ = lua_checkstack(L, 2)
-            LuaValues(L).push("contact")
-            defer { parley_pop(L, 1) }
-            guard lua_rawget(L, index) == LUA_TSTRING else {
-                return .failure(Problem("a conversation (a table with a contact) or a contact expected, got a table without 'contact'"))
-            }
-            return .success(.string(LuaValues.string(L, at: -1)))
+            return recipient(L, at: index, maxBytes: maxBytes)
         case .span:
-            if luaType == LUA_TNUMBER {
-                let seconds = lua_tonumberx(L, index, nil)
-                guard seconds.isFinite, seconds >= 0, seconds < 1e12 else {
-                    return .failure(Problem("a delay must be a number of seconds from 0 to 10^12"))
-                }
-                return .success(.int(Int64((seconds * 1000).rounded())))
-            }
-            guard luaType == LUA_TSTRING else { return .failure(Problem("a delay such as \"23h\", \"90m\", \"30s\" or a number of seconds expected, got \(name(L, index))")) }
-            let text = LuaValues.string(L, at: index)
-            guard let span = Span(parsing: text) else {
-                return .failure(Problem("\"\(text)\" is not a delay; write \"23h\", \"90m\", \"30s\", \"2d\" or a number of seconds"))
-            }
-            return .success(.int(span.milliseconds))
+            return span(L, at: index, maxBytes: maxBytes)
         case .restAsText:
-            return .success(.string(text(L, at: index)))
+            return .success(.array(LogText.render(L, from: index, through: lua_gettop(L), maxBytes: maxBytes).map(JSONValue.string)))
         case .function:
             guard luaType == LUA_TFUNCTION else { return .failure(Problem("function expected, got \(name(L, index))")) }
             lua_pushvalue(L, index)
@@ -70,49 +50,82 @@ enum HostArgument {
         init(_ text: String) { self.text = text }
     }
 
-    private static func convert(_ L: OpaquePointer, _ index: Int32, path: String, maxBytes: Int) -> Result<JSONValue, Problem> {
-        do {
-            var values = LuaValues(L)
-            values.maxBytes = maxBytes
-            return .success(try values.read(index, path: path))
-        } catch {
-            return .failure(Problem(error.description))
+    /// The string at `index` as text: its length checked against `maxBytes` before a byte
+    /// is copied, then its bytes checked to be UTF-8.
+    static func text(_ L: OpaquePointer, at index: Int32, maxBytes: Int) -> Result<String, Problem> {
+        let length = Int(lua_rawlen(L, index))
+        guard length <= maxBytes else {
+            return .failure(Problem("the text is \(TextBytes.size(length)), more than the \(TextBytes.size(maxBytes)) taken here; pass a shorter one"))
+        }
+        var count = 0
+        guard let start = parley_tostring(L, index, &count) else { return .success("") }
+        let bytes = UnsafeRawBufferPointer(start: start, count: count)
+        guard let text = TextBytes.validText(bytes) else {
+            return .failure(Problem("not UTF-8 text: \(TextBytes.invalidPreview(bytes)); pass text (or encode bytes, e.g. as hex)"))
+        }
+        return .success(text)
+    }
+
+    /// A contact as text or a number, or a conversation, whose `contact` is read raw from
+    /// the contents it shows.
+    private static func recipient(_ L: OpaquePointer, at index: Int32, maxBytes: Int) -> Result<JSONValue, Problem> {
+        switch lua_type(L, index) {
+        case LUA_TSTRING: return text(L, at: index, maxBytes: maxBytes).map(JSONValue.string)
+        case LUA_TNUMBER: return .success(number(L, index))
+        case LUA_TTABLE: break
+        default: return .failure(Problem("a conversation or a contact expected, got \(name(L, index))"))
+        }
+        _ = lua_checkstack(L, 3)
+        let base = lua_gettop(L)
+        defer { lua_settop(L, base) }
+        parley_rawtarget(L, index)
+        LuaValues(L).push(key: "contact")
+        guard lua_rawget(L, -2) == LUA_TSTRING else {
+            return .failure(Problem("a conversation (a table with a contact) or a contact expected, got a table without 'contact'"))
+        }
+        return text(L, at: lua_gettop(L), maxBytes: maxBytes).map(JSONValue.string)
+    }
+
+    /// A delay in milliseconds, from seconds (0 to 10^12) or text such as `"90m"`.
+    private static func span(_ L: OpaquePointer, at index: Int32, maxBytes: Int) -> Result<JSONValue, Problem> {
+        switch lua_type(L, index) {
+        case LUA_TNUMBER:
+            let seconds = lua_tonumberx(L, index, nil)
+            guard seconds.isFinite, seconds >= 0, seconds < 1e12 else {
+                return .failure(Problem("a delay must be a number of seconds from 0 to 10^12"))
+            }
+            return .success(.int(Int64((seconds * 1000).rounded())))
+        case LUA_TSTRING:
+            switch text(L, at: index, maxBytes: maxBytes) {
+            case .failure(let problem): return .failure(problem)
+            case .success(let text):
+                guard let span = Span(parsing: text) else {
+                    return .failure(Problem("\(TextBytes.preview(text)) is not a delay; write \"23h\", \"90m\", \"30s\", \"2d\" or a number of seconds (at most 10^12)"))
+                }
+                return .success(.int(span.milliseconds))
+            }
+        default:
+            return .failure(Problem("a delay such as \"23h\", \"90m\", \"30s\" or a number of seconds expected, got \(name(L, index))"))
         }
     }
 
-    private static func number(_ L: OpaquePointer, _ index: Int32) -> JSONValue {
+    private static func convert(_ L: OpaquePointer, _ index: Int32, _ parameter: HostFunction.Parameter, maxBytes: Int) -> Result<JSONValue, Problem> {
+        var values = LuaValues(L)
+        values.maxBytes = maxBytes
+        values.cutStringsAt = parameter.cutsTextAt
+        do {
+            return .success(try values.readReporting(index, path: parameter.name))
+        } catch {
+            return .failure(Problem(error.message))
+        }
+    }
+
+    static func number(_ L: OpaquePointer, _ index: Int32) -> JSONValue {
         if lua_isinteger(L, index) != 0 { return .int(lua_tointegerx(L, index, nil)) }
         return .double(lua_tonumberx(L, index, nil))
     }
 
-    private static func name(_ L: OpaquePointer, _ index: Int32) -> String {
+    static func name(_ L: OpaquePointer, _ index: Int32) -> String {
         String(cString: lua_typename(L, lua_type(L, index)))
     }
-
-    /// How `log` and `print` show a value: like `tostring`, with tables as JSON when they
-    /// are data.
-    static func text(_ L: OpaquePointer, at index: Int32) -> String {
-        switch lua_type(L, index) {
-        case LUA_TNIL, LUA_TNONE: return "nil"
-        case LUA_TBOOLEAN: return lua_toboolean(L, index) != 0 ? "true" : "false"
-        case LUA_TNUMBER:
-            if lua_isinteger(L, index) != 0 { return String(lua_tointegerx(L, index, nil)) }
-            return formatNumber(lua_tonumberx(L, index, nil))
-        case LUA_TSTRING: return LuaValues.string(L, at: index)
-        case LUA_TTABLE:
-            if let value = try? LuaValues(L).read(index, path: "value") { return value.encoded() }
-            return "table"
-        default: return name(L, index)
-        }
-    }
-
-    /// A float as Lua prints it (`%.14g`).
-    static func formatNumber(_ d: Double) -> String {
-        if d.isNaN { return d.sign == .minus ? "-nan" : "nan" }
-        if d.isInfinite { return d < 0 ? "-inf" : "inf" }
-        if d == d.rounded(), abs(d) < 1e15 { return String(format: "%.1f", d) }
-        return String(format: "%.14g", d)
-    }
 }
-
-import Foundation

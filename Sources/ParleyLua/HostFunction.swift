@@ -32,16 +32,28 @@ public struct HostFunction {
         public var name: String
         public var type: ParameterType
         public var optional: Bool
+        /// The most this argument may bring into the host, checked before anything is
+        /// copied: a string's bytes, or the JSON a table becomes; for `restAsText`, all
+        /// the text rendered. `nil`: the budget's `dataBytes`. Host code runs outside the
+        /// script's budget, so what it is handed must be bounded.
+        public var maxBytes: Int?
+        /// For free text inside a table, where the call matters more than all of the text
+        /// (an escalation's note): strings longer than this are cut, with a marker saying
+        /// so, instead of refusing the call. Keys are never cut.
+        public var cutsTextAt: Int?
 
-        public init(_ name: String, _ type: ParameterType, optional: Bool = false) {
+        public init(_ name: String, _ type: ParameterType, optional: Bool = false, maxBytes: Int? = nil, cutsTextAt: Int? = nil) {
             self.name = name
             self.type = type
             self.optional = optional
+            self.maxBytes = maxBytes
+            self.cutsTextAt = cutsTextAt
         }
     }
 
     /// The checked arguments: one per declared parameter, `.null` when an optional one is
-    /// absent; a `restAsText` parameter arrives as an array of strings.
+    /// absent; a `restAsText` parameter arrives as an array of strings. Every string is
+    /// valid UTF-8 (except in `restAsText`, where invalid bytes are replaced).
     public typealias Body = ([JSONValue]) throws(HostError) -> [JSONValue]
 
     public let name: String
@@ -55,6 +67,15 @@ public struct HostFunction {
         self.parameters = parameters
         self.returns = returns
         self.body = body
+    }
+
+    /// Why `results` may not be pushed into a state with `memoryLeft` bytes left of its
+    /// `budget` (0: none), or `nil` when they fit.
+    func oversized(_ results: [JSONValue], memoryLeft: Int, of budget: Int) -> String? {
+        guard budget > 0 else { return nil }
+        let left = max(0, memoryLeft)
+        guard LuaValues.footprint(of: results, upTo: left) > left else { return nil }
+        return "\(name): its result needs more memory than the \(TextBytes.size(left)) this call has left of its \(TextBytes.size(budget)); ask for less at a time"
     }
 
     /// `send(to: recipient, message: value)`, for error messages.

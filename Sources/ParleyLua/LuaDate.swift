@@ -75,27 +75,41 @@ enum LuaDate {
         return .string(out)
     }
 
+    /// The longest format `os.date` takes. Formats are short; without a cap,
+    /// `os.date(("%c"):rep(5 << 20))` made 120 MB of text in host code, outside the budget.
+    static let maxFormatBytes = 1024
+
+    /// The years `os.time` takes, and the range of its other fields. Within them no sum
+    /// below can overflow: at most some 3·10^15 seconds.
+    static let years: ClosedRange<Int64> = -999_999...999_999
+    static let otherFields: ClosedRange<Int64> = -999_999_999...999_999_999
+
     /// `os.time{year=, month=, day=, hour=, min=, sec=}` in UTC; fields may overflow
     /// (month 13, day 0), as in C's mktime.
     static func seconds(from fields: [String: JSONValue]) throws(HostError) -> Int64 {
-        func field(_ name: String, default value: Int64?) throws(HostError) -> Int64 {
+        func field(_ name: String, default value: Int64?, within range: ClosedRange<Int64>) throws(HostError) -> Int64 {
             guard let v = fields[name] else {
                 guard let value else { throw HostError("os.time: field '\(name)' missing in date table") }
                 return value
             }
             guard let i = v.integerValue else { throw HostError("os.time: field '\(name)' is not an integer") }
+            // A range check, not abs(): abs(Int64.min) traps, and a customer's text passed
+            // through tonumber() could bring it down.
+            guard range.contains(i) else {
+                throw HostError("os.time: field '\(name)' is \(i), out of range; it takes \(range.lowerBound) to \(range.upperBound)")
+            }
             return i
         }
-        let year = try field("year", default: nil)
-        guard abs(year) < 1_000_000 else { throw HostError("os.time: the year is out of range") }
-        for key in ["month", "day", "hour", "min", "sec"] where abs(try field(key, default: 0)) >= 1_000_000_000 {
-            throw HostError("os.time: field '\(key)' is out of range")
-        }
-        let month0 = try field("month", default: nil) - 1
+        let year = try field("year", default: nil, within: years)
+        let month0 = try field("month", default: nil, within: otherFields) - 1
+        let day = try field("day", default: nil, within: otherFields)
+        let hour = try field("hour", default: 12, within: otherFields)
+        let minute = try field("min", default: 0, within: otherFields)
+        let second = try field("sec", default: 0, within: otherFields)
         let y = year + (month0 >= 0 ? month0 / 12 : (month0 - 11) / 12)
         let m = Int(((month0 % 12) + 12) % 12) + 1
-        let days = Instant.days(fromCivil: y, m, 1) + (try field("day", default: nil)) - 1
-        return days * 86_400 + (try field("hour", default: 12)) * 3600 + (try field("min", default: 0)) * 60 + (try field("sec", default: 0))
+        let days = Instant.days(fromCivil: y, m, 1) + day - 1
+        return days * 86_400 + hour * 3600 + minute * 60 + second
     }
 
     private static func pad(_ n: Int, _ width: Int) -> String {

@@ -250,6 +250,9 @@ public final class LuaSandbox {
     /// pushes its results. Misuse becomes a message for the trampoline to raise.
     /// `thread` is the Lua thread that made the call: the main one, or a coroutine, whose
     /// stack the arguments are on and the results must go to.
+    ///
+    /// What crosses is bounded both ways, as host code runs outside the budget: arguments by
+    /// their `maxBytes` (else `dataBytes`) before they are copied, results by the memory left.
     fileprivate func dispatch(tag: Int, on thread: OpaquePointer) -> Int32 {
         let stack = LuaValues(thread)
         func fail(_ message: String) -> Int32 {
@@ -264,9 +267,10 @@ public final class LuaSandbox {
         arguments.reserveCapacity(function.parameters.count)
         for (i, parameter) in function.parameters.enumerated() {
             let index = Int32(i + 1)
+            let maxBytes = parameter.maxBytes ?? limits.dataBytes
             if parameter.type == .restAsText {
-                let rest = index <= given ? (index...given).map { HostArgument.text(thread, at: $0) } : []
-                arguments.append(.array(rest.map(JSONValue.string)))
+                let texts = LogText.render(thread, from: index, through: given, maxBytes: maxBytes)
+                arguments.append(.array(texts.map(JSONValue.string)))
                 break
             }
             if parley_isnoneornil(thread, index) != 0 {
@@ -276,7 +280,7 @@ public final class LuaSandbox {
                 arguments.append(.null)
                 continue
             }
-            switch HostArgument.read(thread, at: index, as: parameter.type, maxBytes: limits.memoryBytes) {
+            switch HostArgument.read(thread, at: index, as: parameter, maxBytes: maxBytes) {
             case .success(let value): arguments.append(value)
             case .failure(let problem):
                 return fail("bad argument #\(index) to '\(function.name)' (\(parameter.name): \(problem.text)); call it as \(function.signature)")
@@ -288,6 +292,8 @@ public final class LuaSandbox {
         } catch {
             return fail(error.message)
         }
+        // Pushed in host mode, outside the memory budget: refuse what the state has no room for.
+        if let problem = function.oversized(results, memoryLeft: limits.memoryBytes - memoryInUse, of: limits.memoryBytes) { return fail(problem) }
         guard lua_checkstack(thread, Int32(results.count) + 2) != 0 else { return fail("too many results") }
         for r in results { stack.push(r) }
         return Int32(results.count)

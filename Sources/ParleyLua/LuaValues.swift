@@ -1,19 +1,24 @@
+import Foundation
 import CLuaShim
 import ParleyJSON
 
 /// Moving data between Lua and Swift. Only JSON-shaped data crosses: nil, booleans,
-/// numbers, strings, and tables that are either arrays (keys 1...n) or records (string
-/// keys). Tables are copied, never shared, and read with raw access only, so no
-/// metamethod runs; depth and size are bounded, cycles are refused.
+/// numbers, UTF-8 strings, and tables that are either arrays (keys 1...n) or records
+/// (string keys). Tables are copied, never shared, and read with raw access only, so no
+/// metamethod runs; depth, entries and the JSON they become are bounded, cycles are refused.
 ///
 /// Call these only between `parley_host_enter` and `parley_host_leave` (see lua_shim.h).
 struct LuaValues {
     let L: OpaquePointer
     var maxDepth = 32
     var maxEntries = 100_000
-    /// The string bytes a read may copy into Swift in all: data that crosses the boundary
-    /// is bounded like the Lua memory it came from.
+    /// The most a value may become as JSON, in bytes. Every occurrence counts: a table of
+    /// 1,000 references to one 1 MiB string is 1 GB of JSON, however little Lua memory it
+    /// takes. The read stops as soon as this is passed.
     var maxBytes = 32 << 20
+    /// When set, strings longer than this (keys excepted) are cut, with a marker, instead
+    /// of counting whole: for free text where the call matters more than all of the text.
+    var cutStringsAt: Int?
 
     init(_ L: OpaquePointer) { self.L = L }
 
@@ -21,97 +26,159 @@ struct LuaValues {
 
     /// The value at `index`. `path` names it in errors: `conv.state.items[3]`.
     func read(_ index: Int32, path: String) throws(ScriptFailure) -> JSONValue {
-        var reader = Reader(L: L, maxDepth: maxDepth, maxEntries: maxEntries, maxBytes: maxBytes)
-        return try reader.read(lua_absindex(L, index), path: path, depth: 0)
+        do {
+            return try readReporting(index, path: path)
+        } catch {
+            throw .conversion(error.message)
+        }
+    }
+
+    /// The same, telling a value that is too large apart from one that is malformed.
+    func readReporting(_ index: Int32, path: String) throws(ReadProblem) -> JSONValue {
+        var reader = Reader(L: L, limits: self, path: ValuePath(root: path))
+        return try reader.read(lua_absindex(L, index), depth: 0)
+    }
+
+    struct ReadProblem: Error {
+        let message: String
+        /// The value passed `maxBytes`; everything read until then was well-formed.
+        let tooLarge: Bool
     }
 
     private struct Reader {
         let L: OpaquePointer
-        let maxDepth: Int
-        let maxEntries: Int
-        let maxBytes: Int
+        let limits: LuaValues
+        var path: ValuePath
         var entries = 0
-        var bytes = 0
-        /// Strings already read, by identity: a string referenced many times is copied once.
-        var strings: [UnsafeRawPointer: String] = [:]
+        /// The bytes of JSON the value read so far becomes.
+        var size = 0
+        /// Strings already read whole, by identity, with their JSON length: a string met
+        /// again is copied once, but counted each time.
+        var strings: [UnsafeRawPointer: (text: String, json: Int)] = [:]
         /// The tables being read, outermost first: a table met again inside itself is a
         /// cycle. At most `maxDepth` long, so a linear search is cheap, and a flat table
         /// never allocates.
         var open: [UnsafeRawPointer] = []
 
-        mutating func read(_ index: Int32, path: String, depth: Int) throws(ScriptFailure) -> JSONValue {
+        mutating func read(_ index: Int32, depth: Int) throws(ReadProblem) -> JSONValue {
             switch lua_type(L, index) {
-            case LUA_TNIL, LUA_TNONE: return .null
-            case LUA_TBOOLEAN: return .bool(lua_toboolean(L, index) != 0)
+            case LUA_TNIL, LUA_TNONE:
+                try count(4)
+                return .null
+            case LUA_TBOOLEAN:
+                let b = lua_toboolean(L, index) != 0
+                try count(b ? 4 : 5)
+                return .bool(b)
             case LUA_TNUMBER:
-                if lua_isinteger(L, index) != 0 { return .int(lua_tointegerx(L, index, nil)) }
+                if lua_isinteger(L, index) != 0 {
+                    let i = lua_tointegerx(L, index, nil)
+                    try count(LuaValues.decimalLength(i))
+                    return .int(i)
+                }
                 let d = lua_tonumberx(L, index, nil)
-                guard d.isFinite else { throw .conversion("\(path) is \(d), which JSON cannot hold") }
+                guard d.isFinite else { throw problem("\(path) is \(d), which JSON cannot hold") }
+                try count(JSONValue.double(d).encoded().utf8.count)
                 return .double(d)
-            case LUA_TSTRING: return .string(try string(index, path: path))
-            case LUA_TTABLE: return try table(index, path: path, depth: depth)
+            case LUA_TSTRING: return .string(try string(index, isKey: false))
+            case LUA_TTABLE: return try table(index, depth: depth)
             default:
                 let kind = String(cString: lua_typename(L, lua_type(L, index)))
-                throw .conversion("\(path) is a \(kind); only strings, numbers, booleans and tables of them can cross")
+                throw problem("\(path) is a \(kind); only strings, numbers, booleans and tables of them can cross")
             }
         }
 
-        private mutating func string(_ index: Int32, path: String) throws(ScriptFailure) -> String {
-            guard let identity = lua_topointer(L, index) else { return LuaValues.string(L, at: index) }
-            if let known = strings[identity] { return known }
-            bytes += Int(lua_rawlen(L, index))
-            guard bytes <= maxBytes else { throw .conversion("\(path): the data holds more than \(maxBytes >> 20) MB of text in all") }
-            let text = LuaValues.string(L, at: index)
-            strings[identity] = text
+        /// Adds `bytes` of JSON, and stops the read once past the limit.
+        private mutating func count(_ bytes: Int) throws(ReadProblem) {
+            size += bytes
+            guard size > limits.maxBytes else { return }
+            throw ReadProblem(message: "\(path) makes the data more than \(TextBytes.size(limits.maxBytes)) as JSON, the most that may cross here (each copy of a repeated string or table counts); keep or pass less, such as ids instead of whole records", tooLarge: true)
+        }
+
+        private func problem(_ message: String) -> ReadProblem { ReadProblem(message: message, tooLarge: false) }
+
+        private mutating func string(_ index: Int32, isKey: Bool) throws(ReadProblem) -> String {
+            guard let identity = lua_topointer(L, index) else { return "" }
+            let length = Int(lua_rawlen(L, index))
+            // A string cut to `cutStringsAt` keeps what fits beside the marker.
+            let marker = isKey ? nil : limits.cutStringsAt.flatMap { length > $0 ? TextBytes.cutMarker(originalBytes: length) : nil }
+            let kept = marker.map { max(0, limits.cutStringsAt! - $0.utf8.count) } ?? length
+            if marker == nil, let known = strings[identity] {
+                try count(known.json)
+                return known.text
+            }
+            try count(kept + 2)  // before copying: the least it becomes
+            var byteCount = 0
+            guard let start = parley_tostring(L, index, &byteCount) else { return "" }
+            let all = UnsafeRawBufferPointer(start: start, count: byteCount)
+            let bytes = UnsafeRawBufferPointer(rebasing: all[..<TextBytes.boundary(all, atMost: kept)])
+            guard var text = TextBytes.validText(bytes) else {
+                let shown = TextBytes.invalidPreview(bytes)
+                throw problem(isKey
+                    ? "\(path) has a key that is not UTF-8 text: \(shown); JSON holds text only, so use text keys"
+                    : "\(path) is not UTF-8 text: \(shown); JSON holds text only, so pass text (or encode bytes, e.g. as hex)")
+            }
+            if let marker { text += marker }
+            let json = TextBytes.jsonLength(text)
+            try count(max(0, json - (kept + 2)))  // escapes, and the marker
+            if marker == nil { strings[identity] = (text, json) }
             return text
         }
 
-        private mutating func table(_ index: Int32, path: String, depth: Int) throws(ScriptFailure) -> JSONValue {
-            guard depth < maxDepth else { throw .conversion("\(path) nests deeper than \(maxDepth) levels") }
-            guard let identity = lua_topointer(L, index) else { return .null }
-            guard !open.contains(identity) else { throw .conversion("\(path) contains itself (a cycle)") }
+        private mutating func table(_ index: Int32, depth: Int) throws(ReadProblem) -> JSONValue {
+            guard depth < limits.maxDepth else { throw problem("\(path) nests deeper than \(limits.maxDepth) levels") }
+            guard lua_checkstack(L, 4) != 0 else { throw problem("\(path) nests too deep") }
+            let base = lua_gettop(L)
+            defer { lua_settop(L, base) }
+            // A read-only view hides its contents behind a proxy: read what it shows.
+            parley_rawtarget(L, index)
+            let target = lua_gettop(L)
+            guard let identity = lua_topointer(L, target) else { return .null }
+            guard !open.contains(identity) else { throw problem("\(path) contains itself (a cycle)") }
             open.append(identity)
             defer { open.removeLast() }
-            guard lua_checkstack(L, 4) != 0 else { throw .conversion("\(path) nests too deep") }
+            try count(2)  // {} or []
 
             var items: [Int64: JSONValue] = [:]
             var members: [String: JSONValue] = [:]
+            var first = true
             lua_pushnil(L)
-            while lua_next(L, index) != 0 {
+            while lua_next(L, target) != 0 {
                 entries += 1
-                if entries > maxEntries {
-                    parley_pop(L, 2)
-                    throw .conversion("\(path) holds more than \(maxEntries) values in all")
-                }
-                do throws(ScriptFailure) {
-                    switch lua_type(L, -2) {
-                    case LUA_TSTRING:
-                        let key = try string(lua_absindex(L, -2), path: path)
-                        members[key] = try read(lua_absindex(L, -1), path: "\(path).\(key)", depth: depth + 1)
-                    case LUA_TNUMBER where lua_isinteger(L, -2) != 0:
-                        let key = lua_tointegerx(L, -2, nil)
-                        items[key] = try read(lua_absindex(L, -1), path: "\(path)[\(key)]", depth: depth + 1)
-                    default:
-                        let kind = String(cString: lua_typename(L, lua_type(L, -2)))
-                        throw ScriptFailure.conversion("\(path) has a \(kind) key; keys must be strings or integers")
+                guard entries <= limits.maxEntries else { throw problem("\(path) holds more than \(limits.maxEntries) values in all") }
+                if !first { try count(1) }  // the comma before it
+                first = false
+                switch lua_type(L, -2) {
+                case LUA_TSTRING:
+                    let key = try string(lua_absindex(L, -2), isKey: true)
+                    try count(1)  // the colon
+                    path.steps.append(.key(key))
+                    let value = try read(lua_absindex(L, -1), depth: depth + 1)
+                    path.steps.removeLast()
+                    guard members.updateValue(value, forKey: key) == nil else {
+                        // Swift compares text by canonical equivalence: "é" and "e\u{301}" are one key.
+                        throw problem("\(path) has two keys that are the same text in different Unicode forms, \(TextBytes.preview(key)); JSON would keep only one, so write them one way")
                     }
-                } catch {
-                    parley_pop(L, 2)
-                    throw error
+                case LUA_TNUMBER where lua_isinteger(L, -2) != 0:
+                    let key = lua_tointegerx(L, -2, nil)
+                    path.steps.append(.index(key))
+                    items[key] = try read(lua_absindex(L, -1), depth: depth + 1)
+                    path.steps.removeLast()
+                default:
+                    let kind = String(cString: lua_typename(L, lua_type(L, -2)))
+                    throw problem("\(path) has a \(kind) key; keys must be strings or integers")
                 }
                 parley_pop(L, 1)
             }
             if items.isEmpty { return .object(members) }
             if !members.isEmpty {
-                throw .conversion("\(path) mixes array items and named keys; use one or the other")
+                throw problem("\(path) mixes array items and named keys; use one or the other")
             }
-            let count = Int64(items.count)
             var array: [JSONValue] = []
             array.reserveCapacity(items.count)
-            for i in 1...count {
+            for i in 1...Int64(items.count) {
                 guard let item = items[i] else {
                     let keys = items.keys.sorted().prefix(6).map(String.init).joined(separator: ", ")
-                    throw .conversion("\(path) is a sparse array (keys \(keys)...); arrays need keys 1, 2, 3... without holes")
+                    throw problem("\(path) is a sparse array (keys \(keys)...); arrays need keys 1, 2, 3... without holes")
                 }
                 array.append(item)
             }
@@ -119,12 +186,24 @@ struct LuaValues {
         }
     }
 
+    /// The digits of `i` in decimal, with its sign. No `abs`: `Int64.min` has no positive.
+    static func decimalLength(_ i: Int64) -> Int {
+        var rest = i.magnitude
+        var length = i < 0 ? 2 : 1
+        while rest >= 10 {
+            rest /= 10
+            length += 1
+        }
+        return length
+    }
+
     /// The string at `index`, which must already be a string (on a number, lua_tolstring
-    /// would convert it in place and allocate).
+    /// would convert it in place and allocate), invalid bytes replaced: for messages and
+    /// log lines, never for data.
     static func string(_ L: OpaquePointer, at index: Int32) -> String {
         var length = 0
         guard let bytes = parley_tostring(L, index, &length) else { return "" }
-        return String(decoding: UnsafeRawBufferPointer(start: bytes, count: length), as: UTF8.self)
+        return TextBytes.lossyText(UnsafeRawBufferPointer(start: bytes, count: length))
     }
 
     // MARK: Swift to Lua
@@ -166,6 +245,36 @@ struct LuaValues {
         }()
     }
 
+    /// About how much Lua memory `values` take once pushed, to refuse what the state has no
+    /// room for: Lua 5.4 on 64 bits spends 24 bytes and the text (and a NUL) on a string,
+    /// 56 on a table, 16 on each array item, and 24 on each slot of a record's hash part (a
+    /// power of two). Short strings are shared in Lua, so this errs high. Counting stops
+    /// once past `limit`.
+    static func footprint(of values: [JSONValue], upTo limit: Int) -> Int {
+        var total = 0
+        func add(_ value: JSONValue) {
+            switch value {
+            case .null, .bool, .int, .double: return
+            case .string(let s): total += 25 + s.utf8.count
+            case .array(let items):
+                total += 56 + 16 * items.count
+                for item in items where total <= limit { add(item) }
+            case .object(let members):
+                total += 56 + 24 * hashSlots(members.count)
+                for (key, member) in members where total <= limit {
+                    total += 25 + key.utf8.count
+                    add(member)
+                }
+            }
+        }
+        for value in values where total <= limit { add(value) }
+        return total
+    }
+
+    private static func hashSlots(_ n: Int) -> Int {
+        n <= 1 ? n : 1 << (Int.bitWidth - (n - 1).leadingZeroBitCount)
+    }
+
     /// Pushes a key the host spells itself, without converting it. [-0, +1]
     func push(key: StaticString) {
         _ = lua_pushlstring(L, UnsafeRawPointer(key.utf8Start).assumingMemoryBound(to: CChar.self), key.utf8CodeUnitCount)
@@ -176,5 +285,38 @@ struct LuaValues {
         push(key: key)
         push(value)
         lua_rawset(L, -3)
+    }
+}
+
+/// Where in a value a read is, built only when an error names it: making the text of
+/// every entry's path would cost its length for each of 100,000 entries.
+struct ValuePath: CustomStringConvertible {
+    enum Step {
+        case key(String)
+        case index(Int64)
+    }
+
+    let root: String
+    var steps: [Step] = []
+
+    var description: String {
+        var out = root
+        for step in steps {
+            switch step {
+            case .index(let i): out += "[\(i)]"
+            case .key(let key) where ValuePath.isName(key): out += "." + key
+            case .key(let key): out += "[\(TextBytes.preview(key))]"
+            }
+        }
+        return out
+    }
+
+    /// A key that reads well after a dot: a short Lua name.
+    static func isName(_ key: String) -> Bool {
+        guard let first = key.utf8.first, key.utf8.count <= 40, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return false }
+        return key.utf8.allSatisfy { b in
+            b == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(b) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(b)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b)
+        }
     }
 }

@@ -13,7 +13,7 @@ public enum MessageReader {
         let known = Set(["text", "template", "language", "params", "header_params", "buttons", "list", "header", "footer"])
             .union(Media.Kind.allCases.map(\.rawValue))
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
-            throw HostError("send: message has an unknown field '\(unknown)' (known: text, template, language, params, header_params, image, document, video, audio, sticker, buttons, list, header, footer)")
+            throw HostError("send: message has an unknown field \(TextBytes.preview(unknown)) (known: text, template, language, params, header_params, image, document, video, audio, sticker, buttons, list, header, footer)")
         }
         if let template = fields["template"] { return .template(try templateRequest(template, fields)) }
         for kind in Media.Kind.allCases {
@@ -44,7 +44,7 @@ public enum MessageReader {
             throw HostError("send: template must be a template name or a table from pick_template, got a \(template.kindName)")
         }
         if let explicit = try string(fields["language"], "language") { language = explicit }
-        name = name.trimmingCharacters(in: .whitespaces)
+        name = String(name.trimmed(newlines: false))
         return TemplateRequest(name: name, language: language,
                                body: try arguments(fields["params"], "params"),
                                header: try arguments(fields["header_params"], "header_params"))
@@ -64,7 +64,7 @@ public enum MessageReader {
         case .object(let members):
             var values: [String: String] = [:]
             for (key, item) in members {
-                guard let text = item.textValue else { throw HostError("send: \(field).\(key) must be a string or a number, got a \(item.kindName)") }
+                guard let text = item.textValue else { throw HostError("send: \(field)[\(TextBytes.preview(key))] must be a string or a number, got a \(item.kindName)") }
                 values[key] = text
             }
             return members.isEmpty ? .none : .named(values)

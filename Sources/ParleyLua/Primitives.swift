@@ -27,8 +27,29 @@ struct Primitives {
 
     var conversationMethods: [HostFunction] { [notUnderstood] }
 
+    // What a primitive takes beyond the budget's `dataBytes` (a message, a query, a
+    // timer's data): identifiers are short, and free text is cut rather than refused
+    // where the call must still happen.
+
+    /// A contact as written (`+1 (415) 555-0100`, a business-scoped user id of up to 136).
+    static let recipientBytes = 256
+    /// A timer's name.
+    static let timerNameBytes = 256
+    /// A delay as text (`"1h30m"`).
+    static let delayBytes = ScriptDefinition.maxSpanText
+    /// An escalation's queue name.
+    static let queueBytes = 128
+    /// An escalation's reason, cut beyond this.
+    static let reasonBytes = 256
+    /// An escalation's note, cut beyond this: enough for a summary an agent reads.
+    static let noteBytes = 4096
+
+    private static func recipient(_ name: String) -> HostFunction.Parameter {
+        .init(name, .recipient, maxBytes: recipientBytes)
+    }
+
     var send: HostFunction {
-        HostFunction("send", [.init("to", .recipient), .init("message", .value)], returns: "table") { [self] args throws(HostError) in
+        HostFunction("send", [Primitives.recipient("to"), .init("message", .value)], returns: "table") { [self] args throws(HostError) in
             let script = try script("send")
             guard script.sender != nil else {
                 throw HostError("send: a router only routes; return \"bot:<name>\" and let the bot answer")
@@ -48,7 +69,7 @@ struct Primitives {
     }
 
     var inWindow: HostFunction {
-        HostFunction("in_window", [.init("to", .recipient)], returns: "boolean, integer") { [self] args throws(HostError) in
+        HostFunction("in_window", [Primitives.recipient("to")], returns: "boolean, integer") { [self] args throws(HostError) in
             let standing = try runtime().window(of: args[0].textValue ?? "")
             return [.bool(standing.open), .int(standing.secondsLeft)]
         }
@@ -59,7 +80,7 @@ struct Primitives {
             let fields = args[0].objectValue ?? [:]
             let known: Set<String> = ["name", "category", "language", "params", "to"]
             if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
-                throw HostError("pick_template: unknown field '\(unknown)' (known: name, category, language, params, to)")
+                throw HostError("pick_template: unknown field \(TextBytes.preview(unknown)) (known: name, category, language, params, to)")
             }
             var query = TemplateQuery(name: fields["name"]?.stringValue, language: fields["language"]?.stringValue)
             if let category = fields["category"] {
@@ -70,7 +91,7 @@ struct Primitives {
             }
             switch fields["params"] {
             case nil, .null?: break
-            case .int(let n)?: query.parameters = .count(Int(n))
+            case .int(let n)?: query.parameters = .count(Int(clamping: n))  // a count no template has matches none
             case let values?: query.parameters = .values(try MessageReader.arguments(values, "params"))
             }
             let to: String? = switch fields["to"] {
@@ -94,17 +115,28 @@ struct Primitives {
         }
     }
 
+    /// `escalate_to_human(conv, {queue=, reason=, note=})`. A hand-off must happen even
+    /// when a script passes a huge note: `note` is cut to `noteBytes` and `reason` to
+    /// `reasonBytes`, each with a marker saying so, instead of refusing the call. Only
+    /// strings are cut while the table is read, so a 15 MB note never reaches the host.
     var escalate: HostFunction {
-        HostFunction("escalate_to_human", [.init("conv", .recipient), .init("opts", .table, optional: true)], returns: "table") { [self] args throws(HostError) in
+        HostFunction("escalate_to_human", [Primitives.recipient("conv"), .init("opts", .table, optional: true, cutsTextAt: Primitives.noteBytes)],
+                     returns: "table") { [self] args throws(HostError) in
             let opts = args[1].objectValue ?? [:]
-            let request = EscalationRequest(queue: opts["queue"]?.stringValue, reason: opts["reason"]?.textValue, note: opts["note"]?.textValue)
+            let queue = opts["queue"]?.stringValue
+            if let queue, queue.utf8.count > Primitives.queueBytes {
+                throw HostError("escalate_to_human: the queue name \(TextBytes.preview(queue)) is \(TextBytes.size(queue.utf8.count)); queue names have at most \(Primitives.queueBytes) bytes")
+            }
+            let request = EscalationRequest(queue: queue, reason: opts["reason"]?.textValue.map { TextBytes.cut($0, toBytes: Primitives.reasonBytes) },
+                                            note: opts["note"]?.textValue.map { TextBytes.cut($0, toBytes: Primitives.noteBytes) })
             let handoff = try runtime().escalate(args[0].textValue ?? "", request: request, by: try script("escalate_to_human"))
             return [["ok": true, "queue": .string(handoff.queue), "handoff_id": .string(handoff.id)]]
         }
     }
 
     var schedule: HostFunction {
-        HostFunction("schedule", [.init("conv", .recipient), .init("delay", .span), .init("name", .string), .init("data", .value, optional: true)],
+        HostFunction("schedule", [Primitives.recipient("conv"), .init("delay", .span, maxBytes: Primitives.delayBytes),
+                                  .init("name", .string, maxBytes: Primitives.timerNameBytes), .init("data", .value, optional: true)],
                      returns: "nothing") { [self] args throws(HostError) in
             let delay = Span(milliseconds: args[1].integerValue ?? 0)
             try runtime().schedule(args[0].textValue ?? "", after: delay, name: args[2].stringValue ?? "", data: args[3], by: try script("schedule"))
@@ -150,7 +182,7 @@ struct Primitives {
     }
 
     var notUnderstood: HostFunction {
-        HostFunction("conv.not_understood", [.init("conv", .recipient)], returns: "nothing") { [self] args throws(HostError) in
+        HostFunction("conv.not_understood", [Primitives.recipient("conv")], returns: "nothing") { [self] args throws(HostError) in
             try runtime().notUnderstood(args[0].textValue ?? "", by: try script("conv:not_understood"))
             return []
         }

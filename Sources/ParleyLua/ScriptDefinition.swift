@@ -99,10 +99,13 @@ public struct ScriptDefinition: Sendable {
     }
 
     /// A delay from a script: `"23h"` or seconds, from 0 to 10^12 s (anything longer is a
-    /// mistake, and would overflow).
+    /// mistake, and would overflow). Text longer than `maxSpanText` is no delay: parsing
+    /// holds a character array 16 times the size of the text.
+    static let maxSpanText = 64
+
     static func span(_ value: JSONValue) -> Span? {
         switch value {
-        case .string(let s): return Span(parsing: s)
+        case .string(let s): return s.utf8.count <= maxSpanText ? Span(parsing: s) : nil
         case .int(let i): return (0...1_000_000_000_000).contains(i) ? .seconds(i) : nil
         case .double(let d): return d.isFinite && d >= 0 && d <= 1e12 ? Span(milliseconds: Int64(d * 1000)) : nil
         default: return nil

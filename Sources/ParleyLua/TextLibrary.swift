@@ -4,94 +4,90 @@ import ParleyPolicy
 
 /// `text.*`: Unicode-aware helpers, so scripts rarely need patterns (whose worst cases
 /// the sandbox must bound) and handle "Não" and "ARRÊT" as people expect.
+///
+/// Host code runs outside the script's budget, so each helper takes at most `maxInput`
+/// bytes (refused before they are copied) and costs time linear in what it is given;
+/// each notes its bound. Searches compare UTF-8 bytes exactly (Foundation's compare
+/// characters, and some of them take quadratic time); `text.fold` both sides first for a
+/// loose match, or pass `ignore_case` to `text.contains`.
 enum TextLibrary {
-    /// The longest text the helpers take: their work and their results grow with it, and
-    /// host code runs outside the script's budget.
+    /// The longest text the helpers take: their work and their results grow with it.
     static let maxInput = 1 << 20
 
-    static var functions: [HostFunction] {
-        helpers.map { f in
-            HostFunction(f.name, f.parameters, returns: f.returns) { args throws(HostError) in
-                for case .string(let s) in args where s.utf8.count > maxInput {
-                    throw HostError("\(f.name): the text is \(s.utf8.count / 1024) KiB; text helpers take up to \(maxInput >> 10) KiB")
-                }
-                return try f.body(args)
-            }
-        }
+    private static func text(_ name: String, optional: Bool = false) -> HostFunction.Parameter {
+        .init(name, .string, optional: optional, maxBytes: maxInput)
     }
 
-    private static var helpers: [HostFunction] {
+    static var functions: [HostFunction] {
         [
-            HostFunction("text.trim", [.init("s", .string)], returns: "string") { args in
-                [.string(args[0].stringValue!.trimmingCharacters(in: .whitespacesAndNewlines))]
+            // O(n); the result is at most the input.
+            HostFunction("text.trim", [text("s")], returns: "string") { args in
+                [.string(String(args[0].stringValue!.trimmed()))]
             },
-            HostFunction("text.lower", [.init("s", .string)], returns: "string") { args in
+            // O(n); the result at most 1.5× the input ("İ" lowers to "i" and a dot; measured
+            // over every scalar).
+            HostFunction("text.lower", [text("s")], returns: "string") { args in
                 [.string(args[0].stringValue!.lowercased())]
             },
-            HostFunction("text.upper", [.init("s", .string)], returns: "string") { args in
+            // O(n); the result at most 3× the input ("ΐ", two bytes, uppers to six).
+            HostFunction("text.upper", [text("s")], returns: "string") { args in
                 [.string(args[0].stringValue!.uppercased())]
             },
-            HostFunction("text.length", [.init("s", .string)], returns: "integer") { args in
+            // O(n): the grapheme breaking of Swift's String is linear (measured on runs of
+            // flags, emoji joiners, combining marks and Indic conjuncts).
+            HostFunction("text.length", [text("s")], returns: "integer") { args in
                 [.int(Int64(args[0].stringValue!.count))]
             },
-            HostFunction("text.split", [.init("s", .string), .init("separator", .string, optional: true)], returns: "list of strings") { args in
+            // O(n + m) with a separator, O(n) without; the pieces hold at most the input,
+            // and dispatch refuses a list larger than the script's memory has room for.
+            HostFunction("text.split", [text("s"), text("separator", optional: true)], returns: "list of strings") { args in
                 let s = args[0].stringValue!
                 let parts: [String]
                 if let separator = args[1].stringValue, !separator.isEmpty {
-                    parts = s.components(separatedBy: separator)
+                    parts = TextSearch.split(s, separator: separator)
                 } else {
                     parts = s.split(whereSeparator: { $0.isWhitespace }).map(String.init)
                 }
                 return [.array(parts.map(JSONValue.string))]
             },
-            HostFunction("text.words", [.init("s", .string)], returns: "list of strings") { args in
+            // O(n), as split.
+            HostFunction("text.words", [text("s")], returns: "list of strings") { args in
                 let words = args[0].stringValue!.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map { JSONValue.string(String($0)) }
                 return [.array(words)]
             },
-            HostFunction("text.contains", [.init("s", .string), .init("needle", .string), .init("ignore_case", .boolean, optional: true)],
+            // O(n + m): both sides folded (linear, at most 2× as long), then one linear search.
+            HostFunction("text.contains", [text("s"), text("needle"), .init("ignore_case", .boolean, optional: true)],
                          returns: "boolean") { args in
                 let (s, needle) = (args[0].stringValue!, args[1].stringValue!)
                 let found = args[2].boolValue == true
-                    ? s.range(of: needle, options: [.caseInsensitive, .diacriticInsensitive]) != nil
-                    : TextLibrary.contains(s, needle)
+                    ? TextSearch.contains(fold(s), fold(needle))
+                    : TextSearch.contains(s, needle)
                 return [.bool(found)]
             },
-            HostFunction("text.starts_with", [.init("s", .string), .init("prefix", .string)], returns: "boolean") { args in
-                [.bool(args[0].stringValue!.hasPrefix(args[1].stringValue!))]
+            // O(m): compares the prefix's bytes.
+            HostFunction("text.starts_with", [text("s"), text("prefix")], returns: "boolean") { args in
+                [.bool(TextSearch.hasPrefix(args[0].stringValue!, args[1].stringValue!))]
             },
-            HostFunction("text.ends_with", [.init("s", .string), .init("suffix", .string)], returns: "boolean") { args in
-                [.bool(args[0].stringValue!.hasSuffix(args[1].stringValue!))]
+            HostFunction("text.ends_with", [text("s"), text("suffix")], returns: "boolean") { args in
+                [.bool(TextSearch.hasSuffix(args[0].stringValue!, args[1].stringValue!))]
             },
-            HostFunction("text.fold", [.init("s", .string)], returns: "string") { args in
+            // O(n); the result at most 2× the input ("և" folds to "եւ").
+            HostFunction("text.fold", [text("s")], returns: "string") { args in
                 // Case- and accent-free, for comparing what customers type: "Não " → "nao".
-                [.string(args[0].stringValue!.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-                    .trimmingCharacters(in: .whitespacesAndNewlines))]
+                [.string(String(fold(args[0].stringValue!).trimmed()))]
             },
         ]
     }
-}
 
-extension TextLibrary {
-    /// Whether `needle` occurs in `s`, comparing UTF-8 bytes: exact, and without the cost
-    /// of Foundation's bridged search.
-    static func contains(_ s: String, _ needle: String) -> Bool {
-        var s = s, needle = needle
-        return s.withUTF8 { hay in
-            needle.withUTF8 { pin in
-                guard !pin.isEmpty else { return true }
-                guard pin.count <= hay.count else { return false }
-                let first = pin[0]
-                for i in 0...(hay.count - pin.count) where hay[i] == first {
-                    if memcmp(hay.baseAddress! + i, pin.baseAddress!, pin.count) == 0 { return true }
-                }
-                return false
-            }
-        }
+    /// Case and accents folded away. Foundation's folding is linear, also on long runs of
+    /// combining marks (measured), unlike its searches and normalization.
+    static func fold(_ s: String) -> String {
+        s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
     }
 }
 
 /// `os.time`, `os.date` and `os.clock`, on the injected clock: a simulation's scripts
-/// see simulated time.
+/// see simulated time. Each is O(1) but `os.date`, linear in its capped format.
 enum ClockLibrary {
     static func functions(now: @escaping () -> Instant, start: Instant) -> [HostFunction] {
         [
@@ -99,7 +95,10 @@ enum ClockLibrary {
                 guard let fields = args[0].objectValue else { return [.int(now().millisecondsSinceEpoch / 1000)] }
                 return [.int(try LuaDate.seconds(from: fields))]
             },
-            HostFunction("os.date", [.init("format", .string, optional: true), .init("time", .number, optional: true)], returns: "string or table") { args throws(HostError) in
+            // O(n) in the format, whose length is capped: the text at most 14× the format
+            // ("%c" gives 24 bytes, 27 with a six-digit year).
+            HostFunction("os.date", [.init("format", .string, optional: true, maxBytes: LuaDate.maxFormatBytes), .init("time", .number, optional: true)],
+                         returns: "string or table") { args throws(HostError) in
                 var instant = now()
                 if let seconds = args[1].doubleValue {
                     guard seconds.isFinite, abs(seconds) < 1e13 else { throw HostError("os.date: time \(seconds) is out of range") }
