@@ -200,13 +200,12 @@ enum FuzzScripts {
     /// its own, the only place `conversations{...}` answers.
     static let automation = #"""
     local fuzz = require "lib.fuzz"
-    local swept = false   -- once is enough: time runs on after it
+    local loaded_at = now()   -- the first run is enough: time runs on after it
     return automation {
       name = "fuzz_sweep",
       every = "1h",
       run = function()
-        if swept then return end
-        swept = true
+        if now() - loaded_at > 3600 then return end
         for _, target in ipairs { "conversations:1", "conversations:random", "send:1", "send:2" } do
           local r = fuzz.run(target, { contact = "+14155550101" })
           log(string.format("sweep %s: %d calls, %d errors, %d odd", target, r.calls, r.errors, r.odd))
