@@ -1,3 +1,4 @@
+import ParleyPolicy
 import Synchronization
 
 /// The bytes of webhook bodies held at once, across every request being received, checked
@@ -16,8 +17,10 @@ public final class WebhookBodyBudget: Sendable {
 
     public let limit: Int
     private let held = Mutex<Int>(0)
-    /// Refusals since the last accepted reservation: the first of a run is logged.
-    private let refusalsInARow = Atomic<Int>(0)
+    /// Refusals not yet reported, and when the last report was.
+    private let refusals = Mutex<(count: Int, reported: Instant?)>((0, nil))
+    /// How often refusals are reported: a flood logs a line a minute, not one a request.
+    static let reportEvery = Span.minutes(1)
 
     public init(limit: Int = WebhookBodyBudget.defaultLimit) {
         self.limit = limit
@@ -27,21 +30,23 @@ public final class WebhookBodyBudget: Sendable {
     /// limit. A body larger than the whole limit still goes through when nothing else is
     /// held, so a limit set below the largest body never refuses every body.
     public func reserve(_ bytes: Int) -> Bool {
-        let taken = held.withLock { held in
+        held.withLock { held in
             guard held == 0 || held + bytes <= limit else { return false }
             held += bytes
             return true
         }
-        if taken {
-            refusalsInARow.store(0, ordering: .relaxed)
-        } else {
-            refusalsInARow.add(1, ordering: .relaxed)
-        }
-        return taken
     }
 
-    /// Whether the last refusal was the first of a run (since a body was last let in).
-    public var refusalStartsARun: Bool { refusalsInARow.load(ordering: .relaxed) == 1 }
+    /// Counts a refusal; returns how many to report, this one included, when a report is
+    /// due: at the first refusal, then at most once every `reportEvery`.
+    public func refused(at now: Instant) -> Int? {
+        refusals.withLock { refusals in
+            refusals.count += 1
+            if let last = refusals.reported, now - last < Self.reportEvery { return nil }
+            defer { refusals = (0, now) }
+            return refusals.count
+        }
+    }
 
     public func release(_ bytes: Int) {
         held.withLock { $0 -= bytes }

@@ -79,10 +79,10 @@ struct WebhookRoutes {
     /// 503 with `Retry-After`: the bodies in hand already fill the budget. Meta retries a
     /// webhook that was not answered 200, so nothing is lost.
     private func tooBusy(_ context: BasicRequestContext) -> Response {
-        if budget.refusalStartsARun {
+        if let refused = budget.refused(at: SystemClock().now) {
             context.logger.warning("""
-                webhooks refused with 503: the bodies being received already hold \(budget.limit >> 20) MiB; \
-                Meta sends them again later
+                \(refused) webhook(s) refused with 503 since the last such line: the bodies being received already hold \
+                \(budget.limit >> 20) MiB; Meta sends them again later
                 """)
         }
         var response = HTTP.problem(.serviceUnavailable, "too many webhook bytes in hand (\(budget.limit >> 20) MiB); try again shortly")

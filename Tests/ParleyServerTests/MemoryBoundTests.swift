@@ -10,14 +10,11 @@ import Testing
 /// bounded, a batch of the inbox is bounded in bytes, and memory goes back after a burst.
 @Suite("Memory under junk webhooks", .serialized)
 struct MemoryBoundTests {
-    @Test("the budget lets bodies in up to its limit, one oversized body alone, and says when a run of refusals starts")
+    @Test("the budget lets bodies in up to its limit, and one oversized body alone")
     func budget() {
         let budget = WebhookBodyBudget(limit: 100)
         #expect(budget.reserve(60))
         #expect(!budget.reserve(50))
-        #expect(budget.refusalStartsARun)
-        #expect(!budget.reserve(50))
-        #expect(!budget.refusalStartsARun)
         #expect(budget.reserve(40))
         #expect(budget.inUse == 100)
         budget.release(60)
@@ -26,6 +23,17 @@ struct MemoryBoundTests {
         #expect(!budget.reserve(1))
         budget.release(500)
         #expect(budget.inUse == 0)
+    }
+
+    @Test("refusals are reported at the first, then at most once a minute, with how many")
+    func refusalReports() {
+        let budget = WebhookBodyBudget(limit: 100)
+        let start = Instant(millisecondsSinceEpoch: 1_767_603_600_000)
+        #expect(budget.refused(at: start) == 1)
+        #expect(budget.refused(at: start + .seconds(1)) == nil)
+        #expect(budget.refused(at: start + .seconds(59)) == nil)
+        #expect(budget.refused(at: start + .seconds(60)) == 3)
+        #expect(budget.refused(at: start + .minutes(5)) == 1)
     }
 
     @Test("a webhook that finds the budget full gets 503 with Retry-After, and goes through once there is room")
