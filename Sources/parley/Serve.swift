@@ -61,6 +61,12 @@ struct Serve: AsyncParsableCommand {
         var settings = try loadDeployment(config, for: "parley serve")
         if let port { settings.server.port = port }
         settings.server.allowUnsignedWebhooks = allowUnsignedWebhooks
+        do {
+            try settings.requireWebhookSignatures()  // before the database is touched
+        } catch {
+            complain("parley serve: \(error.message)")
+            throw Exit.cannotLoad
+        }
         guard let stdlibURL = stdlib.map({ URL(fileURLWithPath: $0) }) ?? ModuleLibrary.locateStdlib() else {
             complain("parley serve: cannot find the Stdlib folder; set PARLEY_STDLIB or --stdlib")
             throw Exit.cannotLoad
