@@ -5,7 +5,8 @@ import Testing
 /// Issue 8, "The wall holds": a bot that attacks the runtime when a contact writes "attack"
 /// and answers anything else. For each attack, in a real `parley serve` (a hang or a crash
 /// must not take the test runner with it): the attacking conversation escalates with reason
-/// `bot_error`, a conversation that writes after it is still answered, `/health` tells
+/// `bot_error` (or, for an attack a fix defuses without an error, is answered within its
+/// budget), a conversation that writes after it is still answered, `/health` tells
 /// the truth, and SIGTERM stops the process cleanly.
 @Suite("Serve under attack", .serialized)
 struct ServeUnderAttackTests {
@@ -17,6 +18,9 @@ struct ServeUnderAttackTests {
         var onTimer = ""
         /// Set while the attack still gets through on this branch: the fix it waits for.
         var awaits: String?
+        /// Whether the call may also end harmlessly, within its budget, the bot answering:
+        /// for attacks a fix defuses without an error (a log cut to its limit, a linear search).
+        var mayBeHarmless = false
 
         var testDescription: String { name }
     }
@@ -30,10 +34,10 @@ struct ServeUnderAttackTests {
                awaits: "a range check in os.time (the process traps today, exit 4)"),
         Attack(name: "log of a table holding a thousand 1 MiB strings",
                lua: "local s = (\"x\"):rep(1 << 20) local t = {} for i = 1, 1000 do t[i] = s end log(t)",
-               awaits: "log's limit applied while it formats (the watchdog ends the process today)"),
+               awaits: "log's limit applied while it formats (the watchdog ends the process today)", mayBeHarmless: true),
         Attack(name: "text.contains with a quadratic plain search",
                lua: "text.contains((\"a\"):rep(1 << 17), (\"a\"):rep(1 << 16) .. \"b\", true)",
-               awaits: "a bound on text.contains's search (the watchdog ends the process today)"),
+               awaits: "a bound on text.contains's search (the watchdog ends the process today)", mayBeHarmless: true),
         Attack(name: "a timer storm: each timer schedules two",
                lua: "schedule(conv, \"1s\", \"storm\", {})",
                onTimer: "schedule(conv, \"1s\", \"storm\", {}) schedule(conv, \"1s\", \"storm\", {})",
@@ -88,15 +92,16 @@ struct ServeUnderAttackTests {
 
         #expect(try await Client.webhook(url: serve.url, textWebhook(from: attacker, text: "attack", id: "wamid.attack")).status == 200)
         var conversation: JSONValue = .null
-        let escalated = try await eventually(20) {
+        let contained = try await eventually(20) {
             if !serve.process.isRunning { return true }
+            if attack.mayBeHarmless, await graph.received.contains(where: { $0.body["text"]?["body"] == "answer: attack" }) { return true }
             let answer = try? await Client.get(serve.url + "/agent/conversations/+\(attacker)", headers: Client.agent)
             conversation = answer.flatMap { try? JSONValue.parse($0.body) } ?? .null
             return conversation["handoff"]?["reason"] == "bot_error"
         }
         try #require(serve.process.isRunning, "parley serve exited (\(serve.process.terminationStatus)):\n\(serve.errors.suffix(3000))")
-        #expect(escalated)
-        #expect(conversation["owner"] == "human:support")
+        #expect(contained, "the attacker was neither escalated\(attack.mayBeHarmless ? " nor answered" : ""): \(conversation)")
+        if conversation["handoff"] != nil { #expect(conversation["owner"] == "human:support") }
 
         #expect(try await Client.webhook(url: serve.url, textWebhook(from: bystander, text: "hello", id: "wamid.bystander")).status == 200)
         let answered = try await eventually(15) {
