@@ -40,9 +40,10 @@ final class ServeProcess: @unchecked Sendable {
     var errors: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
     /// The port from the "listening" line; throws, with what the process said, when it
-    /// exits first.
+    /// exits first (or, as a safety net, has not listened after a minute).
     private func waitUntilListening() async throws {
-        while true {
+        let deadline = ContinuousClock.now + .seconds(60)  // wall-clock ok: a safety net, not an assertion
+        while ContinuousClock.now < deadline {  // wall-clock ok
             if let match = errors.firstMatch(of: /address=[^ ]*:(\d+)/), let port = Int(match.1) {
                 url = "http://127.0.0.1:\(port)"
                 return
@@ -50,6 +51,8 @@ final class ServeProcess: @unchecked Sendable {
             if !process.isRunning { throw ServeProcessError("parley serve exited (\(process.terminationStatus)) before listening:\n\(errors)") }
             try await Task.sleep(for: .milliseconds(20))
         }
+        process.terminate()
+        throw ServeProcessError("parley serve did not listen within a minute:\n\(errors)")
     }
 
     /// Waits for the process to exit and returns its status; a process that outlives
