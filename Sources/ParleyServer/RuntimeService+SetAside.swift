@@ -8,9 +8,8 @@ import ParleyPolicy
 /// caused was stuck, goes to the inbox's quarantine table instead of the runtime.
 ///
 /// A set-aside body's message ids and status ids count as seen, as a processed body's do:
-/// Meta retries a webhook it got no 200 for, or that was answered while the process died,
-/// and each retry is a new body carrying the same message, which would end the process
-/// again.
+/// Meta sends the same message again at times (a retry after an answer it did not get in
+/// time, a duplicate delivery), each time as a new body, which would end the process again.
 extension RuntimeService {
     /// How many times a body the last process left unprocessed is tried before it is set
     /// aside: a body that crashes the process must not crash every restart after it.
