@@ -19,6 +19,23 @@ public struct DeploymentConfig: Sendable {
     public func resolve(_ path: String) -> URL {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : folder.appendingPathComponent(path)
     }
+
+    /// Whether webhook bodies are checked against `X-Hub-Signature-256`.
+    public var checksWebhookSignatures: Bool { cloudAPI.appSecret != nil }
+
+    /// Refuses live mode without `PARLEY_APP_SECRET`, unless `--allow-unsigned-webhooks`
+    /// says so: unchecked, anyone who reaches `/webhook` can post a message "from" any
+    /// number, and the bot answers that number through the Graph API. The sandbox sends
+    /// nothing anywhere, so it runs without a secret.
+    public func requireWebhookSignatures() throws(ConfigError) {
+        guard cloudAPI.isLive, !checksWebhookSignatures, !server.allowUnsignedWebhooks else { return }
+        throw ConfigError("""
+            PARLEY_APP_SECRET is not set: with PARLEY_ACCESS_TOKEN set (live mode) every webhook must be checked \
+            against its X-Hub-Signature-256, or anyone who reaches /webhook can make the bot message any number. \
+            Set PARLEY_APP_SECRET to the app's secret (Meta App Dashboard, App settings > Basic); \
+            on a private test network only, pass --allow-unsigned-webhooks
+            """)
+    }
 }
 
 public struct ServerSettings: Sendable, Equatable {
@@ -34,6 +51,10 @@ public struct ServerSettings: Sendable, Equatable {
     public var maxBodyBytes = 3 << 20
     /// How long the audit trail and finished deliveries are kept.
     public var retention = Span.days(90)
+    /// `parley serve --allow-unsigned-webhooks`: live mode without `PARLEY_APP_SECRET`, for a
+    /// private test network. Never read from the file: a setting that lets anyone make the
+    /// bot message any number is chosen afresh, on the command line, at every start.
+    public var allowUnsignedWebhooks = false
 
     public init() {}
 }

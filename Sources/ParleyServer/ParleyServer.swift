@@ -8,20 +8,27 @@ import ParleyConfig
 import ParleyRuntime
 import ServiceLifecycle
 import Synchronization
+import UnixSignals
 
 /// `parley serve`: the webhook endpoint, the agent API and, without credentials, the
 /// sandbox; the workers that process the inbox, run the agenda and send deliveries.
 public struct ParleyServer: Sendable {
     public let service: RuntimeService
+    /// Ends the process when a script call or a stop is stuck for good.
+    public let watchdog: Watchdog
     private let application: Application<RouterResponder<BasicRequestContext>>
     private let logger: Logger
 
     /// Runs until SIGTERM or SIGINT, then stops gracefully: no new connections, the inbox
-    /// and the deliveries in hand drained.
+    /// and the deliveries in hand drained, within `deadlines.stop` or the watchdog ends
+    /// the process.
     public func run() async throws {
         await service.start()
+        watchdog.start()
+        defer { watchdog.finish() }
+        let group = serviceGroup(signals: [.sigterm, .sigint])
         do {
-            try await application.runService()
+            try await group.run()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw ConfigError("\(address) is in use; stop what listens there, or set [server] port or --port")
         } catch let error where error is SocketAddressError || error is SocketAddressError.UnknownHost {
@@ -36,12 +43,21 @@ public struct ParleyServer: Sendable {
     /// instead can trap in NIO when a connection was accepted but not yet served
     /// (swift-nio#2637).
     public func runUntilStopped() -> StoppableRun {
-        let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
-        let task = Task {
+        let group = serviceGroup(signals: [])
+        let task = Task { [service, watchdog] in
             await service.start()
+            watchdog.start()
+            defer { watchdog.finish() }
             try await group.run()
         }
         return StoppableRun(group: group, task: task)
+    }
+
+    /// The server, and last the notice that starts the stop's deadline: a graceful stop
+    /// reaches services last to first, so it reaches the notice at once.
+    private func serviceGroup(signals: [UnixSignal]) -> ServiceGroup {
+        let notice = StopNotice(onStop: { [watchdog] in watchdog.stopAsked() })
+        return ServiceGroup(configuration: .init(services: [application, notice], gracefulShutdownSignals: signals, logger: logger))
     }
 
     /// The Graph API client for `connections` concurrent sends. Like `HTTPClient.shared`
@@ -62,14 +78,20 @@ public struct ParleyServer: Sendable {
     private static let graphClients = Mutex<[Int: HTTPClient]>([:])
 
     /// The server and its runtime service, ready to run. `onRunning` hears the bound port
-    /// (useful with port 0).
+    /// (useful with port 0). `watchdog` changes the deadlines and the process's end, for
+    /// tests of the watchdog; `bodyBudget` is for tests of a full one.
     public static func make(
-        settings: DeploymentConfig, stdlib: URL, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        settings: DeploymentConfig, stdlib: URL, logger: Logger, watchdog setup: WatchdogSetup = WatchdogSetup(),
+        bodyBudget: WebhookBodyBudget = WebhookBodyBudget(), onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> ParleyServer {
-        let service = try RuntimeService(settings: settings, stdlib: stdlib, logger: logger)
+        try settings.requireWebhookSignatures()
+        let service = try RuntimeService(settings: settings, stdlib: stdlib, logger: logger, deadlines: setup.deadlines)
+        let watchdog = Watchdog(deadlines: service.deadlines, callRunning: { [callWatch = service.callWatch] in callWatch.running(at: $0) },
+                                setAside: { service.setAsideBodiesInHand() }, logger: logger, exit: setup.exit)
+        let memory = MemoryReturn()
         let router = Router()
         router.get("health") { _, _ in HTTP.json(await service.health(within: .seconds(1))) }
-        WebhookRoutes(service: service, settings: settings).add(to: router)
+        WebhookRoutes(service: service, settings: settings, budget: bodyBudget, memory: memory).add(to: router)
         AgentRoutes(service: service, settings: settings).add(to: router)
         if !settings.cloudAPI.isLive { SandboxRoutes(service: service).add(to: router) }
 
@@ -83,7 +105,7 @@ public struct ParleyServer: Sendable {
         var workers: [any Service] = [
             DeliveryWorker(service: service, sender: sender, logger: logger, concurrency: settings.cloudAPI.concurrentSends),
             AgendaWorker(service: service),
-            InboxWorker(service: service, logger: logger),
+            InboxWorker(service: service, memory: memory, logger: logger),
             RetentionWorker(service: service, logger: logger),
         ]
         if settings.cloudAPI.isLive, settings.cloudAPI.wabaID != nil {
@@ -98,7 +120,17 @@ public struct ParleyServer: Sendable {
             services: workers,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
-        return ParleyServer(service: service, application: application, logger: logger)
+        return ParleyServer(service: service, watchdog: watchdog, application: application, logger: logger)
+    }
+}
+
+/// Hears that a graceful stop has begun, and tells `onStop`.
+struct StopNotice: Service {
+    let onStop: @Sendable () -> Void
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        onStop()
     }
 }
 

@@ -21,7 +21,7 @@ public actor RuntimeService {
     let clock = SystemClock()
     let logger: Logger
     private let channel: DeliveryChannel
-    private let decoder = WebhookDecoder()
+    let decoder = WebhookDecoder()
     /// The last transcript records, for the sandbox's `GET /sandbox/transcript`.
     private var recent: [TranscriptRecord] = []
     private let recentLimit = 500
@@ -32,10 +32,19 @@ public actor RuntimeService {
     public nonisolated let senderProblem = Mutex<String?>(nil)
     /// Why the last webhook could not be kept (a full disk), until one is; `/health` says it.
     public nonisolated let inboxProblem = Mutex<String?>(nil)
+    /// When the script call now running started: read by `/health` and the watchdog, which
+    /// never wait on the actor (a stuck call holds it).
+    public nonisolated let callWatch: CallWatch
+    /// When a busy runtime is a stuck one.
+    public nonisolated let deadlines: Deadlines
+    /// The inbox ids of the bodies the event now running processes: what the watchdog sets
+    /// aside when a call they caused never ends.
+    nonisolated let bodiesInHand = Mutex<ClosedRange<Int64>?>(nil)
 
-    public init(settings: DeploymentConfig, stdlib: URL, logger: Logger) throws {
+    public init(settings: DeploymentConfig, stdlib: URL, logger: Logger, deadlines: Deadlines? = nil) throws {
         self.settings = settings
         self.logger = logger
+        self.deadlines = deadlines ?? Deadlines(settings: settings)
         let database = settings.resolve(settings.server.database)
         let (store, inbox) = try Self.open(database, settings)
         self.store = store
@@ -43,6 +52,7 @@ public actor RuntimeService {
         signals = ServiceSignals()
         channel = DeliveryChannel(store: store, clock: clock)
         runtime = Runtime(config: settings.runtime, clock: clock, store: store, channel: channel)
+        callWatch = runtime.callWatch
         let signals = self.signals
         channel.onQueued = { signals.deliveries.signal() }
 
@@ -84,6 +94,7 @@ public actor RuntimeService {
             "agenda": "\(runtime.pendingWork)",
             "channel": "\(settings.cloudAPI.isLive ? "cloud api" : "sandbox")",
         ])
+        warnOfUncheckedSignatures()
         let scripts = runtime.scripts
         if scripts.bots.isEmpty, scripts.router == nil, scripts.macros.isEmpty, scripts.automations.isEmpty {
             logger.warning("""
@@ -115,27 +126,28 @@ public actor RuntimeService {
 
     /// When the event now running started, for `health(within:)`, which cannot ask the
     /// busy actor.
-    private nonisolated let eventStarted = Mutex<Instant?>(nil)
-    /// How long the runtime may stay busy before `/health` calls it stuck.
-    static let stuckAfter = Span.minutes(5)
+    nonisolated let eventStarted = Mutex<Instant?>(nil)
 
     // MARK: Webhooks
 
-    /// Processes up to `limit` inbox bodies in arrival order, in one transaction that also
-    /// moves the store's inbox mark past them; returns the last id processed, if any. One
-    /// commit for many bodies is what makes a durable store keep up with the webhooks;
-    /// should it fail, none of them took effect and all stay in the inbox. Trimming the
-    /// inbox is the caller's, outside the actor: it waits on the inbox's writer.
+    /// Processes up to `limit` inbox bodies in arrival order (fewer once they hold
+    /// `batchBytes`), in one transaction that also moves the store's inbox mark past them;
+    /// returns the last id processed, if any. One commit for many bodies is what makes a
+    /// durable store keep up with the webhooks; should it fail, none of them took effect and
+    /// all stay in the inbox. Trimming the inbox is the caller's, outside the actor: it
+    /// waits on the inbox's writer.
     @discardableResult
     public func processInbox(limit: Int = 64) -> Int64? {
         let pending: [(id: Int64, body: [UInt8])]
         do {
-            pending = try inbox.pending(after: store.inboxProcessed, limit: limit)
+            pending = try inbox.pending(after: store.inboxProcessed, limit: limit, maxBytes: Self.batchBytes)
         } catch {
             logger.error("cannot read the webhook inbox: \(error)")
             return nil
         }
-        guard let last = pending.last?.id else { return nil }
+        guard let first = pending.first?.id, let last = pending.last?.id else { return nil }
+        bodiesInHand.withLock { $0 = first...last }
+        defer { bodiesInHand.withLock { $0 = nil } }
         do {
             try event {
                 for item in pending { try ingest(item.body) }
@@ -148,61 +160,12 @@ public actor RuntimeService {
         return last
     }
 
-    /// How many times a body the last process left unprocessed is tried before it is set
-    /// aside: a body that crashes the process must not crash every restart after it.
-    static let attemptsAfterRestart = 3
-
-    /// One body of the backlog a restart found (the bodies up to `end`), in a transaction of
-    /// its own, its attempt counted in the inbox before it is made; a body tried
-    /// `attemptsAfterRestart` times (each attempt having ended the process) is quarantined
-    /// instead. Returns false once the backlog is done. The caller loops, one actor call a
-    /// body, so agents and a shutdown are not kept waiting for the whole backlog.
-    public func processBacklogBody(through end: Int64) throws -> Bool {
-        guard let item = try inbox.pending(after: store.inboxProcessed, limit: 1).first, item.id <= end else { return false }
-        if try inbox.noteAttempt(item.id) > Self.attemptsAfterRestart {
-            try inbox.quarantine(item.id, at: clock.now)
-            try event { store.inboxProcessed = item.id }
-            logger.critical("webhook \(item.id) was set aside: processing it ended the process \(Self.attemptsAfterRestart) times; it is in the inbox's quarantine table")
-            return true
-        }
-        return processInbox(limit: 1) != nil
-    }
+    /// The most bytes of bodies one batch holds: a batch's bodies and their parses are all
+    /// in memory until it commits.
+    static let batchBytes = 8 << 20
 
     /// Webhook bodies kept and not yet processed.
     public func inboxBacklog() -> Int { inbox.count(after: store.inboxProcessed) }
-
-    /// `health()`, or, when the runtime is busy with one long event (scripts running to
-    /// their budgets), an answer without it after `limit`: a probe must not time out and
-    /// have a live server restarted for being busy.
-    public nonisolated func health(within limit: Duration) async -> JSONValue {
-        let (answers, answer) = AsyncStream<JSONValue?>.makeStream()
-        Task { answer.yield(await self.health()) }
-        let timeout = Task {
-            try? await Task.sleep(for: limit)
-            answer.yield(nil)
-        }
-        for await first in answers {
-            answer.finish()
-            timeout.cancel()
-            if let first { return first }
-            break
-        }
-        // Busy for longer than any batch of scripts can take, the runtime is stuck.
-        let busyFor = eventStarted.withLock { started in started.map { SystemClock().now - $0 } } ?? .zero
-        var busy: [String: JSONValue] = ["ok": .bool(busyFor < Self.stuckAfter), "runtime_busy": true,
-                                         "runtime_busy_seconds": .int(busyFor.seconds)]
-        reportProblems(into: &busy)
-        return .object(busy)
-    }
-
-    /// What keeps the server from doing its job, each under its own key, and `ok` false.
-    private nonisolated func reportProblems(into health: inout [String: JSONValue]) {
-        let problems = [("sender", senderProblem.withLock { $0 }), ("inbox", inboxProblem.withLock { $0 })]
-        for case let (key, text?) in problems {
-            health["ok"] = false
-            health[key] = .string(text)
-        }
-    }
 
     private func ingest(_ body: [UInt8]) throws {
         let json: JSONValue
@@ -287,14 +250,6 @@ public actor RuntimeService {
     public func pruneRecords() -> Int {
         let cutoff = clock.now - settings.server.retention
         return (try? event { store.pruneRecords(before: cutoff) }) ?? 0
-    }
-
-    /// What `GET /health` reports: the two queues an operator watches.
-    public func health() -> JSONValue {
-        var health: [String: JSONValue] = ["ok": true, "inbox_backlog": .int(Int64(inboxBacklog())),
-                                           "deliveries_waiting": .int(Int64(store.deliveriesWaiting()))]
-        reportProblems(into: &health)
-        return .object(health)
     }
 
     // MARK: Sandbox

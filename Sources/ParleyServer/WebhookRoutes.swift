@@ -11,6 +11,8 @@ import ParleyPolicy
 struct WebhookRoutes {
     let service: RuntimeService
     let settings: DeploymentConfig
+    let budget: WebhookBodyBudget
+    let memory: MemoryReturn
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/webhook") { request, _ in verify(request) }
@@ -29,13 +31,18 @@ struct WebhookRoutes {
     }
 
     func receive(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        var request = request
         let contentType = request.headers[.contentType] ?? ""
         guard contentType.lowercased().hasPrefix("application/json") else {
             return HTTP.problem(.unsupportedMediaType, "webhook bodies are application/json; got \(contentType.isEmpty ? "none" : contentType)")
         }
-        let buffer = try await request.collectBody(upTo: settings.server.maxBodyBytes)
-        let body = Array(buffer.readableBytesView)
+        // The body's room is taken before a byte of it is read: its declared length, or the
+        // largest body allowed when it declares none.
+        let maxBytes = settings.server.maxBodyBytes
+        let room = min(request.headers[.contentLength].flatMap(Int.init) ?? maxBytes, maxBytes)
+        guard budget.reserve(room) else { return tooBusy(context) }
+        defer { budget.release(room) }
+        let body = try await readBody(request, upTo: maxBytes)
+        memory.noteBody(body.count)
         if let secret = settings.cloudAPI.appSecret {
             let header = request.headers[HTTPField.Name("X-Hub-Signature-256")!]
             guard WebhookSignature.isValid(header, body: body, secret: secret) else {
@@ -43,6 +50,8 @@ struct WebhookRoutes {
                 return HTTP.problem(.unauthorized, "the X-Hub-Signature-256 header is missing or does not match the body")
             }
         }
+        // ParleyJSON has no check short of a parse; the parse is bounded with the body, by
+        // the budget.
         guard (try? JSONValue.parse(body))?.objectValue != nil else {
             return HTTP.problem(.badRequest, "the body is not a JSON object")
         }
@@ -58,4 +67,28 @@ struct WebhookRoutes {
         service.signals.inbox.signal()
         return HTTP.text("ok\n")
     }
+
+    /// The body as bytes; the received buffer goes when this returns, so only one copy is
+    /// held while the body is checked and stored.
+    private func readBody(_ request: Request, upTo maxBytes: Int) async throws -> [UInt8] {
+        var request = request
+        let buffer = try await request.collectBody(upTo: maxBytes)
+        return Array(buffer.readableBytesView)
+    }
+
+    /// 503 with `Retry-After`: the bodies in hand already fill the budget. Meta retries a
+    /// webhook that was not answered 200, so nothing is lost.
+    private func tooBusy(_ context: BasicRequestContext) -> Response {
+        if let refused = budget.refused(at: SystemClock().now) {
+            context.logger.warning("""
+                \(refused) webhook(s) refused with 503 since the last such line: the bodies being received already hold \
+                \(budget.limit >> 20) MiB; Meta sends them again later
+                """)
+        }
+        var response = HTTP.problem(.serviceUnavailable, "too many webhook bytes in hand (\(budget.limit >> 20) MiB); try again shortly")
+        response.headers[.retryAfter] = "\(Self.retryAfterSeconds)"
+        return response
+    }
+
+    static let retryAfterSeconds = 2
 }

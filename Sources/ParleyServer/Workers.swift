@@ -8,10 +8,15 @@ import ServiceLifecycle
 import Synchronization
 
 /// Processes the webhook inbox whenever a body arrives (and, to be safe, every second),
-/// and trims what it processed.
+/// trims what it processed, and gives memory back after a burst.
 struct InboxWorker: Service {
     let service: RuntimeService
+    let memory: MemoryReturn
     let logger: Logger
+
+    /// How long a stopping server keeps processing the inbox; what is left waits in it for
+    /// the next start, so a long backlog cannot hold up the stop.
+    static let drainWindow = Duration.seconds(10)
 
     func run() async throws {
         let wake = service.signals.inbox
@@ -19,12 +24,21 @@ struct InboxWorker: Service {
             await processBacklog()
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 while let processed = await service.processInbox() { await trim(through: processed) }
+                // Idle: the burst's bodies are gone, and their memory can go back.
+                memory.trimAfterBurst()
                 await wake.wait(timeout: .seconds(1))
             }
-            // Drain what arrived before the shutdown.
-            if let processed = await service.processInbox(limit: .max) { await trim(through: processed) }
+            await drain()
         } onGracefulShutdown: {
             wake.signal()
+        }
+    }
+
+    /// What arrived before the shutdown, batch by batch, for up to `drainWindow`.
+    private func drain() async {
+        let start = ContinuousClock.now  // wall-clock ok: a deadline for the stop
+        while ContinuousClock.now - start < Self.drainWindow, let processed = await service.processInbox() {  // wall-clock ok
+            await trim(through: processed)
         }
     }
 

@@ -63,6 +63,24 @@ public final class WebhookInbox: Sendable {
         try queue.write { db in try db.execute(sql: "DELETE FROM attempt") }
     }
 
+    /// Marks bodies `ids` as suspects: each counts as having ended the process `attempts`
+    /// times already, so after a restart it is tried alone, and one more failure sets it
+    /// aside. For a batch a stuck script call held, when which body of it was the culprit is
+    /// not known.
+    public func markSuspect(_ ids: ClosedRange<Int64>, attempts: Int) throws {
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO attempt (id, count) SELECT id, ? FROM inbox WHERE id BETWEEN ? AND ?
+                ON CONFLICT(id) DO UPDATE SET count = MAX(count, excluded.count)
+                """, arguments: [attempts, ids.lowerBound, ids.upperBound])
+        }
+    }
+
+    /// Whether body `id` was set aside.
+    public func isQuarantined(_ id: Int64) throws -> Bool {
+        try queue.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM quarantine WHERE id = ?)", arguments: [id]) ?? false }
+    }
+
     /// Sets body `id` aside: it stays readable in the `quarantine` table.
     public func quarantine(_ id: Int64, at now: Instant) throws {
         try queue.write { db in
@@ -87,13 +105,20 @@ public final class WebhookInbox: Sendable {
         }
     }
 
-    /// The oldest bodies after `processed`, the last id already processed.
-    public func pending(after processed: Int64, limit: Int) throws -> [(id: Int64, body: [UInt8])] {
+    /// The oldest bodies after `processed`, the last id already processed: at most `limit`
+    /// of them, and no more once they hold `maxBytes` (always at least one), so a run of
+    /// large bodies is never all in memory at once.
+    public func pending(after processed: Int64, limit: Int, maxBytes: Int = .max) throws -> [(id: Int64, body: [UInt8])] {
         try queue.read { db in
-            try Row.fetchAllCached(db, sql: "SELECT id, body FROM inbox WHERE id > ? ORDER BY id LIMIT ?", arguments: [processed, limit]).map { row in
+            var bodies: [(id: Int64, body: [UInt8])] = []
+            var bytes = 0
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, body FROM inbox WHERE id > ? ORDER BY id LIMIT ?", arguments: [processed, limit])
+            while bytes < maxBytes, let row = try rows.next() {
                 let data: Data = row["body"]
-                return (row["id"], [UInt8](data))
+                bytes += data.count
+                bodies.append((row["id"], [UInt8](data)))
             }
+            return bodies
         }
     }
 

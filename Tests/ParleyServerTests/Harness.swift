@@ -8,6 +8,7 @@ import NIOCore
 import ParleyConfig
 import ParleyJSON
 import ParleyServer
+import Synchronization
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let stdlib = repositoryRoot.appendingPathComponent("Stdlib")
@@ -116,12 +117,18 @@ struct RunningServer {
     let run: StoppableRun
     let folder: URL
 
+    /// - Parameters:
+    ///   - secret: `PARLEY_APP_SECRET`; nil leaves it unset.
+    ///   - allowUnsigned: `--allow-unsigned-webhooks`.
+    ///   - options: what `ParleyServer.make` takes besides the settings.
     static func start(scripts: [String: String], toml: String = "", live graphURL: String? = nil, folder existing: URL? = nil,
-                      templates: String? = nil) async throws -> RunningServer {
+                      templates: String? = nil, secret: String? = appSecret, allowUnsigned: Bool = false,
+                      options: ServerOptions = ServerOptions()) async throws -> RunningServer {
         let folder = existing ?? FileManager.default.temporaryDirectory.appendingPathComponent("parley-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for (name, source) in scripts { try source.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
-        var environment = ["PARLEY_APP_SECRET": appSecret, "PARLEY_VERIFY_TOKEN": "verify-me", "PARLEY_AGENT_TOKEN": "agent-token"]
+        var environment = ["PARLEY_VERIFY_TOKEN": "verify-me", "PARLEY_AGENT_TOKEN": "agent-token"]
+        environment["PARLEY_APP_SECRET"] = secret
         var cloud = ""
         if let graphURL {
             environment["PARLEY_ACCESS_TOKEN"] = "graph-token"
@@ -130,16 +137,61 @@ struct RunningServer {
         let seed = templates.map { "templates = \"\($0)\"\n" } ?? ""
         let text = "[server]\nport = 0\ndatabase = \"data/parley.sqlite\"\nmax_body_kb = 64\n" + seed + cloud + toml
         try text.write(to: folder.appendingPathComponent("parley.toml"), atomically: true, encoding: .utf8)
-        let settings = try ConfigFile.loadDeployment(contentsOf: folder.appendingPathComponent("parley.toml"), environment: environment)
+        var settings = try ConfigFile.loadDeployment(contentsOf: folder.appendingPathComponent("parley.toml"), environment: environment)
+        settings.server.allowUnsignedWebhooks = allowUnsigned
         let port = PortPromise()
-        let server = try ParleyServer.make(settings: settings, stdlib: stdlib,
-                                           logger: Logger(label: "parley-test", factory: { _ in SwiftLogNoOpLogHandler() })) { await port.fulfil($0) }
+        let server = try ParleyServer.make(settings: settings, stdlib: stdlib, logger: options.logger,
+                                           watchdog: WatchdogSetup(deadlines: options.deadlines, exit: options.exit),
+                                           bodyBudget: options.bodyBudget) { await port.fulfil($0) }
         let run = server.runUntilStopped()
         return RunningServer(url: "http://127.0.0.1:\(await port.value)", server: server, run: run, folder: folder)
     }
 
     /// The same graceful stop as SIGTERM.
     func stop() async { await run.stop() }
+}
+
+/// What a test may give `ParleyServer.make` besides the settings.
+struct ServerOptions {
+    var logger = Logger(label: "parley-test", factory: { _ in SwiftLogNoOpLogHandler() })
+    var deadlines: Deadlines?
+    var bodyBudget = WebhookBodyBudget()
+    /// A test process must not end: the watchdog's exit is only recorded.
+    var exit: @Sendable (Int32) -> Void = { _ in }
+}
+
+/// A value behind a lock, shared with closures.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
+    var value: Value { mutex.withLock { $0 } }
+    func change(_ body: (inout Value) -> Void) { mutex.withLock { body(&$0) } }
+}
+
+/// Log lines, kept for a test to read.
+final class LogRecorder: Sendable {
+    private let lines = Mutex<[(level: Logger.Level, message: String)]>([])
+
+    var logger: Logger {
+        Logger(label: "parley-test") { _ in Handler(recorder: self) }
+    }
+
+    func messages(at level: Logger.Level) -> [String] { lines.withLock { $0.filter { $0.level == level }.map(\.message) } }
+
+    private struct Handler: LogHandler {
+        let recorder: LogRecorder
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            recorder.lines.withLock { $0.append((event.level, event.message.description)) }
+        }
+    }
 }
 
 /// Posting to a server, as Meta and agents do.
@@ -167,9 +219,24 @@ enum Client {
     }
 
     static func webhook(url: String, _ body: String, secret: String = appSecret) async throws -> (status: Int, body: String) {
+        try await post(url + "/webhook", body: body, headers: [("X-Hub-Signature-256", signature(body, secret: secret))])
+    }
+
+    /// A signed webhook's whole response, headers and all.
+    static func webhookResponse(url: String, _ body: String) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: url + "/webhook")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "X-Hub-Signature-256", value: signature(body, secret: appSecret))
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        _ = try await response.body.collect(upTo: 1 << 22)
+        return response
+    }
+
+    static func signature(_ body: String, secret: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        let signature = "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
-        return try await post(url + "/webhook", body: body, headers: [("X-Hub-Signature-256", signature)])
+        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
     }
 
     static let agent = [("Authorization", "Bearer agent-token")]
