@@ -16,8 +16,6 @@ struct ServeUnderAttackTests {
         let lua: String
         /// Lua run in `on_timer`, for attacks that go on there.
         var onTimer = ""
-        /// Set while the attack still gets through on this branch: the fix it waits for.
-        var awaits: String?
         /// Whether the call may also end harmlessly, within its budget, the bot answering:
         /// for attacks a fix defuses without an error (a log cut to its limit, a linear search).
         var mayBeHarmless = false
@@ -28,20 +26,15 @@ struct ServeUnderAttackTests {
     static let attacks: [Attack] = [
         Attack(name: "an endless loop", lua: "while true do end"),
         Attack(name: "table.remove on a table whose __len is math.maxinteger",
-               lua: "table.remove(setmetatable({}, {__len = function() return math.maxinteger end}), 1)",
-               awaits: "the sandbox's guard on C loops (the watchdog ends the process today)"),
-        Attack(name: "os.time with the smallest integer year", lua: "os.time{year = math.mininteger, month = 1, day = 1}",
-               awaits: "a range check in os.time (the process traps today, exit 4)"),
+               lua: "table.remove(setmetatable({}, {__len = function() return math.maxinteger end}), 1)"),
+        Attack(name: "os.time with the smallest integer year", lua: "os.time{year = math.mininteger, month = 1, day = 1}"),
         Attack(name: "log of a table holding a thousand 1 MiB strings",
-               lua: "local s = (\"x\"):rep(1 << 20) local t = {} for i = 1, 1000 do t[i] = s end log(t)",
-               awaits: "log's limit applied while it formats (the watchdog ends the process today)", mayBeHarmless: true),
+               lua: "local s = (\"x\"):rep(1 << 20) local t = {} for i = 1, 1000 do t[i] = s end log(t)", mayBeHarmless: true),
         Attack(name: "text.contains with a quadratic plain search",
-               lua: "text.contains((\"a\"):rep(1 << 17), (\"a\"):rep(1 << 16) .. \"b\", true)",
-               awaits: "a bound on text.contains's search (the watchdog ends the process today)", mayBeHarmless: true),
+               lua: "text.contains((\"a\"):rep(1 << 17), (\"a\"):rep(1 << 16) .. \"b\", true)", mayBeHarmless: true),
         Attack(name: "a timer storm: each timer schedules two",
                lua: "schedule(conv, \"1s\", \"storm\", {})",
-               onTimer: "schedule(conv, \"1s\", \"storm\", {}) schedule(conv, \"1s\", \"storm\", {})",
-               awaits: "a cap on a conversation's pending timers (the agenda starves everyone today)"),
+               onTimer: "schedule(conv, \"1s\", \"storm\", {}) schedule(conv, \"1s\", \"storm\", {})"),
         Attack(name: "memory without end", lua: "local t = {} for i = 1, 1e9 do t[i] = (\"x\"):rep(1000) .. i end"),
         Attack(name: "a coroutine that wraps itself", lua: "local function f() return coroutine.wrap(f)() end f()"),
         Attack(name: "string.rep of a terabyte", lua: "local s = (\"x\"):rep(1 << 40)"),
@@ -72,11 +65,7 @@ struct ServeUnderAttackTests {
 
     @Test("the attack escalates, others are answered, /health is truthful, SIGTERM stops it", arguments: attacks)
     func attack(_ attack: Attack) async throws {
-        if let fix = attack.awaits {
-            await withKnownIssue("gets through until \(fix) lands", isIntermittent: true) { try await withstand(attack) }
-        } else {
-            try await withstand(attack)
-        }
+        try await withstand(attack)
     }
 
     private func withstand(_ attack: Attack) async throws {
