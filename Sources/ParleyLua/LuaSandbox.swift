@@ -45,7 +45,7 @@ public final class LuaSandbox {
         var name: String { "\(self)" }
     }
 
-    private var keysRef: Int32 = 0
+    var keysRef: Int32 = 0
 
     private static func internKeys(_ L: OpaquePointer) -> Int32 {
         lua_createtable(L, Int32(ConversationKey.allCases.count), 0)
@@ -58,7 +58,7 @@ public final class LuaSandbox {
 
     /// The conversation a call is about, while it runs: `conv.state` is produced from it on
     /// first use, and only for that call's own `conv` table.
-    private var pending: (table: Int64, state: JSONValue)?
+    var pending: (table: Int64, state: JSONValue)?
 
     deinit {
         lua_close(L)
@@ -238,9 +238,19 @@ public final class LuaSandbox {
         return body()
     }
 
+    /// The value bridge, reading at most the state's memory (for script definitions,
+    /// which cross once, at load).
     var values: LuaValues {
         var values = LuaValues(L)
         values.maxBytes = limits.memoryBytes
+        return values
+    }
+
+    /// The value bridge for what a call hands back (results, `conv.state`): at most
+    /// `dataBytes`, since it crosses at every call and is stored.
+    var callValues: LuaValues {
+        var values = LuaValues(L)
+        values.maxBytes = limits.dataBytes
         return values
     }
 
@@ -293,7 +303,10 @@ public final class LuaSandbox {
             return fail(error.message)
         }
         // Pushed in host mode, outside the memory budget: refuse what the state has no room for.
-        if let problem = function.oversized(results, memoryLeft: limits.memoryBytes - memoryInUse, of: limits.memoryBytes) { return fail(problem) }
+        if function.oversized(results, memoryLeft: limits.memoryBytes - memoryInUse, of: limits.memoryBytes) != nil {
+            parley_collect_garbage(thread)   // what looks full may be garbage: count only what lives
+            if let problem = function.oversized(results, memoryLeft: limits.memoryBytes - memoryInUse, of: limits.memoryBytes) { return fail(problem) }
+        }
         guard lua_checkstack(thread, Int32(results.count) + 2) != 0 else { return fail("too many results") }
         for r in results { stack.push(r) }
         return Int32(results.count)
@@ -305,225 +318,4 @@ private func dispatchHostCall(_ L: OpaquePointer?) -> Int32 {
     guard let L, let context = parley_host_context(L) else { return 0 }
     let sandbox = Unmanaged<LuaSandbox>.fromOpaque(context).takeUnretainedValue()
     return sandbox.dispatch(tag: Int(parley_host_tag(L)), on: L)
-}
-
-// MARK: Calling into scripts
-
-/// A Lua function the host keeps: a script's handler, held in the registry.
-public struct FunctionRef: Sendable, Hashable {
-    let ref: Int32
-
-    /// A function a host function received as a `.function` argument.
-    public init(reference: Int64) { ref = Int32(truncatingIfNeeded: reference) }
-    init(ref: Int32) { self.ref = ref }
-}
-
-/// A conversation as a script sees it: `conv.contact`, `conv.owner`, `conv.language` and
-/// `conv.state`, with methods such as `conv:not_understood()` from a method table.
-public struct ConversationView: Sendable, Equatable {
-    public var contact: String
-    public var owner: String
-    public var language: String?
-    public var state: JSONValue
-
-    public init(contact: String, owner: String, language: String?, state: JSONValue) {
-        self.contact = contact
-        self.owner = owner
-        self.language = language
-        self.state = state
-    }
-}
-
-/// What a call returned, and the conversation as the script left it.
-public struct CallResult: Sendable, Equatable {
-    public var values: [JSONValue]
-    /// The conversation after the call (its `state` and `language` may have changed).
-    public var conversation: ConversationView?
-    /// How many of the file's locals (and metamethod fields of its tables) the call had
-    /// changed, all put back as the file left them; the name of the first.
-    public var restoredLocals = 0
-    public var firstRestored: String?
-}
-
-extension LuaSandbox {
-    /// Calls a kept function with a conversation (as its first argument, when given) and
-    /// data arguments, under the budget, and reads back `results` values and the
-    /// conversation's state.
-    public func call(
-        _ function: FunctionRef, conversation: ConversationView? = nil, conversationMethods: Int32? = nil,
-        arguments: [JSONValue] = [], results: Int32 = 0
-    ) throws(ScriptFailure) -> CallResult {
-        let base = lua_gettop(L)
-        defer {
-            lua_settop(L, base)
-            pending = nil
-        }
-        var conversationIndex: Int32 = 0
-        host {
-            _ = lua_checkstack(L, Int32(arguments.count) + 6)
-            if let conversation {
-                pushConversation(conversation, methods: conversationMethods)
-                conversationIndex = lua_gettop(L)
-                pending = (Int64(Int(bitPattern: lua_topointer(L, conversationIndex))), conversation.state)
-            }
-            lua_rawgeti(L, parley_registryindex(), Int64(function.ref))
-            if conversationIndex != 0 { lua_pushvalue(L, conversationIndex) }
-            for a in arguments { values.push(a) }
-        }
-        let count = Int32(arguments.count) + (conversationIndex != 0 ? 1 : 0)
-        try protectedCall(arguments: count, results: results, seed: callSeed(conversation?.contact))
-        return try host { () throws(ScriptFailure) -> CallResult in
-            var out: [JSONValue] = []
-            for i in 0..<results {
-                out.append(try values.read(lua_gettop(L) - results + 1 + i, path: "result \(i + 1)"))
-            }
-            var after: ConversationView?
-            if let conversation {
-                after = try readConversation(at: conversationIndex, original: conversation)
-                parley_retire_conversation(L, conversationIndex)
-            }
-            var first: UnsafePointer<CChar>?
-            let restored = parley_restore(L, &first)
-            return CallResult(values: out, conversation: after, restoredLocals: Int(restored), firstRestored: first.map { String(cString: $0) })
-        }
-    }
-
-    /// A call's `math.random` seed: from its conversation and the time, so a scenario gives
-    /// the same numbers every run and no call's numbers depend on the calls before it.
-    private func callSeed(_ contact: String?) -> Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325   // FNV-1a
-        for byte in (contact ?? "").utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-        }
-        let millis = now?().millisecondsSinceEpoch ?? 0
-        return Int64(bitPattern: hash ^ UInt64(bitPattern: millis))
-    }
-
-    private func pushConversation(_ c: ConversationView, methods: Int32?) {
-        lua_rawgeti(L, parley_registryindex(), Int64(keysRef))
-        let keys = lua_gettop(L)
-        lua_createtable(L, 0, 4)
-        func set(_ key: ConversationKey, _ value: String) {
-            lua_rawgeti(L, keys, key.rawValue)
-            values.push(value)
-            lua_rawset(L, -3)
-        }
-        set(.contact, c.contact)
-        set(.owner, c.owner)
-        if let language = c.language { set(.language, language) }
-        parley_remove(L, keys)
-        if let methods {
-            lua_rawgeti(L, parley_registryindex(), Int64(methods))
-            lua_setmetatable(L, -2)
-        }
-    }
-
-    private func readConversation(at index: Int32, original: ConversationView) throws(ScriptFailure) -> ConversationView {
-        var after = original
-        values.push(key: "state")
-        if lua_rawget(L, index) != LUA_TNIL {  // nil: never read nor set, so unchanged
-            let state = try values.read(-1, path: "conv.state")
-            guard state.objectValue != nil else {
-                parley_pop(L, 1)
-                throw .conversion("conv.state must stay a table of named values, not a \(state.kindName)")
-            }
-            after.state = state
-        }
-        parley_pop(L, 1)
-        values.push(key: "language")
-        if lua_rawget(L, index) == LUA_TSTRING { after.language = LuaValues.string(L, at: -1) }
-        parley_pop(L, 1)
-        return after
-    }
-
-    /// Keeps the function at the top of the stack and pops it.
-    func keepFunction() -> FunctionRef {
-        host { FunctionRef(ref: luaL_ref(L, parley_registryindex())) }
-    }
-}
-
-// MARK: Loading scripts
-
-extension LuaSandbox {
-    /// Runs the trusted prelude with its private helpers as chunk arguments.
-    func runPrelude(_ source: String, readModule: HostFunction, log: HostFunction) throws(ScriptFailure) {
-        let base = lua_gettop(L)
-        defer { lua_settop(L, base) }
-        try compile(source, chunkName: "=(prelude)")
-        host {
-            pushHostFunctionForPrelude(readModule)
-            lua_pushcclosure(L, parley_lua_new_env, 0)
-            lua_pushcclosure(L, parley_lua_seal_env, 0)
-            pushHostFunctionForPrelude(log)
-            lua_pushcclosure(L, parley_lua_locate, 0)
-            lua_pushcclosure(L, parley_lua_freeze, 0)
-            lua_pushcclosure(L, parley_lua_settle, 0)
-        }
-        try protectedCall(arguments: 7, results: 0)
-    }
-
-    /// Runs a script file in a new environment of its own and reads the table it returns:
-    /// its data fields, and its functions kept as handlers. Seals the environment after,
-    /// and settles what the file left (freeze.c): from then on, nothing one call changes
-    /// reaches the next. Modules settle as they load.
-    func runScript(_ source: String, chunkName: String) throws(ScriptFailure) -> (fields: [String: JSONValue], handlers: [String: FunctionRef]) {
-        host { parley_settle_modules(L) }
-        let base = lua_gettop(L)
-        defer { lua_settop(L, base) }
-        let status = host { parley_new_env(L) }
-        guard status == LUA_OK else { throw .error("cannot create the script's environment") }
-        let env = lua_gettop(L)
-        try compile(source, chunkName: chunkName)
-        host {
-            lua_pushvalue(L, env)
-            _ = lua_setupvalue(L, -2, 1)   // the chunk's _ENV
-        }
-        try protectedCall(arguments: 0, results: 1)
-        return try host { () throws(ScriptFailure) -> (fields: [String: JSONValue], handlers: [String: FunctionRef]) in
-            parley_env_seal(L, env)
-            let table = lua_gettop(L)
-            guard lua_type(L, table) == LUA_TTABLE else {
-                let got = lua_type(L, table) == LUA_TNIL ? "nothing" : "a \(String(cString: lua_typename(L, lua_type(L, table))))"
-                throw .error("\(chunkName): the file must return bot { ... }, router { ... }, macro { ... } or automation { ... }; it returned \(got)")
-            }
-            var fields: [String: JSONValue] = [:]
-            var handlers: [String: FunctionRef] = [:]
-            lua_pushnil(L)
-            while lua_next(L, table) != 0 {
-                guard lua_type(L, -2) == LUA_TSTRING else {
-                    parley_pop(L, 1)
-                    continue
-                }
-                let key = LuaValues.string(L, at: -2)
-                if lua_type(L, -1) == LUA_TFUNCTION {
-                    lua_pushvalue(L, -1)
-                    handlers[key] = FunctionRef(ref: luaL_ref(L, parley_registryindex()))
-                } else {
-                    do {
-                        fields[key] = try values.read(-1, path: key)
-                    } catch {
-                        parley_pop(L, 2)
-                        throw .error("\(chunkName): field '\(key)': \(error)")
-                    }
-                }
-                parley_pop(L, 1)
-            }
-            for root in [env, table] where parley_settle(L, root) != 0 {
-                let problem = LuaValues.string(L, at: -1)
-                parley_pop(L, 1)
-                throw .error("\(chunkName): \(problem)")
-            }
-            return (fields, handlers)
-        }
-    }
-
-    /// Marks everything the globals reach as the host's: the libraries, the prelude, the
-    /// constructors. Settling a script never enters them.
-    func markHostObjects() {
-        host {
-            parley_pushglobaltable(L)
-            parley_mark_host(L, -1)
-            parley_pop(L, 1)
-        }
-    }
 }

@@ -8,7 +8,9 @@ public struct SpecRunner {
     /// Only tests whose full name contains this text run.
     public var filter: String?
     /// What each test's spec code may spend (scripts keep their own budgets).
-    public var budget = Budget(instructions: 200_000_000, memoryBytes: 256 << 20, wallMilliseconds: 60_000)
+    /// A spec's own budget: its events may carry whole webhook payloads, so its data crosses
+    /// in larger pieces than a script's.
+    public var budget = Budget(instructions: 200_000_000, memoryBytes: 256 << 20, wallMilliseconds: 60_000, dataBytes: 16 << 20)
 
     public init(stdlib: URL, filter: String? = nil) {
         self.stdlib = stdlib

@@ -55,7 +55,7 @@ end
 
 local function is_delay(value)
   if type(value) == "number" then return value > 0 end
-  return type(value) == "string" and value:match("^%s*[%d%.]+[dhms]") ~= nil
+  return type(value) == "string" and #value <= 64 and value:match("^%s*[%d%.]+[dhms]") ~= nil
 end
 
 function checks.delay(value)

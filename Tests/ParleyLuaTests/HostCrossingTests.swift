@@ -138,7 +138,7 @@ struct HostCrossingTests {
         try expectError("\(Self.thousandReferences); send(conv, { text = 'x', params = t })",
                         containing: "bad argument #2 to 'send' (message: message.params[1] makes the data more than 64 KiB as JSON")
         try expectError("\(Self.thousandReferences); schedule(conv, '1h', 'x', t)", containing: "data[1] makes the data more than 64 KiB")
-        try expectError("\(Self.thousandReferences); conv.state.t = t", containing: "makes the data more than 32 MiB as JSON")
+        try expectError("\(Self.thousandReferences); conv.state.t = t", containing: "makes the data more than 64 KiB as JSON")
     }
 
     @Test("a shared table counts once per reference too")

@@ -155,6 +155,9 @@ void parley_retire_conversation(lua_State *L, int idx);
 /* The message the hook raises when a budget is exceeded. */
 const char *parley_kill_message(int reason);
 
+/* A full collection, in host mode (lua_gc is variadic, so Swift cannot call it). */
+static inline void parley_collect_garbage(lua_State *L) { lua_gc(L, LUA_GCCOLLECT); }
+
 /* Replacements for macros Swift cannot import. */
 static inline void parley_pop(lua_State *L, int n) { lua_settop(L, -(n) - 1); }                       /* lua_pop */
 static inline void parley_newtable(lua_State *L) { lua_createtable(L, 0, 0); }                        /* lua_newtable */
