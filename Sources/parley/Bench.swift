@@ -32,6 +32,9 @@ struct Bench: AsyncParsableCommand {
     @Flag(help: "Measure parley serve instead: webhook-to-reply throughput, latency and memory on loopback.")
     var serve = false
 
+    @Flag(help: "Measure instead how long attacks on the sandbox run before they are stopped.")
+    var attacks = false
+
     @Option(help: "How long the serve benchmark posts webhooks (600 for a 10-minute soak).")
     var seconds = 20
 
@@ -48,6 +51,10 @@ struct Bench: AsyncParsableCommand {
         }
         if serve {
             try await ServeBenchmark(stdlib: stdlib, seconds: seconds, connections: connections, rate: rate).run()
+            return
+        }
+        if attacks {
+            try AttackBenchmark(stdlib: stdlib).run()
             return
         }
         let scripts = try BenchScripts()
