@@ -163,6 +163,13 @@ struct SandboxEscapeTests {
         #expect(failure == .conversion("conv.state.loop.self contains itself (a cycle)"))
     }
 
+    @Test func aHugeErrorMessageIsCut() throws {
+        let failure = try attack.outcome("error(('x'):rep(6000000))")
+        guard case .error(let message)? = failure else { Issue.record("got \(String(describing: failure))"); return }
+        #expect(message.utf8.count < 4200)
+        #expect(message.hasSuffix("more bytes cut)"))
+    }
+
     @Test func hugeState() throws {
         let failure = try attack.outcome( "local t = {}; for i = 1, 101000 do t[i] = true end; conv.state.many = t")
         guard case .conversion(let message)? = failure else { Issue.record("got \(String(describing: failure))"); return }

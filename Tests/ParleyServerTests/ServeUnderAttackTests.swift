@@ -35,6 +35,13 @@ struct ServeUnderAttackTests {
         Attack(name: "a timer storm: each timer schedules two",
                lua: "schedule(conv, \"1s\", \"storm\", {})",
                onTimer: "schedule(conv, \"1s\", \"storm\", {}) schedule(conv, \"1s\", \"storm\", {})"),
+        Attack(name: "table.unpack through an __index chain 1,990 tables deep",
+               lua: "local deep = setmetatable({}, {__index = table.concat}) for i = 1, 1990 do deep = setmetatable({}, {__index = deep}) end table.unpack(deep, 1, 900000)"),
+        Attack(name: "a loop comparing two 8 MiB strings",
+               lua: "local a, b = (\"x\"):rep(1 << 23), (\"x\"):rep(1 << 23) for i = 1, 1e9 do local _ = a < b end"),
+        Attack(name: "a weak table, whose collection is quadratic", lua: "setmetatable({}, {__mode = \"k\"})"),
+        Attack(name: "a table made at load time, written to carry one contact's text to the next",
+               lua: "shared.last = msg.text"),
         Attack(name: "memory without end", lua: "local t = {} for i = 1, 1e9 do t[i] = (\"x\"):rep(1000) .. i end"),
         Attack(name: "a coroutine that wraps itself", lua: "local function f() return coroutine.wrap(f)() end f()"),
         Attack(name: "string.rep of a terabyte", lua: "local s = (\"x\"):rep(1 << 40)"),
@@ -47,6 +54,7 @@ struct ServeUnderAttackTests {
 
     static func bot(_ attack: Attack) -> String {
         """
+        shared = {}
         return bot {
           name = "attacker",
           escalation = { queue = "support" },
