@@ -5,7 +5,7 @@
 ** cannot swallow its own termination.
 */
 #include "lua_shim.h"
-#include "guards.h"
+#include "shim_internal.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>

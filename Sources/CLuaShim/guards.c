@@ -6,7 +6,7 @@
 ** write it instead. (The table functions, whose loops can be checked as they go, are
 ** Parley's own: tablib.c.)
 */
-#include "guards.h"
+#include "shim_internal.h"
 #include <string.h>
 
 /* Bytes (or iterations) string.rep may produce. */

@@ -8,13 +8,13 @@
 ** next visits integer keys in ascending order, then float keys, then strings in byte
 ** order, then booleans, and any other key last, in table order. A traversal snapshots the
 ** keys when it starts (next(t, nil)); keys removed meanwhile are skipped, as in Lua. A
-** read-only table (freeze.c) is traversed through its hidden contents.
+** read-only table (readonly.c) is traversed through its hidden contents.
 **
 ** The snapshots are cached per call, in a plain table: a weak one would be an ephemeron
 ** table whose entries can chain, and the collector's cost for those grows with the square
 ** of their number, outside any budget. A finished traversal drops its snapshot.
 */
-#include "guards.h"
+#include "shim_internal.h"
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -46,21 +46,6 @@ static int compare_keys(const void *pa, const void *pb) {
     case 3: return (int)a->i - (int)b->i;
     default: return a->slot - b->slot;
     }
-}
-
-/* Pushes the registry table at `key`, creating it (weak-keyed when weak). [-0, +1, m] */
-static void call_table(lua_State *L, const char *key, int weak) {
-    if (lua_rawgetp(L, LUA_REGISTRYINDEX, key) == LUA_TTABLE) return;
-    lua_pop(L, 1);
-    lua_newtable(L);
-    if (weak) {   /* object -> integer: entries cannot chain */
-        lua_createtable(L, 0, 1);
-        lua_pushliteral(L, "k");
-        lua_setfield(L, -2, "__mode");
-        lua_setmetatable(L, -2);
-    }
-    lua_pushvalue(L, -1);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, key);
 }
 
 void parley_reset_call_caches(lua_State *L) {
@@ -120,7 +105,7 @@ static void snapshot(lua_State *L, int t) {
     }
     lua_setfield(L, entry, "at");
     lua_setfield(L, entry, "keys");
-    call_table(L, &ORDER_CACHE, 0);
+    parley_registry_table(L, &ORDER_CACHE, 0);
     lua_pushvalue(L, t);
     lua_pushvalue(L, entry);
     lua_rawset(L, -3);
@@ -131,7 +116,7 @@ static void snapshot(lua_State *L, int t) {
 
 /* Forgets the snapshot of the table at t: its traversal is over. */
 static void drop_snapshot(lua_State *L, int t) {
-    call_table(L, &ORDER_CACHE, 0);
+    parley_registry_table(L, &ORDER_CACHE, 0);
     lua_pushvalue(L, t);
     lua_pushnil(L);
     lua_rawset(L, -3);
@@ -148,7 +133,7 @@ int parley_ordered_next(lua_State *L) {
     if (lua_isnil(L, 2)) {
         snapshot(L, 3);
     } else {
-        call_table(L, &ORDER_CACHE, 0);
+        parley_registry_table(L, &ORDER_CACHE, 0);
         lua_pushvalue(L, 3);
         if (lua_rawget(L, -2) != LUA_TTABLE) {         /* no traversal started: begin one */
             lua_pop(L, 2);
@@ -206,7 +191,7 @@ int parley_stable_tostring(lua_State *L) {
         lua_call(L, 1, 1);
         return 1;
     }
-    call_table(L, &OBJECT_IDS, 1);
+    parley_registry_table(L, &OBJECT_IDS, 1);
     lua_pushvalue(L, 1);
     lua_Integer id;
     if (lua_rawget(L, -2) == LUA_TNUMBER) {

@@ -6,7 +6,7 @@
 ** seed, set by the host (parley_begin_call), on the first use of either function;
 ** randomseed() without arguments takes that seed too.
 */
-#include "guards.h"
+#include "shim_internal.h"
 
 static parley_budget *budget_of(lua_State *L) {
     void *ud;

@@ -3,7 +3,7 @@
 ** base functions that would let a script escape its budget or the host's rules.
 */
 #include "lua_shim.h"
-#include "guards.h"
+#include "shim_internal.h"
 #include <string.h>
 
 static parley_budget *budget_of(lua_State *L) {
@@ -84,7 +84,7 @@ static int has_field(lua_State *L, int mt, const char *name) {
 /* setmetatable(t, mt): refuses __gc, because a finalizer runs where no hook can stop it
 ** (during a collection, or at lua_close), and __mode, because the collector's pass over
 ** weak-keyed tables can take time quadratic in their size; refuses protected metatables.
-** The metatable becomes read-only (freeze.c), so neither can be added to it later. */
+** The metatable becomes read-only (readonly.c), so neither can be added to it later. */
 static int sandbox_setmetatable(lua_State *L) {
     int t = lua_type(L, 2);
     luaL_checktype(L, 1, LUA_TTABLE);

@@ -9,7 +9,7 @@
 ** claims. Their sort is a stable merge sort: Lua's quicksort picks pivots from the clock
 ** when a partition goes badly, and equal elements could then land differently each run.
 */
-#include "guards.h"
+#include "shim_internal.h"
 
 #define CHECK_EVERY 64
 /* Elements table.move takes in one call: a larger count is a mistake worth naming at

@@ -23,7 +23,7 @@ extension LuaSandbox {
 
     /// Runs a script file in a new environment of its own and reads the table it returns:
     /// its data fields, and its functions kept as handlers. Seals the environment after,
-    /// and settles what the file left (freeze.c): from then on, nothing one call changes
+    /// and settles what the file left (settle.c): from then on, nothing one call changes
     /// reaches the next. Modules settle as they load.
     func runScript(_ source: String, chunkName: String) throws(ScriptFailure) -> (fields: [String: JSONValue], handlers: [String: FunctionRef]) {
         host { parley_settle_modules(L) }

@@ -96,7 +96,7 @@ void parley_push_conversation_index(lua_State *L);
 int parley_lua_freeze(lua_State *L);
 
 /* Pushes the table whose raw contents the table at idx shows: for a table made read-only
-** (see freeze.c) its hidden contents, otherwise the table itself. Host code reads tables
+** (see readonly.c) its hidden contents, otherwise the table itself. Host code reads tables
 ** raw, so it must read through this. Cannot raise. [-0, +1, -] */
 void parley_rawtarget(lua_State *L, int idx);
 
@@ -123,11 +123,11 @@ void parley_check_budget(lua_State *L);
 void parley_begin_call(lua_State *L, long long seed);
 
 /* After a call has returned, in host mode: puts back every local of the file that a
-** handler reassigned, and every metamethod field of a read-only table (see freeze.c).
+** handler reassigned, and every metamethod field of a read-only table (see settle.c).
 ** Returns how many were put back, and in *first the name of the first. Cannot raise. */
 int parley_restore(lua_State *L, const char **first);
 
-/* Makes everything reachable from the value at idx constant (freeze.c): tables read-only
+/* Makes everything reachable from the value at idx constant (settle.c): tables read-only
 ** in place, captured locals remembered for parley_restore. Host mode. Returns 0, or 1
 ** with an error message pushed (a live coroutine). [-0, +(0|1), m] */
 int parley_settle(lua_State *L, int idx);

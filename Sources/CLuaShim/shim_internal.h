@@ -1,0 +1,32 @@
+/* What the shim's C files share with one another, and not with Swift (lua_shim.h). */
+#ifndef PARLEY_SHIM_INTERNAL_H
+#define PARLEY_SHIM_INTERNAL_H
+#include "lua_shim.h"
+#include <limits.h>
+
+int parley_guarded_rep(lua_State *L);
+int parley_guarded_find(lua_State *L);
+int parley_guarded_match(lua_State *L);
+int parley_guarded_gmatch(lua_State *L);
+int parley_guarded_gsub(lua_State *L);
+int parley_ordered_pairs(lua_State *L);
+int parley_ordered_next(lua_State *L);
+int parley_checked_entry(lua_State *L);
+void parley_check_on_entry(lua_State *L, int table);
+void parley_open_random(lua_State *L, int math);
+void parley_open_table_functions(lua_State *L, int table);
+void parley_reset_call_caches(lua_State *L);
+int parley_index_chain_length(lua_State *L, int idx);
+
+/* Registry tables and sets (registry.c). */
+void parley_registry_table(lua_State *L, const char *key, int weak);   /* [-0, +1, m] */
+int parley_is_host_object(lua_State *L, int idx);
+int parley_is_walk_only(lua_State *L, int idx);
+
+/* Read-only tables (readonly.c); `remembered`: settle.c puts its metamethod fields back. */
+void parley_freeze(lua_State *L, int idx, int remembered);
+/* Remembers that `owner`'s `slot` must hold `value` after every call (settle.c). */
+void parley_remember(lua_State *L, int owner, int slot, int value);
+int parley_stable_tostring(lua_State *L);
+
+#endif
