@@ -48,4 +48,5 @@ static void add_to_set(lua_State *L, const char *set, int idx) {
 void parley_walk_only(lua_State *L, int idx) { add_to_set(L, &WALK_ONLY, idx); }
 void parley_host_object(lua_State *L, int idx) { add_to_set(L, &HOST, idx); }
 int parley_is_host_object(lua_State *L, int idx) { return in_set(L, &HOST, idx); }
+void parley_push_host_set(lua_State *L) { parley_registry_table(L, &HOST, 1); }
 int parley_is_walk_only(lua_State *L, int idx) { return in_set(L, &WALK_ONLY, idx); }

@@ -65,6 +65,10 @@ typedef struct walk {
 static void push_work(lua_State *L, walk *w, int idx) {
     int t = lua_type(L, idx);
     if (t != LUA_TTABLE && t != LUA_TFUNCTION && t != LUA_TTHREAD && t != LUA_TUSERDATA) return;
+    if (t == LUA_TFUNCTION && lua_iscfunction(L, idx)) {   /* a C function reaches only its upvalues */
+        if (lua_getupvalue(L, idx, 1) == NULL) return;
+        lua_pop(L, 1);
+    }
     lua_pushvalue(L, idx);
     lua_rawseti(L, w->work, ++w->size);
 }
@@ -114,7 +118,8 @@ static int walk_from(lua_State *L, int idx, enum walk_mode mode) {
     lua_checkstack(L, 32);
     int top = lua_gettop(L);
     lua_newtable(L);
-    lua_newtable(L);
+    if (mode == MARK_HOST) parley_push_host_set(L);   /* marking is seeing */
+    else lua_newtable(L);
     walk w = {top + 1, 0, top + 2};
     push_work(L, &w, idx);
     while (w.size > 0) {
@@ -132,7 +137,6 @@ static int walk_from(lua_State *L, int idx, enum walk_mode mode) {
         lua_pushvalue(L, v);
         lua_pushboolean(L, 1);
         lua_rawset(L, w.seen);
-        if (mode == MARK_HOST) parley_host_object(L, v);
         switch (lua_type(L, v)) {
         case LUA_TTABLE: visit_table(L, &w, v, mode); break;
         case LUA_TFUNCTION: visit_function(L, &w, v, mode); break;

@@ -21,6 +21,7 @@ int parley_index_chain_length(lua_State *L, int idx);
 /* Registry tables and sets (registry.c). */
 void parley_registry_table(lua_State *L, const char *key, int weak);   /* [-0, +1, m] */
 int parley_is_host_object(lua_State *L, int idx);
+void parley_push_host_set(lua_State *L);   /* [-0, +1, m] */
 int parley_is_walk_only(lua_State *L, int idx);
 
 /* Read-only tables (readonly.c); `remembered`: settle.c puts its metamethod fields back. */

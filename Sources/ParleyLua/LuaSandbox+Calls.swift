@@ -42,10 +42,10 @@ public struct CallResult: Sendable, Equatable {
 extension LuaSandbox {
     /// Calls a kept function with a conversation (as its first argument, when given) and
     /// data arguments, under the budget, and reads back `results` values and the
-    /// conversation's state.
+    /// conversation's state. `instant`, the time of the call, seeds its `math.random`.
     public func call(
         _ function: FunctionRef, conversation: ConversationView? = nil, conversationMethods: Int32? = nil,
-        arguments: [JSONValue] = [], results: Int32 = 0
+        arguments: [JSONValue] = [], results: Int32 = 0, at instant: Instant? = nil
     ) throws(ScriptFailure) -> CallResult {
         let base = lua_gettop(L)
         defer {
@@ -65,7 +65,7 @@ extension LuaSandbox {
             for a in arguments { values.push(a) }
         }
         let count = Int32(arguments.count) + (conversationIndex != 0 ? 1 : 0)
-        try protectedCall(arguments: count, results: results, seed: callSeed(conversation?.contact))
+        try protectedCall(arguments: count, results: results, seed: Self.seed(conversation?.contact, at: instant))
         return try host { () throws(ScriptFailure) -> CallResult in
             var out: [JSONValue] = []
             for i in 0..<results {
@@ -84,13 +84,12 @@ extension LuaSandbox {
 
     /// A call's `math.random` seed: from its conversation and the time, so a scenario gives
     /// the same numbers every run and no call's numbers depend on the calls before it.
-    private func callSeed(_ contact: String?) -> Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325   // FNV-1a
-        for byte in (contact ?? "").utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+    static func seed(_ contact: String?, at instant: Instant?) -> Int64 {
+        var contact = contact ?? ""
+        let hash = contact.withUTF8 { bytes in
+            bytes.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }   // FNV-1a
         }
-        let millis = now?().millisecondsSinceEpoch ?? 0
-        return Int64(bitPattern: hash ^ UInt64(bitPattern: millis))
+        return Int64(bitPattern: hash ^ UInt64(bitPattern: instant?.millisecondsSinceEpoch ?? 0))
     }
 
     private func pushConversation(_ c: ConversationView, methods: Int32?) {

@@ -13,9 +13,6 @@ public final class LuaSandbox {
     private let budget: UnsafeMutablePointer<parley_budget>
     public let limits: Budget
     private var hostFunctions: [HostFunction] = []
-    /// The clock calls are seeded from (see `callSeed`); a sandbox without one seeds from
-    /// the conversation alone.
-    var now: (() -> Instant)?
 
     public init(limits: Budget = .default) throws(ScriptFailure) {
         self.limits = limits

@@ -96,6 +96,9 @@ struct LuaValues {
 
         private func problem(_ message: String) -> ReadProblem { ReadProblem(message: message, tooLarge: false) }
 
+        /// Strings from this long on are copied once however many times they occur.
+        static let sharedStringBytes = 256
+
         private mutating func string(_ index: Int32, isKey: Bool) throws(ReadProblem) -> String {
             guard let identity = lua_topointer(L, index) else { return "" }
             let length = Int(lua_rawlen(L, index))
@@ -117,10 +120,15 @@ struct LuaValues {
                     ? "\(path) has a key that is not UTF-8 text: \(shown); JSON holds text only, so use text keys"
                     : "\(path) is not UTF-8 text: \(shown); JSON holds text only, so pass text (or encode bytes, e.g. as hex)")
             }
-            if let marker { text += marker }
-            let json = TextBytes.jsonLength(text)
+            var json = TextBytes.jsonLength(bytes)
+            if let marker {
+                text += marker
+                json += TextBytes.jsonLength(marker) - 2
+            }
             try count(max(0, json - (kept + 2)))  // escapes, and the marker
-            if marker == nil { strings[identity] = (text, json) }
+            // Only long strings are worth remembering: copying a short one again costs less
+            // than the dictionary.
+            if marker == nil, length >= Self.sharedStringBytes { strings[identity] = (text, json) }
             return text
         }
 

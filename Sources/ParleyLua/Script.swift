@@ -56,18 +56,19 @@ public final class Script {
         try self.init(path: path, source: source, setup: setup)
     }
 
-    /// Calls `handler` (a field such as `on_message`); `nil` when the script has none.
-    public func call(_ handler: String, conversation: ConversationView? = nil, arguments: [JSONValue] = [], results: Int32 = 0)
-        throws(ScriptFailure) -> CallResult?
+    /// Calls `handler` (a field such as `on_message`) at `instant`; `nil` when the script
+    /// has none.
+    public func call(_ handler: String, conversation: ConversationView? = nil, arguments: [JSONValue] = [], results: Int32 = 0,
+                     at instant: Instant? = nil) throws(ScriptFailure) -> CallResult?
     {
         guard let ref = definition.handlers[handler] else { return nil }
         guard let loaded else {
             try rebuild()
-            return try call(handler, conversation: conversation, arguments: arguments, results: results)
+            return try call(handler, conversation: conversation, arguments: arguments, results: results, at: instant)
         }
         do {
             var result = try loaded.sandbox.call(ref, conversation: conversation, conversationMethods: loaded.conversationMethods,
-                                                 arguments: arguments, results: results)
+                                                 arguments: arguments, results: results, at: instant)
             if let name = result.firstRestored, !reportedLocals.insert(name).inserted { result.firstRestored = nil }
             return result
         } catch {

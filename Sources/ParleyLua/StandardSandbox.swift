@@ -24,7 +24,6 @@ extension LuaSandbox {
             throw .error("cannot prepare the sandbox: \(error)")
         }
         sandbox.markHostObjects()
-        sandbox.now = now
         return sandbox
     }
 

@@ -20,7 +20,7 @@ extension Runtime {
             callWatch.ended()
         }
         do {
-            guard let result = try script.call(handler, conversation: before, arguments: arguments, results: results) else { return nil }
+            guard let result = try script.call(handler, conversation: before, arguments: arguments, results: results, at: now) else { return nil }
             if let name = result.firstRestored {
                 log(script.identity.description, """
                     the call changed '\(name)', which the file set when it loaded; every call starts from the file's value \
