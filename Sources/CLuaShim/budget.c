@@ -70,12 +70,23 @@ static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     return p;
 }
 
+static void count_hook(lua_State *L, lua_Debug *ar);
+
 /* Raises the kill message. The strings are static, and pushing one may allocate, which
 ** near the memory limit fails into a memory error: the host trusts the flag, not the
-** error, so either way the call ends as killed. */
+** error, so either way the call ends as killed. From the kill on, the hook fires at every
+** instruction of this thread: unwinding runs each pending __close handler, and each must
+** stop at its first instruction, not after a step of its own. */
 static void raise_kill(lua_State *L, int reason) {
+    lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
     lua_pushstring(L, parley_kill_message(reason));
     lua_error(L);
+}
+
+int parley_raise_if_killed(lua_State *L) {
+    int reason = budget_of(L)->killed;
+    if (reason != PARLEY_KILL_NONE) raise_kill(L, reason);
+    return 0;
 }
 
 /* Between hook steps: a library call (or host call) that took long, or grew the state
@@ -132,6 +143,7 @@ void parley_budget_arm(parley_budget *b, long long instructions, size_t bytes, l
 
 void parley_begin_call(lua_State *L, long long seed) {
     parley_budget *b = budget_of(L);
+    lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_STEP);   /* a kill may have made it every instruction */
     b->call_seed = seed;
     b->random_seeded = 0;
     parley_reset_call_caches(L);

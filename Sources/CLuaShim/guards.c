@@ -82,6 +82,11 @@ static pattern_shape shape_of(const char *p, size_t len, int honour_anchor) {
             i = class_end(p, len, i + 2);
             continue;
         }
+        if (c == '%' && i + 1 < len && p[i + 1] >= '1' && p[i + 1] <= '9') {   /* %1: compares a whole capture */
+            s.repetitions++;
+            i += 2;
+            continue;
+        }
         i = class_end(p, len, i);
         if (i < len) {
             char q = p[i];
@@ -95,14 +100,17 @@ static pattern_shape shape_of(const char *p, size_t len, int honour_anchor) {
 /* Refuses a pattern call whose worst case on this subject is too slow. The estimate
 ** is deliberately simple: each start position (one when anchored), times the pattern's
 ** length (each attempt may walk all of it, sets included), times the subject length for
-** each repetition item, doubled for each optional item. */
+** each repetition item (a back-reference %1 counts as one: each try compares a capture as
+** long as the subject), doubled for each optional item. */
 static int check_pattern(lua_State *L, const char *fname, int honour_anchor, int plain_arg) {
     parley_check_budget(L);
     size_t n, m;
     luaL_checklstring(L, 1, &n);
     const char *p = luaL_checklstring(L, 2, &m);
     pattern_shape s = shape_of(p, m, honour_anchor);
-    int plain = (plain_arg > 0 && lua_toboolean(L, plain_arg)) || !s.has_specials;
+    /* Only find searches a plain text with a fast byte search; match, gmatch and gsub run
+    ** the matcher one character at a time even on plain text, so they cost as patterns. */
+    int plain = (plain_arg > 0 && lua_toboolean(L, plain_arg)) || (!s.has_specials && plain_arg > 0);
     if (plain) {
         double cost = n > m ? (double)(n - m + 1) * (double)m : 0;
         if (cost > PLAIN_LIMIT)
@@ -134,6 +142,38 @@ int parley_guarded_match(lua_State *L) {
 
 int parley_guarded_gmatch(lua_State *L) {
     check_pattern(L, "gmatch", 0, 0);   /* in gmatch, '^' does not anchor */
+    return call_original(L);
+}
+
+/* string.format: %p prints an address, and %s of a table without __tostring does too
+** (luaL_tolstring bypasses tostring): either would make a transcript differ between runs.
+** %s gets the stable name tostring gives; %p is refused. */
+int parley_guarded_format(lua_State *L) {
+    parley_check_budget(L);
+    size_t len;
+    const char *f = luaL_checklstring(L, 1, &len);
+    int arg = 1;
+    for (size_t i = 0; i < len; i++) {
+        if (f[i] != '%' || ++i >= len || f[i] == '%') continue;
+        while (i < len && strchr("-+ #0", f[i]) != NULL) i++;
+        while (i < len && f[i] >= '0' && f[i] <= '9') i++;
+        if (i < len && f[i] == '.') {
+            i++;
+            while (i < len && f[i] >= '0' && f[i] <= '9') i++;
+        }
+        if (i >= len) break;
+        arg++;
+        if (f[i] == 'p') return luaL_error(L, "string.format: %%p prints an address, different every run; use tostring");
+        if (f[i] != 's' || arg > lua_gettop(L)) continue;
+        int t = lua_type(L, arg);
+        if (t != LUA_TTABLE && t != LUA_TFUNCTION && t != LUA_TTHREAD && t != LUA_TUSERDATA) continue;
+        if (luaL_getmetafield(L, arg, "__tostring") != LUA_TNIL) {
+            lua_pop(L, 1);
+            continue;
+        }
+        parley_push_stable_name(L, arg);
+        lua_replace(L, arg);
+    }
     return call_original(L);
 }
 

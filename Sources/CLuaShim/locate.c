@@ -12,13 +12,7 @@ static int located_call(lua_State *L) {
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_rotate(L, 1, 1);
     if (lua_pcall(L, n, LUA_MULTRET, 0) == LUA_OK) return lua_gettop(L);
-    void *ud;
-    lua_getallocf(L, &ud);
-    int killed = ((parley_budget *)ud)->killed;
-    if (killed != PARLEY_KILL_NONE) {
-        lua_pushstring(L, parley_kill_message(killed));
-        return lua_error(L);
-    }
+    parley_raise_if_killed(L);
     if (lua_type(L, -1) == LUA_TSTRING) {
         luaL_where(L, 1);   /* level 1 from here is the caller of this C function */
         lua_rotate(L, -2, 1);

@@ -6,7 +6,8 @@
 ** scenario.
 **
 ** next visits integer keys in ascending order, then float keys, then strings in byte
-** order, then booleans, and any other key last, in table order. A traversal snapshots the
+** order, then booleans, then the one other key (a table, a function...) if there is one:
+** with two or more it refuses, since their order in the table follows their addresses. A traversal snapshots the
 ** keys when it starts (next(t, nil)); keys removed meanwhile are skipped, as in Lua. A
 ** read-only table (readonly.c) is traversed through its hidden contents.
 **
@@ -53,6 +54,7 @@ void parley_reset_call_caches(lua_State *L) {
     lua_rawsetp(L, LUA_REGISTRYINDEX, &ORDER_CACHE);
     lua_pushnil(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &OBJECT_IDS);
+    parley_drop_call_modules(L);
 }
 
 /* Snapshots the keys of the table at index t in order, caches them, and pushes the cache
@@ -68,6 +70,7 @@ static void snapshot(lua_State *L, int t) {
         lua_rawseti(L, unsorted, ++count);
     }
     sort_key *keys = lua_newuserdatauv(L, sizeof(sort_key) * (size_t)(count > 0 ? count : 1), 0);
+    int others = 0;
     for (int k = 0; k < count; k++) {
         sort_key *key = &keys[k];
         memset(key, 0, sizeof *key);
@@ -88,6 +91,9 @@ static void snapshot(lua_State *L, int t) {
             break;
         default:
             key->rank = 4;
+            if (++others > 1)
+                luaL_error(L, "pairs: this table has more than one table, function or coroutine as a key, and those have "
+                              "no order that is the same every run; key it by strings or numbers, or keep a list");
         }
         lua_pop(L, 1);
     }
@@ -176,23 +182,15 @@ int parley_ordered_pairs(lua_State *L) {
     return 3;
 }
 
-/* tostring: as Lua's, but a table, function or coroutine without __tostring prints a
-** number in order of first printing instead of its address. Upvalue 1: the original. */
-int parley_stable_tostring(lua_State *L) {
-    parley_check_budget(L);
-    luaL_checkany(L, 1);
-    int t = lua_type(L, 1);
-    int plain = (t == LUA_TTABLE || t == LUA_TFUNCTION || t == LUA_TTHREAD || t == LUA_TUSERDATA)
-        && luaL_getmetafield(L, 1, "__tostring") == LUA_TNIL && luaL_getmetafield(L, 1, "__name") == LUA_TNIL;
-    if (!plain) {
-        lua_settop(L, 1);
-        lua_pushvalue(L, lua_upvalueindex(1));
-        lua_insert(L, 1);
-        lua_call(L, 1, 1);
-        return 1;
+void parley_push_stable_name(lua_State *L, int idx) {
+    idx = lua_absindex(L, idx);
+    const char *name = luaL_typename(L, idx);
+    if (luaL_getmetafield(L, idx, "__name") != LUA_TNIL) {   /* as Lua prints it, "x: 0x..." */
+        if (lua_type(L, -1) == LUA_TSTRING) name = lua_tostring(L, -1);   /* kept alive by the metatable */
+        lua_pop(L, 1);
     }
     parley_registry_table(L, &OBJECT_IDS, 1);
-    lua_pushvalue(L, 1);
+    lua_pushvalue(L, idx);
     lua_Integer id;
     if (lua_rawget(L, -2) == LUA_TNUMBER) {
         id = lua_tointeger(L, -1);
@@ -203,12 +201,32 @@ int parley_stable_tostring(lua_State *L) {
         lua_pushliteral(L, "count");
         lua_pushinteger(L, id);
         lua_rawset(L, -5);
-        lua_pushvalue(L, 1);
+        lua_pushvalue(L, idx);
         lua_pushinteger(L, id);
         lua_rawset(L, -5);
+        lua_pop(L, 1);
     }
-    char text[64];
-    snprintf(text, sizeof text, "%s: 0x%08lld", luaL_typename(L, 1), (long long)id);
+    lua_pop(L, 2);
+    char text[96];
+    snprintf(text, sizeof text, "%.60s: 0x%08lld", name, (long long)id);
     lua_pushstring(L, text);
+}
+
+/* tostring: as Lua's, but an object without __tostring prints a number in order of first
+** printing instead of its address (with its __name, when it has one). Upvalue 1: the
+** original. */
+int parley_stable_tostring(lua_State *L) {
+    parley_check_budget(L);
+    luaL_checkany(L, 1);
+    int t = lua_type(L, 1);
+    if ((t == LUA_TTABLE || t == LUA_TFUNCTION || t == LUA_TTHREAD || t == LUA_TUSERDATA)
+        && luaL_getmetafield(L, 1, "__tostring") == LUA_TNIL) {
+        parley_push_stable_name(L, 1);
+        return 1;
+    }
+    lua_settop(L, 1);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, 1, 1);
     return 1;
 }

@@ -46,8 +46,11 @@ static int refuse_write(lua_State *L) {
         key);
 }
 
+/* __len of a read-only table: the length of its hidden contents. One function for all
+** (no closure per table: freezing a file's data must not multiply its memory). */
 static int frozen_length(lua_State *L) {
-    lua_pushinteger(L, (lua_Integer)lua_rawlen(L, lua_upvalueindex(1)));
+    parley_rawtarget(L, 1);
+    lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
     return 1;
 }
 
@@ -62,7 +65,7 @@ static int index_through(lua_State *L) {
 }
 
 /* The contents of the table at t move into P, and only metamethod-named keys stay. */
-static void move_contents(lua_State *L, int t, int p, int remembered) {
+static void move_contents(lua_State *L, int t, int p) {
     lua_pushnil(L);
     while (lua_next(L, t) != 0) {
         lua_pushvalue(L, -2);
@@ -76,12 +79,31 @@ static void move_contents(lua_State *L, int t, int p, int remembered) {
             lua_pushvalue(L, -1);
             lua_pushnil(L);
             lua_rawset(L, t);
-        } else if (remembered) {
-            lua_pushvalue(L, -1);
-            lua_rawget(L, p);
-            parley_remember(L, t, -2, -1);
-            lua_pop(L, 1);
         }
+    }
+}
+
+static const char REMEMBERED = 'm';   /* read-only tables whose metamethod fields are remembered */
+
+/* Remembers, once per table, the metamethod-named fields a read-only table keeps in plain
+** sight (the one part of it a write can reach), for settle.c to put back after each call. */
+static void remember_metamethod_fields(lua_State *L, int t) {
+    parley_registry_table(L, &REMEMBERED, 1);
+    lua_pushvalue(L, t);
+    int known = lua_rawget(L, -2) != LUA_TNIL;
+    lua_pop(L, 1);
+    if (known) {
+        lua_pop(L, 1);
+        return;
+    }
+    lua_pushvalue(L, t);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+    lua_pushnil(L);
+    while (lua_next(L, t) != 0) {   /* only metamethod-named keys are left in t */
+        parley_remember(L, t, -2, -1);
+        lua_pop(L, 1);
     }
 }
 
@@ -117,7 +139,6 @@ static void push_frozen_metatable(lua_State *L, int t, int p, int m) {
             lua_setfield(L, -2, "__index");
             lua_pushboolean(L, 0);
             lua_setfield(L, -2, "__metatable");
-            parley_walk_only(L, -1);
             lua_setmetatable(L, p);
         }
         lua_pop(L, 1);
@@ -127,8 +148,7 @@ static void push_frozen_metatable(lua_State *L, int t, int p, int m) {
     lua_pushcfunction(L, refuse_write);
     lua_setfield(L, f, "__newindex");
     if (lua_getfield(L, f, "__len") == LUA_TNIL) {
-        lua_pushvalue(L, p);
-        lua_pushcclosure(L, frozen_length, 1);
+        lua_pushcfunction(L, frozen_length);
         lua_setfield(L, f, "__len");
     }
     lua_pop(L, 1);
@@ -147,20 +167,22 @@ static void push_frozen_metatable(lua_State *L, int t, int p, int m) {
 }
 
 /* Makes the table at idx read-only in place; `remembered`: its metamethod fields are put
-** back after every call. Nothing for host tables, environments, or tables already so. */
+** back after every call (also when it was already read-only: setmetatable makes a
+** metatable so without remembering). Nothing for host tables or environments. */
 void parley_freeze(lua_State *L, int idx, int remembered) {
     int t = lua_absindex(L, idx);
-    if (parley_is_frozen(L, t) || parley_is_host_object(L, t) || parley_is_walk_only(L, t)) return;
+    if (parley_is_host_object(L, t) || parley_is_walk_only(L, t)) return;
     lua_checkstack(L, 24);
     int top = lua_gettop(L);
-    int m = lua_getmetatable(L, t) ? lua_gettop(L) : 0;
-    lua_newtable(L);
-    int p = lua_gettop(L);
-    move_contents(L, t, p, remembered);
-    push_frozen_metatable(L, t, p, m);
-    parley_walk_only(L, -1);
-    parley_walk_only(L, p);
-    lua_setmetatable(L, t);
+    if (!parley_is_frozen(L, t)) {
+        int m = lua_getmetatable(L, t) ? lua_gettop(L) : 0;
+        lua_newtable(L);
+        int p = lua_gettop(L);
+        move_contents(L, t, p);
+        push_frozen_metatable(L, t, p, m);
+        lua_setmetatable(L, t);
+    }
+    if (remembered) remember_metamethod_fields(L, t);
     lua_settop(L, top);
 }
 

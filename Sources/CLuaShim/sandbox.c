@@ -6,21 +6,8 @@
 #include "shim_internal.h"
 #include <string.h>
 
-static parley_budget *budget_of(lua_State *L) {
-    void *ud;
-    lua_getallocf(L, &ud);
-    return (parley_budget *)ud;
-}
-
 /* Re-raises a kill: a script's pcall may catch errors, never a budget overrun. */
-static int rethrow_if_killed(lua_State *L) {
-    int reason = budget_of(L)->killed;
-    if (reason != PARLEY_KILL_NONE) {
-        lua_pushstring(L, parley_kill_message(reason));
-        return lua_error(L);
-    }
-    return 0;
-}
+static int rethrow_if_killed(lua_State *L) { return parley_raise_if_killed(L); }
 
 static int finish_pcall(lua_State *L, int status, lua_KContext extra) {
     rethrow_if_killed(L);
@@ -135,42 +122,6 @@ static int sandbox_rawset(lua_State *L) {
     return 1;
 }
 
-/* load(chunk [, name [, mode [, env]]]): text chunks only, never bytecode; without an
-** env, the chunk gets a new strict environment. Upvalue 1: the original load. */
-static int sandbox_load(lua_State *L) {
-    parley_check_budget(L);
-    int n = lua_gettop(L);
-    if (n < 1) return luaL_error(L, "bad argument #1 to 'load' (string expected)");
-    if (lua_type(L, 1) == LUA_TSTRING) {
-        size_t len;
-        const char *s = lua_tolstring(L, 1, &len);
-        if (len > 0 && s[0] == LUA_SIGNATURE[0])
-            return luaL_error(L, "load: binary chunks are not allowed; load Lua source text");
-    }
-    lua_settop(L, 4);
-    lua_pushliteral(L, "t");
-    lua_replace(L, 3);
-    if (lua_isnil(L, 4)) {
-        lua_settop(L, 3);
-        if (parley_new_env(L) != LUA_OK) return lua_error(L);
-    }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_rotate(L, 1, 1);
-    lua_call(L, 4, LUA_MULTRET);
-    return lua_gettop(L);
-}
-
-/* collectgarbage([opt]): only "count"; a script may not steer the collector. */
-static int sandbox_collectgarbage(lua_State *L) {
-    const char *opt = luaL_optstring(L, 1, "count");
-    if (strcmp(opt, "count") != 0)
-        return luaL_error(L, "collectgarbage('%s') is not allowed; only collectgarbage('count')", opt);
-    int kb = lua_gc(L, LUA_GCCOUNT, 0);
-    int rest = lua_gc(L, LUA_GCCOUNTB, 0);
-    lua_pushnumber(L, (lua_Number)kb + ((lua_Number)rest / 1024));
-    return 1;
-}
-
 static void set_function(lua_State *L, int table, const char *name, lua_CFunction f) {
     lua_pushcfunction(L, f);
     lua_setfield(L, table, name);
@@ -215,11 +166,11 @@ static int open_sandbox(lua_State *L) {
     set_function(L, g, "rawget", sandbox_rawget);
     set_function(L, g, "rawlen", sandbox_rawlen);
     remove_field(L, g, "warn");          /* nowhere to go: warnings are off in these states */
-    set_function(L, g, "collectgarbage", sandbox_collectgarbage);
+    remove_field(L, g, "collectgarbage");   /* even "count" tells one call of the garbage another left */
     set_function(L, g, "pairs", parley_ordered_pairs);
     set_function(L, g, "next", parley_ordered_next);
     wrap_function(L, g, "tostring", parley_stable_tostring);
-    wrap_function(L, g, "load", sandbox_load);
+    set_function(L, g, "load", parley_sandbox_load);
 
     lua_getfield(L, g, LUA_STRLIBNAME);
     int str = lua_gettop(L);
@@ -229,6 +180,7 @@ static int open_sandbox(lua_State *L) {
     wrap_function(L, str, "match", parley_guarded_match);
     wrap_function(L, str, "gmatch", parley_guarded_gmatch);
     wrap_function(L, str, "gsub", parley_guarded_gsub);
+    wrap_function(L, str, "format", parley_guarded_format);
     lua_pop(L, 1);
 
     lua_getfield(L, g, LUA_TABLIBNAME);

@@ -83,11 +83,28 @@ static void visit_table(lua_State *L, walk *w, int v, enum walk_mode mode) {
         push_work(L, w, -1);
         lua_pop(L, 1);
     }
-    lua_pop(L, 1);
     if (lua_getmetatable(L, v)) {
-        push_work(L, w, -1);
-        lua_pop(L, 1);
+        int meta = lua_gettop(L);
+        if (lua_rawequal(L, contents, v)) {
+            push_work(L, w, meta);
+        } else {
+            /* Read-only: its metatable and the hidden table are parts of it, walked for what
+            ** they hold (the original's metamethods and metatable, where misses go) rather
+            ** than as tables of their own. */
+            lua_pushnil(L);
+            while (lua_next(L, meta) != 0) {
+                if (!lua_rawequal(L, -1, contents)) push_work(L, w, -1);
+                lua_pop(L, 1);
+            }
+            if (lua_getmetatable(L, contents)) {
+                lua_pushliteral(L, "__index");
+                lua_rawget(L, -2);
+                push_work(L, w, -1);
+                lua_pop(L, 2);
+            }
+        }
     }
+    lua_settop(L, contents - 1);
 }
 
 static void visit_function(lua_State *L, walk *w, int v, enum walk_mode mode) {
@@ -122,7 +139,9 @@ static int walk_from(lua_State *L, int idx, enum walk_mode mode) {
     else lua_newtable(L);
     walk w = {top + 1, 0, top + 2};
     push_work(L, &w, idx);
+    lua_Integer visited = 0;
     while (w.size > 0) {
+        if ((++visited & 255) == 0) parley_check_budget(L);   /* settling runs under the budget */
         lua_rawgeti(L, w.work, w.size);
         lua_pushnil(L);
         lua_rawseti(L, w.work, w.size--);
@@ -145,6 +164,14 @@ static int walk_from(lua_State *L, int idx, enum walk_mode mode) {
                 lua_settop(L, top);
                 lua_pushliteral(L, "a coroutine made while the file loaded would carry data from one conversation "
                                    "to the next; create coroutines inside the handler that uses them");
+                return 1;
+            }
+            break;
+        case LUA_TUSERDATA:   /* C state (a gmatch iterator's position): nothing can freeze or reset it */
+            if (mode == SETTLE) {
+                lua_settop(L, top);
+                lua_pushliteral(L, "a value made while the file loaded keeps state in C (a string.gmatch iterator, say) "
+                                   "that would carry from one conversation to the next; make it inside the handler");
                 return 1;
             }
             break;
@@ -173,6 +200,11 @@ int parley_lua_settle(lua_State *L) {
     if (on && parley_settle(L, 1) != 0) return lua_error(L);
     lua_settop(L, 1);
     return 1;
+}
+
+int parley_lua_settle_now(lua_State *L) {
+    if (parley_settle(L, 1) != 0) return lua_error(L);
+    return 0;
 }
 
 int parley_restore(lua_State *L, const char **first) {
@@ -214,4 +246,36 @@ int parley_restore(lua_State *L, const char **first) {
     }
     lua_pop(L, 1);
     return changed;
+}
+
+/* Modules, per call (see Prelude.swift): once a script's file has loaded, a module first
+** required in a call is kept in a table of that call's, which parley_begin_call drops. */
+static const char PER_CALL = 'p';      /* registry flag: the file has loaded */
+static const char CALL_MODULES = 'q';  /* this call's modules */
+
+void parley_modules_per_call(lua_State *L) {
+    lua_pushboolean(L, 1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &PER_CALL);
+}
+
+void parley_drop_call_modules(lua_State *L) {
+    lua_pushnil(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &CALL_MODULES);
+}
+
+int parley_lua_call_modules(lua_State *L) {
+    int per_call = lua_rawgetp(L, LUA_REGISTRYINDEX, &PER_CALL) == LUA_TBOOLEAN;
+    lua_pop(L, 1);
+    if (!per_call) {
+        lua_pushnil(L);
+        return 1;
+    }
+    parley_registry_table(L, &CALL_MODULES, 0);
+    return 1;
+}
+
+int parley_lua_make_read_only(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    parley_freeze(L, 1, 0);
+    return 0;
 }

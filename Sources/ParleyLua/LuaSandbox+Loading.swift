@@ -2,23 +2,29 @@ import CLuaShim
 import ParleyJSON
 import ParleyPolicy
 
-
 extension LuaSandbox {
-    /// Runs the trusted prelude with its private helpers as chunk arguments.
+    /// Runs the trusted prelude with its private helpers in a table, its one chunk argument:
+    /// scripts never see them.
     func runPrelude(_ source: String, readModule: HostFunction, log: HostFunction) throws(ScriptFailure) {
         let base = lua_gettop(L)
         defer { lua_settop(L, base) }
         try compile(source, chunkName: "=(prelude)")
         host {
-            pushHostFunctionForPrelude(readModule)
-            lua_pushcclosure(L, parley_lua_new_env, 0)
-            lua_pushcclosure(L, parley_lua_seal_env, 0)
-            pushHostFunctionForPrelude(log)
-            lua_pushcclosure(L, parley_lua_locate, 0)
-            lua_pushcclosure(L, parley_lua_freeze, 0)
-            lua_pushcclosure(L, parley_lua_settle, 0)
+            lua_createtable(L, 0, 9)
+            func set(_ name: String) { lua_setfield(L, -2, name) }
+            pushHostFunctionForPrelude(readModule); set("read_module")
+            pushHostFunctionForPrelude(log); set("log")
+            let helpers: [(String, lua_CFunction)] = [
+                ("new_env", parley_lua_new_env), ("seal_env", parley_lua_seal_env), ("locate", parley_lua_locate),
+                ("library_view", parley_lua_freeze), ("settle", parley_lua_settle), ("make_read_only", parley_lua_make_read_only),
+                ("this_call_modules", parley_lua_call_modules),
+            ]
+            for (name, function) in helpers {
+                lua_pushcclosure(L, function, 0)
+                set(name)
+            }
         }
-        try protectedCall(arguments: 7, results: 0)
+        try protectedCall(arguments: 1, results: 0)
     }
 
     /// Runs a script file in a new environment of its own and reads the table it returns:
@@ -38,9 +44,9 @@ extension LuaSandbox {
             _ = lua_setupvalue(L, -2, 1)   // the chunk's _ENV
         }
         try protectedCall(arguments: 0, results: 1)
-        return try host { () throws(ScriptFailure) -> (fields: [String: JSONValue], handlers: [String: FunctionRef]) in
+        let table = lua_gettop(L)
+        let returned = try host { () throws(ScriptFailure) -> (fields: [String: JSONValue], handlers: [String: FunctionRef]) in
             parley_env_seal(L, env)
-            let table = lua_gettop(L)
             guard lua_type(L, table) == LUA_TTABLE else {
                 let got = lua_type(L, table) == LUA_TNIL ? "nothing" : "a \(String(cString: lua_typename(L, lua_type(L, table))))"
                 throw .error("\(chunkName): the file must return bot { ... }, router { ... }, macro { ... } or automation { ... }; it returned \(got)")
@@ -67,13 +73,25 @@ extension LuaSandbox {
                 }
                 parley_pop(L, 1)
             }
-            for root in [env, table] where parley_settle(L, root) != 0 {
-                let problem = LuaValues.string(L, at: -1)
-                parley_pop(L, 1)
-                throw .error("\(chunkName): \(problem)")
-            }
             return (fields, handlers)
         }
+        // Settling runs under the budget: made read-only, a file's data takes more memory
+        // than it did, and a file may hold much of it.
+        for root in [env, table] {
+            host {
+                lua_pushcclosure(L, parley_lua_settle_now, 0)
+                lua_pushvalue(L, root)
+            }
+            do {
+                try protectedCall(arguments: 1, results: 0)
+            } catch .killed(let reason) {
+                throw .error("\(chunkName): \(reason.message) while making the file's data read-only; keep less data at the top of the file")
+            } catch {
+                throw .error("\(chunkName): \(error)")
+            }
+        }
+        host { parley_modules_per_call(L) }
+        return returned
     }
 
     /// Marks everything the globals reach as the host's: the libraries, the prelude, the

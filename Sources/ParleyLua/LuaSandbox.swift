@@ -156,18 +156,22 @@ public final class LuaSandbox {
     }
 
     /// Compiles `source` (text only, never bytecode) into a function at the top of the stack.
+    /// Compiling runs under the budget: some source costs the parser far more than its
+    /// length (see load.c).
     func compile(_ source: String, chunkName: String) throws(ScriptFailure) {
-        let status: Int32 = host {
-            var source = source
-            return source.withUTF8 { buffer in
-                buffer.withMemoryRebound(to: CChar.self) { chars in
-                    luaL_loadbufferx(L, chars.baseAddress, chars.count, "@" + chunkName, "t")
-                }
+        host { parley_begin_call(L, Self.fixedSeed) }
+        parley_budget_arm(budget, Int64(limits.instructions), limits.memoryBytes, Int64(limits.wallMilliseconds))
+        var source = source
+        let status = source.withUTF8 { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                parley_load_text(L, chars.baseAddress, chars.count, "@" + chunkName)
             }
         }
+        parley_budget_disarm(budget)
         if status != LUA_OK {
-            let message = host { LuaValues.string(L, at: -1) }
+            let message = host { errorMessage(at: -1) }
             parley_pop(L, 1)
+            if let kill = killReason { throw .error("\(chunkName): \(kill.message) while compiling the file") }
             throw .error(message)
         }
     }
@@ -199,7 +203,7 @@ public final class LuaSandbox {
     static let maxErrorBytes = 4096
 
     /// An error object as text, cut at `maxErrorBytes`.
-    private func errorMessage(at index: Int32) -> String {
+    func errorMessage(at index: Int32) -> String {
         guard lua_type(L, index) == LUA_TSTRING else {
             return "error object is a \(String(cString: lua_typename(L, lua_type(L, index))))"
         }

@@ -12,10 +12,30 @@ struct LuaValues {
     let L: OpaquePointer
     var maxDepth = 32
     var maxEntries = 100_000
-    /// The most a value may become as JSON, in bytes. Every occurrence counts: a table of
-    /// 1,000 references to one 1 MiB string is 1 GB of JSON, however little Lua memory it
-    /// takes. The read stops as soon as this is passed.
+    /// The most a value may become in the host, in bytes: the JSON it becomes, plus what
+    /// each table and entry holds in memory there (`tableBytes`, `entryBytes`), since a
+    /// table of one-element tables is a few bytes of JSON a table but some fifty in Swift.
+    /// Every occurrence counts: a table of 1,000 references to one 1 MiB string is 1 GB,
+    /// however little Lua memory it takes. The read stops as soon as this is passed.
     var maxBytes = 32 << 20
+
+    /// What a table costs the host beyond its JSON (an array or dictionary's storage).
+    static let tableBytes = 48
+    /// What each entry of a table costs beyond its JSON.
+    static let entryBytes = 16
+
+    /// The size a value counts for when it crosses: its JSON, plus `tableBytes` a table and
+    /// `entryBytes` an entry.
+    static func crossingSize(of value: JSONValue) -> Int {
+        func overhead(_ value: JSONValue) -> Int {
+            switch value {
+            case .array(let items): return tableBytes + items.reduce(0) { $0 + entryBytes + overhead($1) }
+            case .object(let members): return tableBytes + members.values.reduce(0) { $0 + entryBytes + overhead($1) }
+            default: return 0
+            }
+        }
+        return value.encoded().utf8.count + overhead(value)
+    }
     /// When set, strings longer than this (keys excepted) are cut, with a marker, instead
     /// of counting whole: for free text where the call matters more than all of the text.
     var cutStringsAt: Int?
@@ -91,7 +111,7 @@ struct LuaValues {
         private mutating func count(_ bytes: Int) throws(ReadProblem) {
             size += bytes
             guard size > limits.maxBytes else { return }
-            throw ReadProblem(message: "\(path) makes the data more than \(TextBytes.size(limits.maxBytes)) as JSON, the most that may cross here (each copy of a repeated string or table counts); keep or pass less, such as ids instead of whole records", tooLarge: true)
+            throw ReadProblem(message: "\(path) makes the data more than \(TextBytes.size(limits.maxBytes)), the most that may cross here (counted as the JSON it becomes and what each table and entry holds; each copy of a repeated string or table counts); keep or pass less, such as ids instead of whole records", tooLarge: true)
         }
 
         private func problem(_ message: String) -> ReadProblem { ReadProblem(message: message, tooLarge: false) }
@@ -144,7 +164,7 @@ struct LuaValues {
             guard !open.contains(identity) else { throw problem("\(path) contains itself (a cycle)") }
             open.append(identity)
             defer { open.removeLast() }
-            try count(2)  // {} or []
+            try count(2 + LuaValues.tableBytes)  // {} or [], and its storage
 
             var items: [Int64: JSONValue] = [:]
             var members: [String: JSONValue] = [:]
@@ -153,7 +173,7 @@ struct LuaValues {
             while lua_next(L, target) != 0 {
                 entries += 1
                 guard entries <= limits.maxEntries else { throw problem("\(path) holds more than \(limits.maxEntries) values in all") }
-                if !first { try count(1) }  // the comma before it
+                try count(LuaValues.entryBytes + (first ? 0 : 1))  // its slot, and the comma before it
                 first = false
                 switch lua_type(L, -2) {
                 case LUA_TSTRING:

@@ -31,6 +31,22 @@ struct AttackBenchmark {
         ("a loop of pairs over 200,000 keys", "local t = {}; for i = 1, 200000 do t['k' .. i] = i end; while true do for k in pairs(t) do break end end"),
         ("a loop of text.upper on 1 MiB", "while true do text.upper(('x'):rep(1 << 20)) end"),
         ("memory without end", "local t = {}; for i = 1, 1e9 do t[i] = ('x'):rep(1000) .. i end"),
+        ("a back-reference pattern on 1 MB", "local s = ('a'):rep(1000000); s:match('^(a*)%1b')"),
+        ("load of 0.6 MB of deeply nested source", """
+            local names = {} for i = 1, 190 do names[i] = "a" .. i end
+            local decl = "local " .. table.concat(names, ",") .. " "
+            local parts = {}
+            for l = 1, 190 do parts[#parts + 1] = "local function f" .. l .. "() " .. decl end
+            parts[#parts + 1] = string.rep("x=x ", 100000)
+            for l = 1, 190 do parts[#parts + 1] = " end" end
+            load(table.concat(parts))
+            """),
+        ("1,000 __close handlers comparing 4 MiB strings", """
+            local big1, big2 = ('x'):rep(1 << 22), ('x'):rep((1 << 22) - 1) .. 'y'
+            local closer = setmetatable({}, { __close = function() for i = 1, 60 do local _ = big1 < big2 end end })
+            local function dive(n) local x <close> = closer; if n > 0 then dive(n - 1) else while true do end end end
+            dive(1000)
+            """),
         ("log of 1,000 copies of a 1 MiB string", "local s = ('x'):rep(1 << 20); local t = {}; for i = 1, 1000 do t[i] = s end; log(t)"),
         ("text.contains, 128 KiB, ignoring case", "text.contains(('a'):rep(1 << 17), ('a'):rep(1 << 16) .. 'b', true)"),
     ]
@@ -42,7 +58,7 @@ struct AttackBenchmark {
             let (seconds, outcome) = try measure(attack.lua)
             worst = max(worst, seconds)
             let figure = String(format: "%.2f s (%.1f×)", seconds, seconds * 1000 / Double(Self.wallMilliseconds))
-            print(attack.name.padding(toLength: 46, withPad: " ", startingAt: 0) + figure.padding(toLength: 18, withPad: " ", startingAt: 0) + outcome)
+            print(attack.name.padding(toLength: 50, withPad: " ", startingAt: 0) + figure.padding(toLength: 18, withPad: " ", startingAt: 0) + outcome)
         }
         print(String(format: "longest: %.2f s, %.1f× the budget (target: about 2×)", worst, worst * 1000 / Double(Self.wallMilliseconds)))
     }

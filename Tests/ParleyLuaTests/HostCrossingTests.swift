@@ -110,7 +110,7 @@ struct HostCrossingTests {
 
     // MARK: Sizes, counted as the JSON a value becomes
 
-    @Test("the limit on a table argument is the exact length of the JSON it becomes", arguments: [
+    @Test("the limit on a table argument is the exact size it crosses as: its JSON, and each table's and entry's storage", arguments: [
         #""plain""#,
         #""quote\" back\\ nl\n tab\t bell\7 nul\0""#,
         #""héllo → 😀""#,
@@ -122,13 +122,13 @@ struct HostCrossingTests {
     ])
     func exactJSONLength(_ lua: String) throws {
         let whole = try take(lua, maxBytes: 1 << 20).get()
-        let length = whole.encoded().utf8.count
+        let length = LuaValues.crossingSize(of: whole)
         #expect(try take(lua, maxBytes: length).get() == whole)
         guard case .failure(let failure) = try take(lua, maxBytes: length - 1) else {
-            Issue.record("\(lua) crossed under a limit of \(length - 1) bytes, one less than its JSON")
+            Issue.record("\(lua) crossed under a limit of \(length - 1) bytes, one less than its size")
             return
         }
-        #expect(failure.description.contains("makes the data more than \(TextBytes.size(length - 1)) as JSON"))
+        #expect(failure.description.contains("makes the data more than \(TextBytes.size(length - 1)), the most"))
     }
 
     static let thousandReferences = "local s = ('x'):rep(1 << 20); local t = {}; for i = 1, 1000 do t[i] = s end"
@@ -136,9 +136,9 @@ struct HostCrossingTests {
     @Test("a table of 1,000 references to one 1 MiB string is 1 GB of JSON, and is refused as such")
     func sharedStringsCountEachTime() throws {
         try expectError("\(Self.thousandReferences); send(conv, { text = 'x', params = t })",
-                        containing: "bad argument #2 to 'send' (message: message.params[1] makes the data more than 64 KiB as JSON")
+                        containing: "bad argument #2 to 'send' (message: message.params[1] makes the data more than 64 KiB, the most")
         try expectError("\(Self.thousandReferences); schedule(conv, '1h', 'x', t)", containing: "data[1] makes the data more than 64 KiB")
-        try expectError("\(Self.thousandReferences); conv.state.t = t", containing: "makes the data more than 64 KiB as JSON")
+        try expectError("\(Self.thousandReferences); conv.state.t = t", containing: "makes the data more than 64 KiB, the most")
     }
 
     @Test("a shared table counts once per reference too")
@@ -151,7 +151,7 @@ struct HostCrossingTests {
     func dataBytesFromTheBudget() throws {
         var limits = Self.budget
         limits.dataBytes = 1000
-        try expectError("send(conv, { text = ('x'):rep(1000) })", containing: "more than 1000 bytes as JSON", limits: limits)
+        try expectError("send(conv, { text = ('x'):rep(1000) })", containing: "more than 1000 bytes, the most", limits: limits)
         let (host, failure) = try run("send(conv, { text = ('x'):rep(900) })", limits: limits)
         #expect(failure == nil)
         #expect(host.sent.count == 1)

@@ -66,29 +66,35 @@ struct IsolationTests {
         expectRefused(script, alice, "alice's address", containing: Self.readOnly)
     }
 
-    @Test func aModuleTableIsReadOnly() throws {
+    @Test func aModuleRequiredAtLoadIsReadOnly() throws {
         let host = RecordingHost()
-        let script = try load(bot(#"local store = require "lib.store"; store.last = msg.text"#),
+        let script = try load("local store = require 'lib.store'\n" + bot("store.last = msg.text"),
                               modules: ["lib.store": "return { last = nil }"], host: host)
         expectRefused(script, alice, "alice's address", containing: Self.readOnly)
     }
 
-    @Test func aModuleLoadedAndDroppedAtLoadTimeIsReadOnlyLater() throws {
+    @Test func aModuleFirstRequiredInACallIsThatCallsOnly() throws {
         let host = RecordingHost()
-        let script = try load("""
-        require "lib.store"
-        \(bot(#"require("lib.store").items[1] = msg.text"#))
-        """, modules: ["lib.store": "return { items = {} }"], host: host)
-        expectRefused(script, alice, "alice's address", containing: Self.readOnly)
+        let script = try load(bot(#"local store = require "lib.store"; send(conv, tostring(store.last)); store.last = msg.text"#),
+                              modules: ["lib.store": "return { last = nil }"], host: host)
+        _ = try message(script, alice, "alice's address")
+        _ = try message(script, bob, "hi")
+        #expect(host.sent.map(\.message) == [.text("nil"), .text("nil")])
     }
 
-    @Test func aModulesOwnLocalsArePutBackAfterEachCall() throws {
+    /// A module's top level runs in the call that first requires it, and can yield there
+    /// through a coroutine to take that call's data; it is that call's only.
+    @Test func aModuleCannotCarryACallsDataToTheNext() throws {
         let host = RecordingHost()
-        let script = try load(bot(#"local counter = require "lib.counter"; send(conv, tostring(counter.next()))"#),
-                              modules: ["lib.counter": "local n = 0\nreturn { next = function() n = n + 1 return n end }"], host: host)
-        _ = try message(script, alice, "a")
-        _ = try message(script, bob, "b")
-        #expect(host.sent.map(\.message) == [.text("1"), .text("1")])
+        let script = try load(bot("""
+        local co = coroutine.create(function() return require("lib.box") end)
+        coroutine.resume(co)
+        local _, box = coroutine.resume(co, msg.text == "attack" and "secret of " .. conv.contact or "nothing")
+        send(conv, tostring(box.get()))
+        """), modules: ["lib.box": "local secret = coroutine.yield('ready')\nreturn { get = function() return secret end }"], host: host)
+        _ = try message(script, alice, "attack")
+        _ = try message(script, bob, "hi")
+        #expect(host.sent.map(\.message) == [.text("secret of \(aConversation.contact)"), .text("nothing")])
     }
 
     @Test func readOnlyTablesReadAsBefore() throws {
@@ -137,6 +143,36 @@ struct IsolationTests {
             expectRefused(script, alice, "hi", containing: write.hasPrefix("rawset") ? "protected table" :
                           write.hasPrefix("setmetatable") ? "protected metatable" : Self.readOnly)
         }
+    }
+
+    @Test func aMetatableUsedAtLoadHasItsFieldsPutBack() throws {
+        let host = RecordingHost()
+        let script = try load("""
+        local Class = { __secret = "none" }; Class.__index = Class
+        local object = setmetatable({}, Class)
+        \(bot("if msg.text == 'attack' then Class.__secret = 'secret of ' .. conv.contact end; send(conv, Class.__secret)"))
+        """, host: host)
+        _ = try message(script, alice, "attack")
+        _ = try message(script, bob, "hi")
+        #expect(host.sent.map(\.message) == [.text("secret of \(aConversation.contact)"), .text("none")])
+    }
+
+    @Test func aGmatchIteratorMadeAtLoadIsRefused() throws {
+        #expect {
+            try load("local next_a = ('a'):rep(10):gmatch('a')\n" + bot("next_a()"), host: RecordingHost())
+        } throws: { error in "\(error)".contains("keeps state in C (a string.gmatch iterator, say)") }
+    }
+
+    @Test func theStdlibModulesAreReadOnly() throws {
+        let host = RecordingHost()
+        let script = try load(bot(#"require("parley.script").leak = msg.text"#), host: host)
+        expectRefused(script, alice, "alice's address", containing: Self.readOnly)
+    }
+
+    @Test func loadTimeDataPastTheBudgetOnceReadOnlyIsRefusedAtLoad() throws {
+        #expect {
+            try load("local T = {} for i = 1, 60000 do T[i] = {} end\n" + bot("send(conv, #T)"), host: RecordingHost())
+        } throws: { error in "\(error)".contains("while making the file's data read-only") }
     }
 
     // MARK: Locals and conversations

@@ -49,6 +49,62 @@ struct LongCallTests {
         try attack.expectError("table.move({}, 1, 1e8, 2)", containing: "table.move: 100000000 elements exceed the limit")
     }
 
+    @Test func backReferencesCountAsRepetitions() throws {
+        try attack.expectError("local s = ('a'):rep(1000000); s:match('^(a*)%1b')", containing: "too costly")
+    }
+
+    @Test func plainPatternsInMatchCostAsPatterns() throws {
+        // Only find searches plain text with a fast byte search; match walks it character by character.
+        try attack.expectError("local s = ('a'):rep(1000000); s:match(('a'):rep(999) .. 'b')", containing: "too costly")
+        #expect(try attack.outcome("local s = ('a'):rep(1000000); s:find(('a'):rep(999) .. 'b')") == nil)
+    }
+
+    // MARK: The parser
+
+    /// Each use of a name deep in nested functions scans every local in scope: half a
+    /// megabyte of such source kept the parser busy for 13 s, in C.
+    static let slowSource = """
+    local names = {} for i = 1, 190 do names[i] = "a" .. i end
+    local decl = "local " .. table.concat(names, ",") .. " "
+    local parts = {}
+    for l = 1, 190 do parts[#parts + 1] = "local function f" .. l .. "() " .. decl end
+    parts[#parts + 1] = string.rep("x=x ", 100000)
+    for l = 1, 190 do parts[#parts + 1] = " end" end
+    local source = table.concat(parts)
+
+    """
+
+    @Test func loadOfSourceThatIsSlowToParse() throws {
+        try attack.expectKilled(Self.slowSource + "load(source)", .wallTime)
+    }
+
+    @Test func loadOfSourceGivenInPartsThatIsSlowToParse() throws {
+        try attack.expectKilled(Self.slowSource + "local given = false; load(function() if given then return nil end given = true return source end)", .wallTime)
+    }
+
+    @Test func aScriptFileThatIsSlowToParseIsRefused() throws {
+        var source = "return bot { name = 'test', escalation = { queue = 'q' }, on_message = function() "
+        source += (1...190).map { "local function f\($0)() local " + (1...190).map { "a\($0)" }.joined(separator: ",") + " " }.joined()
+        source += String(repeating: "x=x ", count: 100_000) + String(repeating: " end", count: 190) + " end }"
+        #expect {
+            try loadScript(source, host: RecordingHost(), limits: LongCallTests.budget)
+        } throws: { error in "\(error)".contains("wall-time budget exceeded while compiling") }
+    }
+
+    // MARK: Unwinding after a kill
+
+    /// After a kill every pending __close handler runs, and each must stop at its first
+    /// instruction: one that compares long strings for a step of its own made 1,000 frames
+    /// take 15 s.
+    @Test func closeHandlersAfterAKill() throws {
+        try attack.expectStopped("""
+        local big1, big2 = ('x'):rep(1 << 22), ('x'):rep((1 << 22) - 1) .. 'y'
+        local closer = setmetatable({}, { __close = function() for i = 1, 60 do local _ = big1 < big2 end end })
+        local function dive(n) local x <close> = closer; if n > 0 then dive(n - 1) else while true do end end end
+        dive(1000)
+        """, by: [.instructions, .wallTime])
+    }
+
     // MARK: Reads through deep __index chains
 
     @Test func unpackThroughADeepChain() throws {

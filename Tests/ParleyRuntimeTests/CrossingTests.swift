@@ -30,7 +30,7 @@ struct CrossingTests {
         world.inbound(bob, "hello")
         let error = world.of("script_error").first?["error"]?.stringValue ?? ""
         #expect(error.contains("conv.state.t["), "\(error)")
-        #expect(error.contains("makes the data more than 64 KiB as JSON"), "\(error)")
+        #expect(error.contains("makes the data more than 64 KiB, the most"), "\(error)")
         #expect(world.runtime.store.conversation(ContactID(alice)!)?.state == ["kept": "yes"])
         #expect(world.escalated.map { $0["to"] } == [.string(alice)])
         #expect(world.sentTexts.contains("fine"))

@@ -107,6 +107,11 @@ void parley_push_host_function(lua_State *L, parley_host_fn fn, void *context, l
 void *parley_host_context(lua_State *L);
 lua_Integer parley_host_tag(lua_State *L);
 
+/* Compiles `text` (source only, never bytecode) into a function on the stack, or an error
+** message, as lua_load does; the budget is checked between small pieces of the text, so
+** arm it first. Never raises. [-0, +1, -] */
+int parley_load_text(lua_State *L, const char *text, size_t length, const char *chunkname);
+
 /* lua_pcall with no message handler; afterwards the budget's killed flag outranks the
 ** status. nresults must not be LUA_MULTRET. [-(nargs+1), +(nresults|1), -] */
 int parley_pcall(lua_State *L, int nargs, int nresults);
@@ -131,6 +136,15 @@ int parley_restore(lua_State *L, const char **first);
 ** in place, captured locals remembered for parley_restore. Host mode. Returns 0, or 1
 ** with an error message pushed (a live coroutine). [-0, +(0|1), m] */
 int parley_settle(lua_State *L, int idx);
+/* settle(value) as a Lua function, to run under a budget: a file's data, made read-only,
+** takes more memory than before, and a file may hold much of it. Raises on error. */
+int parley_lua_settle_now(lua_State *L);
+/* Once a script's file has loaded: a module first required in a call is that call's only. */
+void parley_modules_per_call(lua_State *L);
+/* For the prelude: the table of this call's modules, or nil while files load. */
+int parley_lua_call_modules(lua_State *L);
+/* For the prelude: makes one table read-only in place (a Stdlib module scripts can reach). */
+int parley_lua_make_read_only(lua_State *L);
 /* From now on, each module settles when it has loaded (scripts' states, not specs'). */
 void parley_settle_modules(lua_State *L);
 /* settle(value) for the trusted prelude's require: settles the value when modules
@@ -151,6 +165,10 @@ int parley_is_frozen(lua_State *L, int idx);
 /* Empties the conversation table at idx and makes any further use of it an error: its
 ** call has ended. Host mode. [-0, +0, m] */
 void parley_retire_conversation(lua_State *L, int idx);
+
+/* Raises the kill again when the running call was killed (for code that caught an error):
+** from then on every instruction of the thread raises too. [-0, +0, v] */
+int parley_raise_if_killed(lua_State *L);
 
 /* The message the hook raises when a budget is exceeded. */
 const char *parley_kill_message(int reason);
