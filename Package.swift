@@ -33,7 +33,7 @@ let package = Package(
 
         // JSON values with a deterministic encoder: transcripts, state, payloads.
         .target(name: "ParleyJSON"),
-        // The rules of POLICY.md as pure Swift. No Lua, no I/O, time from an injected clock.
+        // The rules of docs/rules.md as pure Swift. No Lua, no I/O, time from an injected clock.
         .target(name: "ParleyPolicy"),
         // A sandboxed Lua state with budgets, the value bridge, script loading.
         .target(name: "ParleyLua", dependencies: ["CLuaShim", "ParleyJSON", "ParleyPolicy"]),

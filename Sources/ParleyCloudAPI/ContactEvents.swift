@@ -1,6 +1,6 @@
 import ParleyPolicy
 
-/// A system message about a contact (POLICY.md section 7).
+/// A system message about a contact (docs/rules.md §7).
 public struct SystemNotice: Sendable, Equatable {
     public enum Change: Sendable, Equatable {
         /// `user_changed_number` (older `customer_changed_number`). Window, opt-in and
@@ -31,7 +31,7 @@ public struct SystemNotice: Sendable, Equatable {
 }
 
 /// The `user_preferences` webhook: the contact used the platform's own control to stop or
-/// resume marketing messages (POLICY.md section 5).
+/// resume marketing messages (docs/rules.md §5).
 public struct MarketingPreference: Sendable, Equatable {
     public var contact: ContactID
     /// `true` for `stop`; `false` for `resume` and `signup`.
@@ -56,7 +56,7 @@ public struct MarketingPreference: Sendable, Equatable {
 }
 
 /// A voice call event. A call the contact placed opens the service window like a message
-/// (POLICY.md section 1); one the business placed does not.
+/// (docs/rules.md §1); one the business placed does not.
 public struct CallEvent: Sendable, Equatable {
     /// The call id (`wacid.…`).
     public var id: String

@@ -1,6 +1,6 @@
 import ParleyPolicy
 
-/// What an upstream error means for Parley (POLICY.md sections 9 and 10). Everything keys on
+/// What an upstream error means for Parley (docs/rules.md §9 and §10). Everything keys on
 /// the numeric code: the HTTP status is the same 400 for most of them, and the texts change.
 extension GraphAPIError {
     /// The refusal the core would have given for the same mistake; `nil` for errors that are

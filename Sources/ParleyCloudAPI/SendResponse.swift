@@ -3,7 +3,7 @@ import ParleyJSON
 /// The success body of a send:
 /// `{"messaging_product":"whatsapp","contacts":[{"input","wa_id"}],"messages":[{"id":"wamid..."}]}`.
 ///
-/// It means *accepted*, not delivered (POLICY.md section 9): the wamid is what later status
+/// It means *accepted*, not delivered (docs/rules.md §9): the wamid is what later status
 /// webhooks name, so it is the one field that must be there.
 public struct SendResponse: Sendable, Equatable {
     /// The platform's message id (`wamid.…`).

@@ -4,7 +4,7 @@ import ParleyPolicy
 
 /// The templates file: the body of the Graph API's `GET /{waba-id}/message_templates`
 /// (`{"data": [...], "paging": ...}`) or its bare array, so a catalog captured from a live
-/// account loads unchanged. Each template is checked against POLICY.md section 2 here, once,
+/// account loads unchanged. Each template is checked against docs/rules.md §2 here, once,
 /// so that a bad catalog fails at load with a message that says how to fix it, not at send.
 public enum TemplatesFile {
     public static func load(contentsOf path: String) throws(TemplatesFileError) -> [Template] {

@@ -1,7 +1,7 @@
 import ParleyJSON
 import ParleyPolicy
 
-/// The script surface of CONTRACT.md, declared as host functions bound to one script and
+/// The script surface of docs/scripts.md, declared as host functions bound to one script and
 /// its host: `send`, `in_window`, `pick_template`, `escalate_to_human`, `schedule`,
 /// `now`, `log`, `conversations`, and the `conv:not_understood()` method.
 struct Primitives {

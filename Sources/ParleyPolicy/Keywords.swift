@@ -7,7 +7,7 @@ public enum KeywordMeaning: Sendable, Equatable {
     case optOut, optIn, escalate
 }
 
-/// The keyword lists (POLICY.md sections 5 and 6), configurable per deployment.
+/// The keyword lists (docs/rules.md §5 and §6), configurable per deployment.
 public struct Keywords: Sendable, Equatable {
     /// Exact messages that stop marketing. Case and surrounding whitespace are ignored.
     public var optOut: [String] = ["STOP", "UNSUBSCRIBE", "CANCEL", "PARAR", "ARRÊT", "BAJA", "退订"]

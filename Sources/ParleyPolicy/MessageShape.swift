@@ -1,4 +1,4 @@
-/// The shape limits the platform checks before it sends (POLICY.md section 8). A violation
+/// The shape limits the platform checks before it sends (docs/rules.md §8). A violation
 /// names the offending field.
 public struct ShapeLimits: Sendable {
     public var textBody = 4096

@@ -1,5 +1,5 @@
 /// How many unique contacts a business may start conversations with in a rolling 24 h
-/// (POLICY.md section 3).
+/// (docs/rules.md §3).
 public enum MessagingTier: Sendable, Equatable, CustomStringConvertible {
     case limited(Int)
     case unlimited

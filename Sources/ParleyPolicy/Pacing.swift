@@ -44,7 +44,7 @@ public struct RateGate: Sendable, Equatable {
 }
 
 /// Paces outbound messages under the number's throughput and each contact's pair rate
-/// (POLICY.md section 4). The core paces rather than drops: a message over a rate waits
+/// (docs/rules.md §4). The core paces rather than drops: a message over a rate waits
 /// for its slot, and is refused only when that slot is past its deadline or too many
 /// messages already wait for the same contact.
 public struct Pacer: Sendable {
@@ -115,7 +115,7 @@ public struct Pacer: Sendable {
 /// message will go, which is in the future when the message waits for its contact's pair
 /// rate. A GCRA only moves forward, so one contact's 50th message, booked 30 s ahead,
 /// held every other contact's message back by some 29 s while the number sat idle
-/// (POLICY.md §4: a message waits only when it is over a rate). Slots left free before a
+/// (docs/rules.md §4: a message waits only when it is over a rate). Slots left free before a
 /// booking here stay usable.
 struct SlotCalendar: Sendable {
     let intervalMicros: Int64

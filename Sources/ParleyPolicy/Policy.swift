@@ -1,4 +1,4 @@
-/// The rules of POLICY.md, sections 1 to 8, as one pure function: a request, the facts
+/// The rules of docs/rules.md, sections 1 to 8, as one pure function: a request, the facts
 /// as they stand and an instant go in; an allowed or refused decision with its reason
 /// comes out. Whatever a script asks for, every message passes here, at request and again
 /// at dispatch.

@@ -1,5 +1,5 @@
 /// Every figure the core enforces. The defaults are the platform's published ones
-/// (POLICY.md); a deployment overrides them because the platform changes them.
+/// (docs/rules.md); a deployment overrides them because the platform changes them.
 public struct PolicyConfig: Sendable {
     /// The customer service window: open while now < last inbound + this, strictly.
     public var windowLength = Span.hours(24)

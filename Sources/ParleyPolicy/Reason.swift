@@ -1,5 +1,5 @@
 /// Why the core refused a message. The raw values are the stable reason codes that
-/// scripts, transcripts, logs and tests see (CONTRACT.md); each maps to the Cloud API error
+/// scripts, transcripts, logs and tests see (docs/scripts.md); each maps to the Cloud API error
 /// code the same mistake would earn upstream, where there is one.
 public enum Reason: String, Sendable, CaseIterable, Codable {
     case outsideWindow = "outside_window"
@@ -21,7 +21,7 @@ public enum Reason: String, Sendable, CaseIterable, Codable {
     case invalidRecipient = "invalid_recipient"
     case invalidMessage = "invalid_message"
 
-    /// The Cloud API error code for the same mistake (POLICY.md), or `nil` where the
+    /// The Cloud API error code for the same mistake (docs/rules.md), or `nil` where the
     /// platform has none because the rule is the runtime's own.
     public var upstreamCode: Int? {
         switch self {

@@ -32,12 +32,12 @@ public struct TemplateCatalog: Sendable, Equatable {
 
     /// Applies a status change from the platform. A `PAUSED` counts as the next pause:
     /// the first lasts `pauses[0]`, the second `pauses[1]`, and one more disables the
-    /// template for good (POLICY.md section 2). Returns the template as it now stands, or
+    /// template for good (docs/rules.md §2). Returns the template as it now stands, or
     /// `nil` when the catalog has no such template.
     @discardableResult
     public mutating func apply(status: TemplateStatus, to key: TemplateKey, at now: Instant, pauses: [Span]) -> Template? {
         guard var t = entries[key] else { return nil }
-        // DISABLED is for good (POLICY.md §2, "never again"). Webhooks arrive duplicated
+        // DISABLED is for good (docs/rules.md §2, "never again"). Webhooks arrive duplicated
         // and reordered (§9), so a stale APPROVED or PAUSED must not bring a disabled
         // template back, as it did. A template made again comes back as a new catalog
         // entry (the template sync, or the subscript).

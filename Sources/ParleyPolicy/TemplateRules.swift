@@ -1,4 +1,4 @@
-/// The template rules of POLICY.md section 2 that depend on the template alone: status,
+/// The template rules of docs/rules.md §2 that depend on the template alone: status,
 /// parameters, lengths.
 enum TemplateRules {
     struct Passed {

@@ -2,7 +2,7 @@ import ParleyLua
 import ParleyPolicy
 
 extension Runtime {
-    /// Hands a conversation to a human (POLICY.md section 6). The queue is the one asked
+    /// Hands a conversation to a human (docs/rules.md §6). The queue is the one asked
     /// for, else the bot's; the contact is told, with the contact route when the queue is
     /// closed. A bot whose only path is a contact route keeps the conversation, and the
     /// contact gets the route.

@@ -3,7 +3,7 @@ import ParleyLua
 import ParleyPolicy
 
 extension Runtime {
-    /// A contact wrote. The path of one message (DESIGN.md): the window restarts; consent
+    /// A contact wrote. The path of one message (docs/architecture.md): the window restarts; consent
     /// keywords are the core's; escalation keywords hand off before any bot sees the
     /// message; a human owner gets it; otherwise the owning bot, or the router first.
     /// Whether a delivery status (a message id in a state) is news. The platform retries a

@@ -52,7 +52,7 @@ extension Runtime {
     }
 
     /// A template's status changed. A `PAUSED` is counted: after the allowed pauses the
-    /// template is disabled (POLICY.md section 2).
+    /// template is disabled (docs/rules.md §2).
     public func templateStatus(_ key: TemplateKey, _ status: TemplateStatus) throws(RuntimeError) {
         guard let t = store.catalog.apply(status: status, to: key, at: now, pauses: config.policy.templatePauses) else {
             throw RuntimeError("no template \(key) in the catalog")

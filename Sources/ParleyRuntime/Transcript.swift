@@ -45,7 +45,7 @@ public struct TranscriptRecord: Sendable, Equatable {
     }
 }
 
-/// The transcript records the runtime writes, one builder per kind (CONTRACT.md).
+/// The transcript records the runtime writes, one builder per kind (docs/scripts.md).
 enum Records {
     static func sent(_ d: Dispatch, at now: Instant) -> TranscriptRecord {
         var r = TranscriptRecord("sent", at: now)

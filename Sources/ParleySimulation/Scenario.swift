@@ -4,7 +4,7 @@ import ParleyLua
 import ParleyPolicy
 import ParleyRuntime
 
-/// A scenario: events on a simulated clock, one JSON object a line (CONTRACT.md).
+/// A scenario: events on a simulated clock, one JSON object a line (docs/scripts.md).
 ///
 /// Every event's instant is worked out when the scenario loads, so a scenario whose time
 /// goes backwards is refused before anything runs.

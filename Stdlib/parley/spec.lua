@@ -277,7 +277,7 @@ local function expect_world(w, name)
   if getmetatable(w) ~= World then fail("assert." .. name .. " takes a world first, as in assert." .. name .. "(w, {...})") end
 end
 
--- The fields each kind of record has (CONTRACT.md), and what type a spec compares them with:
+-- The fields each kind of record has (docs/scripts.md), and what type a spec compares them with:
 -- a misspelt field or a wrongly typed value is a mistake in the spec, and must not make an
 -- assertion pass (or fail) without a word.
 local record_fields = {

@@ -1,7 +1,7 @@
 import Testing
 @testable import ParleyPolicy
 
-/// POLICY.md §5: opt-in for business-initiated templates; marketing opt-out.
+/// docs/rules.md §5: opt-in for business-initiated templates; marketing opt-out.
 @Suite("Opt-in and opt-out")
 struct ConsentTests {
     let inside = t0.plus(hours: 1)

@@ -1,7 +1,7 @@
 import Testing
 @testable import ParleyPolicy
 
-/// Every decision is an audit record with its inputs (DESIGN.md), and the rules run in
+/// Every decision is an audit record with its inputs (docs/architecture.md), and the rules run in
 /// the fixed order Policy.swift documents: the first refusal wins.
 @Suite("Decisions as audit records, and rule order")
 struct DecisionRecordTests {

@@ -1,7 +1,7 @@
 import Testing
 @testable import ParleyPolicy
 
-/// POLICY.md §7 (identity change) and §6 (a human who owns a conversation mutes the bots).
+/// docs/rules.md §7 (identity change) and §6 (a human who owns a conversation mutes the bots).
 @Suite("Identity change and human ownership")
 struct IdentityAndOwnershipTests {
     let inside = t0.plus(hours: 1)

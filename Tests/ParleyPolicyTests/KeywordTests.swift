@@ -1,7 +1,7 @@
 import Testing
 @testable import ParleyPolicy
 
-/// POLICY.md §5 and §6: what an inbound text means to the core before any script sees it.
+/// docs/rules.md §5 and §6: what an inbound text means to the core before any script sees it.
 @Suite("Consent and escalation keywords")
 struct KeywordTests {
     let keywords = Keywords()

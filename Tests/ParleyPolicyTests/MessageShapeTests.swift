@@ -1,7 +1,7 @@
 import Testing
 @testable import ParleyPolicy
 
-/// POLICY.md §8: shape limits checked before sending; a violation names its field.
+/// docs/rules.md §8: shape limits checked before sending; a violation names its field.
 @Suite("Message shapes")
 struct MessageShapeTests {
     let world = World()

@@ -1,7 +1,7 @@
 import Testing
 @testable import ParleyPolicy
 
-/// POLICY.md §3: unique contacts reached by business-initiated messages in a rolling 24 h.
+/// docs/rules.md §3: unique contacts reached by business-initiated messages in a rolling 24 h.
 @Suite("Messaging limit")
 struct MessagingLimitTests {
     let outside = t0.plus(days: 2)
@@ -219,7 +219,7 @@ struct MessagingLimitTests {
     }
 }
 
-/// POLICY.md §3: the tiers as the platform names them.
+/// docs/rules.md §3: the tiers as the platform names them.
 @Suite("Messaging tiers")
 struct MessagingTierTests {
     @Test("current, legacy and numeric tier names parse to their limits", arguments: [

@@ -1,7 +1,7 @@
 import Testing
 @testable import ParleyPolicy
 
-/// POLICY.md §3, phone number status: CONNECTED and FLAGGED send; RESTRICTED refuses only
+/// docs/rules.md §3, phone number status: CONNECTED and FLAGGED send; RESTRICTED refuses only
 /// business-initiated sends; BANNED, DISCONNECTED or anything unknown refuses everything.
 @Suite("Phone number status")
 struct NumberStatusTests {

@@ -1,7 +1,7 @@
 import Testing
 @testable import ParleyPolicy
 
-/// POLICY.md §4: throughput and pair rate. The core paces rather than drops: a message
+/// docs/rules.md §4: throughput and pair rate. The core paces rather than drops: a message
 /// waits for its slot and is refused only past its deadline or over the outbox bound.
 @Suite("Throughput and pacing")
 struct PacingTests {

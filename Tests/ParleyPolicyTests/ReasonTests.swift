@@ -1,10 +1,10 @@
 import Testing
 @testable import ParleyPolicy
 
-/// CONTRACT.md's reasons, and the upstream code POLICY.md gives each.
+/// docs/scripts.md's reasons, and the upstream code docs/rules.md gives each.
 @Suite("Reasons and upstream codes")
 struct ReasonTests {
-    @Test("every reason carries the Cloud API code POLICY.md gives it, or none where the rule is the runtime's own",
+    @Test("every reason carries the Cloud API code docs/rules.md gives it, or none where the rule is the runtime's own",
           arguments: [
               (Reason.outsideWindow, 131047 as Int?), (.templateNotFound, 132001), (.templateNotApproved, 132001),
               (.templatePaused, 132015), (.templateDisabled, 132016), (.templateParamMismatch, 132000),
@@ -18,7 +18,7 @@ struct ReasonTests {
         #expect(Refusal(reason, "x").code == code)
     }
 
-    @Test("the reasons are exactly CONTRACT.md's list, spelled as scripts see them")
+    @Test("the reasons are exactly docs/scripts.md's list, spelled as scripts see them")
     func contractNames() {
         let contract = [
             "outside_window", "template_not_found", "template_not_approved", "template_paused", "template_disabled",

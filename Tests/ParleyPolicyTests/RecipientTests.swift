@@ -1,7 +1,7 @@
 import Testing
 @testable import ParleyPolicy
 
-/// POLICY.md §7: contacts are keyed by a normalized E.164 number or a business-scoped user id.
+/// docs/rules.md §7: contacts are keyed by a normalized E.164 number or a business-scoped user id.
 @Suite("Recipients")
 struct RecipientTests {
     @Test("common ways of writing one number are one contact: +14155550100",

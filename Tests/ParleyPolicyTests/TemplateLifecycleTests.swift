@@ -1,7 +1,7 @@
 import Testing
 @testable import ParleyPolicy
 
-/// POLICY.md §2, lifecycle: quality RED → first pause 3 h, second pause 6 h, third time
+/// docs/rules.md §2, lifecycle: quality RED → first pause 3 h, second pause 6 h, third time
 /// DISABLED; the catalog follows the platform's status webhooks.
 @Suite("Template pauses and lifecycle")
 struct TemplateLifecycleTests {

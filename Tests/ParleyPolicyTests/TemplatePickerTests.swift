@@ -1,7 +1,7 @@
 import Testing
 @testable import ParleyPolicy
 
-/// CONTRACT.md `pick_template` and POLICY.md §2: only ever a template that would pass every
+/// docs/scripts.md `pick_template` and docs/rules.md §2: only ever a template that would pass every
 /// rule for that contact now; GREEN, UNKNOWN, YELLOW, RED in that order.
 @Suite("pick_template")
 struct TemplatePickerTests {

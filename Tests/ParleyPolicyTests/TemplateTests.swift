@@ -1,7 +1,7 @@
 import Testing
 @testable import ParleyPolicy
 
-/// POLICY.md §2: which templates may go out, with which parameters.
+/// docs/rules.md §2: which templates may go out, with which parameters.
 @Suite("Templates")
 struct TemplateTests {
     let world = World()

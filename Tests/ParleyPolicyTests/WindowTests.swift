@@ -1,7 +1,7 @@
 import Testing
 @testable import ParleyPolicy
 
-/// POLICY.md §1: the customer service window.
+/// docs/rules.md §1: the customer service window.
 @Suite("Customer service window")
 struct WindowTests {
     let world = World()  // alice last wrote at t0

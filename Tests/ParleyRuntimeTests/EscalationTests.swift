@@ -3,7 +3,7 @@ import ParleyPolicy
 import ParleyRuntime
 import Testing
 
-/// POLICY.md section 6: every bot has a working path to a human, whatever it does.
+/// docs/rules.md §6: every bot has a working path to a human, whatever it does.
 @Suite("Mandatory escalation")
 struct EscalationTests {
     @Test("an escalation keyword hands off before the bot sees the message")
