@@ -3,20 +3,15 @@ import ParleyLua
 import ParleyPolicy
 
 extension Runtime {
-    /// A contact wrote. The path of one message (docs/architecture.md): the window restarts; consent
-    /// keywords are the core's; escalation keywords hand off before any bot sees the
-    /// message; a human owner gets it; otherwise the owning bot, or the router first.
-    /// Whether a delivery status (a message id in a state) is news. The platform retries a
-    /// webhook for up to 7 days, and a `failed` status told twice would reach the bot twice.
-    public func firstSighting(ofStatus id: String, state: String) -> Bool {
-        !config.deduplicatesInbound || store.firstSighting(ofInbound: "status:\(state):\(id)", at: now)
-    }
-
-    public func receive(_ message: Inbound) {
-        if config.deduplicatesInbound, let id = message.id, !store.firstSighting(ofInbound: id, at: now) { return }
+    /// A contact wrote. The path of one message (docs/architecture.md): the window restarts;
+    /// consent keywords are the core's; escalation keywords hand off before any bot sees
+    /// the message; a human owner gets it; otherwise the owning bot, or the router first.
+    /// `false` for a message seen before (the platform retries for up to 7 days).
+    func receive(_ message: Inbound) throws -> Bool {
+        if config.deduplicatesInbound, let id = message.id, try !store.firstSighting(ofInbound: id, at: now) { return false }
         let contact = message.from
         let now = self.now
-        let owner = update(contact) { c in
+        let owner = try update(contact) { c in
             c.lastInbound = now
             c.windowGeneration += 1
             return c.owner
@@ -25,27 +20,27 @@ extension Runtime {
 
         let meaning = message.carriesKeywords ? message.text.flatMap(policy.keywords.meaning) : nil
         switch meaning {
-        case .optOut?: optOut(contact, confirm: true)
-        case .optIn?: resumeMarketing(contact, confirm: true)
-        case .escalate?: escalationKeyword(from: contact, message, owner: owner)
-        case nil: deliverToOwner(message, owner: owner)
+        case .optOut?: try optOut(contact, confirm: true)
+        case .optIn?: try resumeMarketing(contact, confirm: true)
+        case .escalate?: try escalationKeyword(from: contact, message, owner: owner)
+        case nil: try deliverToOwner(message, owner: owner)
         }
-        scheduleWindowClosing(for: contact)
-        runDue()
+        try scheduleWindowClosing(for: contact)
+        return true
     }
 
-    private func deliverToOwner(_ message: Inbound, owner: Owner) {
+    private func deliverToOwner(_ message: Inbound, owner: Owner) throws {
         let contact = message.from
         switch owner {
         case .human:
             return  // the agents' queue has it; the bot never sees it
         case .bot(let name):
-            botTurn(name, message)
+            try botTurn(name, message)
         case .nobody:
             let msg = message.scriptValue
-            switch route(message, msg) {
-            case .bot(let name)?: botTurn(name, message, msg)
-            case .human(let queue)?: escalate(contact, queue: queue, reason: "script", note: "routed to a person", bot: nil)
+            switch try route(message, msg) {
+            case .bot(let name)?: try botTurn(name, message, msg)
+            case .human(let queue)?: try escalate(contact, queue: queue, reason: "script", note: "routed to a person", bot: nil)
             case .nobody?, nil: return
             }
         }
@@ -53,16 +48,16 @@ extension Runtime {
 
     /// "human", "agent"... The core escalates before the bot sees the message; on a
     /// conversation nobody owns, the router picks the bot first, and its queue takes it.
-    private func escalationKeyword(from contact: ContactID, _ message: Inbound, owner: Owner) {
+    private func escalationKeyword(from contact: ContactID, _ message: Inbound, owner: Owner) throws {
         switch owner {
         case .human:
             return
         case .bot(let name):
-            escalate(contact, queue: nil, reason: "keyword", note: message.text, bot: name)
+            try escalate(contact, queue: nil, reason: "keyword", note: message.text, bot: name)
         case .nobody:
-            switch route(message) {
-            case .bot(let name)?: escalate(contact, queue: nil, reason: "keyword", note: message.text, bot: name)
-            case .human(let queue)?: escalate(contact, queue: queue, reason: "keyword", note: message.text, bot: nil)
+            switch try route(message) {
+            case .bot(let name)?: try escalate(contact, queue: nil, reason: "keyword", note: message.text, bot: name)
+            case .human(let queue)?: try escalate(contact, queue: queue, reason: "keyword", note: message.text, bot: nil)
             case .nobody?, nil: return
             }
         }
@@ -70,22 +65,22 @@ extension Runtime {
 
     /// Picks the owner of a conversation nobody owns: the router's answer, or the default
     /// route. A failing router costs this conversation an escalation to the default queue.
-    func route(_ message: Inbound, _ msg: JSONValue? = nil) -> Owner? {
+    func route(_ message: Inbound, _ msg: JSONValue? = nil) throws -> Owner? {
         let contact = message.from
         let chosen: Owner
         var by = "default"
         if let router = scripts.router {
             by = "router:\(router.definition.name)"
-            let outcome = call(router, "route", on: contact, arguments: [msg ?? message.scriptValue], results: 1)
+            let outcome = try call(router, "route", on: contact, arguments: [msg ?? message.scriptValue], results: 1)
             guard case .success(let values)? = outcome else {
-                escalate(contact, queue: nil, reason: "bot_error", note: "the router failed", bot: nil, apology: true)
+                try escalate(contact, queue: nil, reason: "bot_error", note: "the router failed", bot: nil, apology: true)
                 return nil
             }
             switch values.first {
             case .string(let text)?:
                 guard let owner = Owner(parsing: text), isKnown(owner) else {
                     scriptError(router, "route returned \"\(text)\"; return \"bot:<name>\" (one of: \(scripts.bots.keys.sorted().joined(separator: ", "))) or \"human:<queue>\"")
-                    escalate(contact, queue: nil, reason: "bot_error", note: "the router answered nonsense", bot: nil, apology: true)
+                    try escalate(contact, queue: nil, reason: "bot_error", note: "the router answered nonsense", bot: nil, apology: true)
                     return nil
                 }
                 chosen = owner
@@ -93,7 +88,7 @@ extension Runtime {
                 chosen = defaultRoute
             case let other?:
                 scriptError(router, "route returned a \(other.kindName); return \"bot:<name>\" or \"human:<queue>\"")
-                escalate(contact, queue: nil, reason: "bot_error", note: "the router answered nonsense", bot: nil, apology: true)
+                try escalate(contact, queue: nil, reason: "bot_error", note: "the router answered nonsense", bot: nil, apology: true)
                 return nil
             }
         } else {
@@ -101,10 +96,10 @@ extension Runtime {
         }
         // A router that handed the conversation to a person itself (escalate_to_human) has
         // decided: its return value does not undo the hand-off.
-        let owner = conversation(contact).owner
+        let owner = try conversation(contact).owner
         if owner != .nobody { return owner }
         if case .bot = chosen {
-            update(contact) { $0.owner = chosen }
+            try update(contact) { $0.owner = chosen }
             record(Records.routed(contact, owner: chosen, by: by, at: now))
         }
         return chosen
@@ -123,38 +118,38 @@ extension Runtime {
 
     /// One turn of a bot: `on_message`, then the not-understood count, which escalates at
     /// its limit and resets on an understood turn.
-    func botTurn(_ name: String, _ message: Inbound, _ msg: JSONValue? = nil) {
+    func botTurn(_ name: String, _ message: Inbound, _ msg: JSONValue? = nil) throws {
         let contact = message.from
         guard let bot = scripts.bots[name] else {
-            escalate(contact, queue: nil, reason: "bot_error", note: "bot '\(name)' is not loaded", bot: nil, apology: true)
+            try escalate(contact, queue: nil, reason: "bot_error", note: "bot '\(name)' is not loaded", bot: nil, apology: true)
             return
         }
         turn = (contact, false)
-        let outcome = call(bot, "on_message", on: contact, arguments: [msg ?? message.scriptValue])
+        let outcome = try call(bot, "on_message", on: contact, arguments: [msg ?? message.scriptValue])
         let notUnderstood = turn?.notUnderstood ?? false
         turn = nil
         // What the bot said this turn goes out before any hand-off that follows it.
-        runDue()
+        try runDue()
         guard case .success? = outcome else { return }
-        let streak: Int? = update(contact) { c in
+        let streak: Int? = try update(contact) { c in
             guard c.owner == .bot(name) else { return nil }  // handed off during the turn
             c.notUnderstoodStreak = notUnderstood ? c.notUnderstoodStreak + 1 : 0
             return c.notUnderstoodStreak
         }
         if let streak, streak >= config.policy.notUnderstoodLimit {
-            escalate(contact, queue: nil, reason: "not_understood", note: "\(streak) turns in a row not understood", bot: name)
+            try escalate(contact, queue: nil, reason: "not_understood", note: "\(streak) turns in a row not understood", bot: name)
         }
     }
 
     /// After a message, the owning bot's `on_window_closing` is put on the agenda for this
     /// window; a later message starts a new window and makes this one stale.
-    func scheduleWindowClosing(for contact: ContactID) {
+    func scheduleWindowClosing(for contact: ContactID) throws {
         guard scripts.anyBotWatchesWindow else { return }
-        let c = conversation(contact)
+        let c = try conversation(contact)
         guard case .bot(let name) = c.owner, let bot = scripts.bots[name], bot.definition.has("on_window_closing"),
             let end = policy.windowEnd(lastInbound: c.lastInbound)
         else { return }
         let at = end - (bot.definition.windowClosingLead ?? .hours(1))
-        if at >= now { schedule(.windowClosing(contact: contact, generation: c.windowGeneration), at: at) }
+        if at >= now { try schedule(.windowClosing(contact: contact, generation: c.windowGeneration), at: at) }
     }
 }

@@ -18,11 +18,13 @@ extension Runtime: ScriptHost {
         guard allowance.sendsInAll <= most else {
             throw HostError("send: one \(script.kind == .automation ? "run of an automation" : "call") may send \(most) messages in all; is a loop sending to many contacts?")
         }
-        return submit(message, to: recipient, by: sender)
+        return try storeWork("send") { try submit(message, to: recipient, by: sender) }
     }
 
     public func window(of recipient: String) -> (open: Bool, secondsLeft: Int64) {
-        guard let contact = ContactID(recipient), let end = policy.windowEnd(lastInbound: store.conversation(contact)?.lastInbound),
+        guard let contact = ContactID(recipient),
+            let last = try? storeWork("in_window", { try store.conversation(contact)?.lastInbound }),
+            let end = policy.windowEnd(lastInbound: last),
             now < end
         else { return (false, 0) }
         return (true, ((end - now).milliseconds + 999) / 1000)
@@ -33,15 +35,20 @@ extension Runtime: ScriptHost {
         if let recipient, contact == nil {
             return .failure(Refusal(.invalidRecipient, "\"\(recipient)\" is not a phone number or a business-scoped user id"))
         }
-        return policy.pickTemplate(query, catalog: store.catalog, facts: contact.map { facts(for: $0) }, to: contact, at: now,
-                                   by: script.sender ?? .bot(script.name))
+        let facts: PolicyFacts?
+        do {
+            facts = try contact.map { contact throws(HostError) in try storeWork("pick_template") { try self.facts(for: contact) } }
+        } catch {
+            return .failure(Refusal(.invalidRecipient, error.message))
+        }
+        return policy.pickTemplate(query, catalog: store.catalog, facts: facts, to: contact, at: now, by: script.sender ?? .bot(script.name))
     }
 
     public func escalate(_ recipient: String, request: EscalationRequest, by script: ScriptIdentity) throws(HostError) -> Handoff {
         let contact = try Runtime.contact(recipient, for: "escalate_to_human")
         let bot = script.kind == .bot ? script.name : nil
         let note = [request.reason, request.note].compactMap { $0 }.joined(separator: ": ")
-        return escalate(contact, queue: request.queue, reason: "script", note: note.isEmpty ? nil : note, bot: bot)
+        return try storeWork("escalate_to_human") { try escalate(contact, queue: request.queue, reason: "script", note: note.isEmpty ? nil : note, bot: bot) }
     }
 
     /// The shortest delay `schedule` accepts.
@@ -67,10 +74,10 @@ extension Runtime: ScriptHost {
         guard allowance.timers <= limits.timersPerCall else {
             throw HostError("schedule: one call may set \(limits.timersPerCall) timers at most; is a loop scheduling?")
         }
-        guard scheduler.timers(for: contact) < limits.timersPerConversation else {
+        guard memory.agenda.timers(for: contact) < limits.timersPerConversation else {
             throw HostError("schedule: \(contact) already has \(limits.timersPerConversation) timers waiting, the most a conversation may have; does on_timer set more than one timer each time?")
         }
-        schedule(.timer(script: script.name, contact: contact, name: name, data: data), at: now + delay)
+        try storeWork("schedule") { try schedule(.timer(script: script.name, contact: contact, name: name, data: data), at: now + delay) }
     }
 
     public func notUnderstood(_ recipient: String, by script: ScriptIdentity) throws(HostError) {
@@ -83,7 +90,7 @@ extension Runtime: ScriptHost {
 
     public func conversations(_ filter: ConversationFilter, by script: ScriptIdentity) -> [ConversationView] {
         let now = self.now
-        return store.conversations { c in
+        let found = try? storeWork("conversations") { try store.conversations { c in
             if let owner = filter.owner, c.owner.description != owner { return false }
             let end = policy.windowEnd(lastInbound: c.lastInbound)
             let open = end.map { now < $0 } ?? false
@@ -92,7 +99,8 @@ extension Runtime: ScriptHost {
                 guard open, let end, end - now <= within else { return false }
             }
             return true
-        }.map { view(of: $0) }
+        } }
+        return (found ?? []).map { view(of: $0) }
     }
 
     public func log(_ line: String, by script: ScriptIdentity) {
@@ -104,6 +112,18 @@ extension Runtime: ScriptHost {
             return
         }
         onLog(script.description, line)
+    }
+
+    /// Store work asked for by a script. A store failure cannot be thrown through the
+    /// script, so it is kept for the call to throw when the script returns (the event then
+    /// fails whole), and the script hears only that the primitive failed.
+    private func storeWork<T>(_ primitive: String, _ body: () throws -> T) throws(HostError) -> T {
+        do {
+            return try body()
+        } catch {
+            if storeFailure == nil { storeFailure = error }
+            throw HostError("\(primitive): the runtime's storage failed; this event will be tried again")
+        }
     }
 
     static func contact(_ recipient: String, for primitive: String) throws(HostError) -> ContactID {

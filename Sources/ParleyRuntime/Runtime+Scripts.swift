@@ -7,11 +7,12 @@ extension Runtime {
     /// what it left in `conv.state`. A failure, whether an error or a budget, is written to
     /// the transcript; for a bot it also costs this conversation an escalation, and the
     /// contact hears that a person takes over. `nil` when the script has no such handler.
+    /// A store failure during the call is thrown once the script has returned.
     @discardableResult
     func call(_ script: Script, _ handler: String, on contact: ContactID?, arguments: [JSONValue] = [], results: Int32 = 0)
-        -> Result<[JSONValue], ScriptFailure>?
+        throws -> Result<[JSONValue], ScriptFailure>?
     {
-        let before = contact.map { view(of: conversation($0)) }
+        let before = try contact.map { view(of: try conversation($0)) }
         let outer = allowance
         allowance = CallAllowance(conversation: contact)
         callWatch.started(at: now)
@@ -19,8 +20,19 @@ extension Runtime {
             allowance = outer
             callWatch.ended()
         }
+        let outcome: Result<CallResult?, ScriptFailure>
         do {
-            guard let result = try script.call(handler, conversation: before, arguments: arguments, results: results, at: now) else { return nil }
+            outcome = .success(try script.call(handler, conversation: before, arguments: arguments, results: results, at: now))
+        } catch {
+            outcome = .failure(error)
+        }
+        if let failure = storeFailure {
+            storeFailure = nil
+            throw failure
+        }
+        switch outcome {
+        case .success(let result):
+            guard let result else { return nil }
             if let name = result.firstRestored {
                 log(script.identity.description, """
                     the call changed '\(name)', which the file set when it loaded; every call starts from the file's value \
@@ -28,23 +40,23 @@ extension Runtime {
                     """)
             }
             if let contact, let before, let after = result.conversation {
-                update(contact) { c in
+                try update(contact) { c in
                     c.state = after.state
                     if after.language != before.language { c.language = after.language }
                 }
             }
             return .success(result.values)
-        } catch {
+        case .failure(let error):
             scriptError(script, error.description)
             let definition = script.definition
             if definition.kind == .bot, let contact {
-                let owner = conversation(contact).owner
+                let owner = try conversation(contact).owner
                 if owner == .bot(definition.name) || owner == .nobody {
-                    escalate(contact, queue: nil, reason: "bot_error", note: error.description, bot: definition.name, apology: true)
+                    try escalate(contact, queue: nil, reason: "bot_error", note: error.description, bot: definition.name, apology: true)
                 }
                 // A bot that failed in a conversation loses its timers there: a timer storm
                 // ends with the first failure instead of failing on every tick.
-                for key in scheduler.removeTimers(of: definition.name, for: contact) where key != 0 { store.removeAgendaItem(key) }
+                for key in memory.agenda.removeTimers(of: definition.name, for: contact) where key != 0 { try store.removeAgendaItem(key) }
             }
             return .failure(error)
         }
@@ -58,44 +70,34 @@ extension Runtime {
 
     // MARK: Agenda items
 
-    func fireTimer(script name: String, contact: ContactID, name timer: String, data: JSONValue) {
+    func fireTimer(script name: String, contact: ContactID, name timer: String, data: JSONValue) throws {
         guard let bot = scripts.bots[name] else { return }
-        call(bot, "on_timer", on: contact, arguments: [.string(timer), data])
-        runDue()
+        try call(bot, "on_timer", on: contact, arguments: [.string(timer), data])
     }
 
-    func fireWindowClosing(contact: ContactID, generation: Int) {
-        let c = conversation(contact)
+    func fireWindowClosing(contact: ContactID, generation: Int) throws {
+        let c = try conversation(contact)
         guard c.windowGeneration == generation, c.windowClosingNotified != generation, case .bot(let name) = c.owner,
             let bot = scripts.bots[name], let end = policy.windowEnd(lastInbound: c.lastInbound), end > now
         else { return }
-        update(contact) { $0.windowClosingNotified = generation }
-        call(bot, "on_window_closing", on: contact, arguments: [.int((end - now).seconds)])
+        try update(contact) { $0.windowClosingNotified = generation }
+        try call(bot, "on_window_closing", on: contact, arguments: [.int((end - now).seconds)])
     }
 
-    func runAutomation(_ name: String) {
+    func runAutomation(_ name: String) throws {
         guard let automation = scripts.automations.first(where: { $0.definition.name == name }) else { return }
-        call(automation, "run", on: nil)
-        if let every = automation.definition.every { schedule(.automation(name: name), at: now + every) }
+        try call(automation, "run", on: nil)
+        if let every = automation.definition.every { try schedule(.automation(name: name), at: now + every) }
     }
 
     // MARK: Agents
 
     /// An agent runs a macro on a conversation; its sends are the macro's, never a bot's.
-    public func runMacro(_ name: String, on contact: ContactID, arguments: JSONValue) throws(RuntimeError) {
+    func runMacro(_ name: String, on contact: ContactID, arguments: JSONValue) throws {
         guard let macro = scripts.macros[name] else {
             throw RuntimeError("no macro named '\(name)'" + (scripts.macros.isEmpty ? "" : "; macros: \(scripts.macros.keys.sorted().joined(separator: ", "))"))
         }
-        call(macro, "run", on: contact, arguments: [arguments.objectValue != nil ? arguments : .object([:])])
-        runDue()
-    }
-
-    /// An agent writes to a contact. The same policy applies as to any sender.
-    @discardableResult
-    public func agentReply(_ message: OutboundMessage, to contact: String) -> SendOutcome {
-        let outcome = submit(message, to: contact, by: .agent)
-        runDue()
-        return outcome
+        try call(macro, "run", on: contact, arguments: [arguments.objectValue != nil ? arguments : .object([:])])
     }
 }
 

@@ -7,13 +7,13 @@ import ParleyRuntime
 /// What the agent API and the sandbox ask of the runtime. Each runs as one event.
 extension RuntimeService {
     /// Conversations a person owns, oldest hand-off first.
-    public func queue() -> JSONValue {
-        let waiting = store.humanOwnedConversations().sorted { ($0.handoff?.since ?? .init(millisecondsSinceEpoch: 0)) < ($1.handoff?.since ?? .init(millisecondsSinceEpoch: 0)) }
+    public func queue() throws -> JSONValue {
+        let waiting = try store.humanOwnedConversations().sorted { ($0.handoff?.since ?? .init(millisecondsSinceEpoch: 0)) < ($1.handoff?.since ?? .init(millisecondsSinceEpoch: 0)) }
         return .array(waiting.map(describe))
     }
 
-    public func conversation(_ contact: ContactID) -> JSONValue {
-        describe(store.conversation(contact) ?? Conversation(contact: contact))
+    public func conversation(_ contact: ContactID) throws -> JSONValue {
+        describe(try store.conversation(contact) ?? Conversation(contact: contact))
     }
 
     private func describe(_ c: Conversation) -> JSONValue {
@@ -35,13 +35,14 @@ extension RuntimeService {
     }
 
     public func claim(_ contact: ContactID, agent: String, queue: String?, takeOver: Bool = false) throws -> JSONValue {
-        let handoff = try event { try runtime.claim(contact, by: agent, queue: queue, takeOver: takeOver) }
+        let outcome = try event { try runtime.handle(.claim(contact, agent: agent, queue: queue, takeOver: takeOver)) }
+        guard let handoff = outcome.handoff else { return ["ok": false] }
         return ["ok": true, "queue": .string(handoff.queue), "handoff_id": .string(handoff.id)]
     }
 
     /// An agent's reply; the policy applies as to any sender.
     public func reply(_ contact: ContactID, message: OutboundMessage) throws -> JSONValue {
-        let outcome = try event { runtime.agentReply(message, to: contact.value) }
+        guard let outcome = try event({ try runtime.handle(.agentReply(message, to: contact.value)) }).sendOutcome else { return ["ok": false] }
         switch outcome.result {
         case .accepted(let kind, let queued):
             return ["ok": true, "id": .string(outcome.id), "kind": .string(kind.rawValue), "queued": .bool(queued)]
@@ -55,7 +56,7 @@ extension RuntimeService {
 
     public func runMacro(_ name: String, on contact: ContactID, arguments: JSONValue) throws -> JSONValue {
         let before = recentCount
-        try event { try runtime.runMacro(name, on: contact, arguments: arguments) }
+        try event { try runtime.handle(.macro(name, on: contact, arguments: arguments)) }
         // The macro ran; `ok` says whether it ran to its end, and the hint names what the
         // agent left out when it did not.
         let failure = recentRecords(since: before).first { $0.type == "script_error" && $0["script"] == .string("macro:\(name)") }
@@ -69,34 +70,34 @@ extension RuntimeService {
     }
 
     public func release(_ contact: ContactID, note: String?) throws -> JSONValue {
-        try event { runtime.release(contact, note: note) }
-        return ["ok": true, "owner": .string(store.conversation(contact)?.owner.description ?? "nobody")]
+        try event { try runtime.handle(.release(contact, note: note)) }
+        return ["ok": true, "owner": .string(try store.conversation(contact)?.owner.description ?? "nobody")]
     }
 
     /// A template sync's result becomes the catalog (pauses the core is timing kept).
     public func applySync(_ templates: [Template]) throws {
-        try event { store.catalog = store.catalog.merged(with: templates) }
+        try event { try runtime.handle(.templatesSynced(templates)) }
         logger.info("templates synced", metadata: ["templates": "\(templates.count)"])
     }
 
     public func consent(_ contact: ContactID, optIn: Bool) throws -> JSONValue {
-        try event { optIn ? runtime.optIn(contact) : runtime.optOut(contact) }
+        try event { try runtime.handle(optIn ? .optIn(contact) : .optOut(contact)) }
         // What the contact's consent is now: an opt-out stops marketing, and leaves a recorded
         // opt-in for utility templates as it was.
-        let c = store.conversation(contact)
+        let c = try store.conversation(contact)
         return ["ok": true, "contact": .string(contact.value), "opted_in": .bool(c?.optedIn ?? false),
                 "marketing_opted_out": .bool(c?.marketingOptedOut ?? false)]
     }
 
-    public func audit(ofContact contact: ContactID) -> JSONValue { .array(runtime.audit(ofContact: contact)) }
-    public func audit(ofMessage id: String) -> JSONValue { .array(runtime.audit(ofMessage: id)) }
+    public func audit(ofContact contact: ContactID) throws -> JSONValue { .array(try runtime.audit(ofContact: contact)) }
+    public func audit(ofMessage id: String) throws -> JSONValue { .array(try runtime.audit(ofMessage: id)) }
 
     /// A message as from a contact, through the same inbox and decoder as a real webhook:
     /// the sandbox's way in. Returns the transcript lines it produced.
     public func sandboxInbound(from contact: ContactID, text: String) async throws -> [String] {
         // Numbered in the store, so ids stay unique across restarts: the duplicate filter
         // would take a repeated id for Meta retrying a delivery.
-        let number = try event { store.nextNumber("sandbox_inbound") }
+        let number = try event { try store.nextNumber("sandbox_inbound") }
         let body: JSONValue = [
             "object": "whatsapp_business_account",
             "entry": [["id": "sandbox", "changes": [["field": "messages", "value": [

@@ -95,7 +95,7 @@ struct ClockTests {
         """)], config: config)
         world.inbound(alice, "go")
         world.advance("1h")
-        #expect(world.runtime.store.conversation(ContactID(alice)!)?.state["ticks"] == 20_000)
+        #expect(try world.runtime.store.conversation(ContactID(alice)!)?.state["ticks"] == 20_000)
         #expect(world.of("script_error").isEmpty)
     }
 
