@@ -2,14 +2,14 @@ import ParleyJSON
 import ParleyPolicy
 
 /// What the platform, an operator or a scenario says about the world: consent, identity,
-/// templates, the messaging tier, the number's status and our messages' fate.
+/// templates, the messaging tier and the number's status.
 extension Runtime {
     /// Marks the contact opted out of marketing; with `confirm`, the core tells them so
     /// (only inside the window, as any free-form message).
     func optOut(_ contact: ContactID, confirm: Bool = false) throws {
         try update(contact) { $0.marketingOptedOut = true }
         record(Records.contact("opted_out", contact, at: now))
-        if confirm { try submit(.text(config.texts.optedOut), to: contact.value, by: .core) }
+        if confirm { try sending.submit(.text(config.texts.optedOut), to: contact.value, by: .core) }
     }
 
     /// START, or the platform's "resume": the contact takes marketing back. It lifts the
@@ -17,7 +17,7 @@ extension Runtime {
     func resumeMarketing(_ contact: ContactID, confirm: Bool = false) throws {
         try update(contact) { $0.marketingOptedOut = false }
         record(Records.contact("opted_in", contact, at: now))
-        if confirm { try submit(.text(config.texts.optedIn), to: contact.value, by: .core) }
+        if confirm { try sending.submit(.text(config.texts.optedIn), to: contact.value, by: .core) }
     }
 
     /// Records consent (an opt-in) and lifts a marketing opt-out.
@@ -85,36 +85,6 @@ extension Runtime {
         var r = Records.fields("account_restriction", at: now, [("business_initiated", .string(restricted ? "restricted" : "lifted"))])
         r.add("until", restricted ? end?.iso8601 : nil)
         record(r)
-        if restricted, let end, end > now { try schedule(.liftRestriction, at: end) }
-    }
-
-    /// A delivery status: written down once. The platform retries a webhook for up to 7
-    /// days, and a `failed` status told twice would reach the bot twice. `false` for a
-    /// status seen before.
-    func deliveryStatus(_ s: DeliveryStatus) throws -> Bool {
-        if config.deduplicatesInbound, try !store.firstSighting(ofInbound: s.sightingKey, at: now) { return false }
-        record(Records.status(id: s.id, status: s.status, contact: s.contact, error: s.errors.first.map { ($0.code, $0.title) }, at: now))
-        return true
-    }
-
-    /// The sending bot hears of a failure through `on_delivery_failed(conv, id, reason,
-    /// code)`; a late 131047 means the window closed earlier than the core thought, so the
-    /// core closes it now.
-    func deliveryFailed(_ f: DeliveryFailure) throws {
-        var r = Records.fields("delivery_failed", at: now, [("id", .string(f.messageID)), ("to", .string(f.contact.value)), ("by", .string(f.sender.description))])
-        r.add("reason", f.reason?.rawValue)
-        r.add("code", f.code)
-        r.add("detail", f.detail)
-        record(r)
-        if f.reason == .outsideWindow {
-            let now = self.now
-            try update(f.contact) { c in
-                if let last = c.lastInbound, last + config.policy.windowLength > now { c.lastInbound = now - config.policy.windowLength }
-            }
-        }
-        if case .bot(let name) = f.sender, let bot = scripts.bots[name] {
-            try call(bot, "on_delivery_failed", on: f.contact,
-                     arguments: [.string(f.messageID), f.reason.map { .string($0.rawValue) } ?? .null, f.code.map { .int(Int64($0)) } ?? .null])
-        }
+        if restricted, let end, end > now { try agenda.add(.liftRestriction, at: end) }
     }
 }

@@ -9,29 +9,11 @@ extension RuntimeService {
     /// Conversations a person owns, oldest hand-off first.
     public func queue() throws -> JSONValue {
         let waiting = try store.humanOwnedConversations().sorted { ($0.handoff?.since ?? .init(millisecondsSinceEpoch: 0)) < ($1.handoff?.since ?? .init(millisecondsSinceEpoch: 0)) }
-        return .array(waiting.map(describe))
+        return .array(try waiting.map { try runtime.summary(of: $0.contact) })
     }
 
     public func conversation(_ contact: ContactID) throws -> JSONValue {
-        describe(try store.conversation(contact) ?? Conversation(contact: contact))
-    }
-
-    private func describe(_ c: Conversation) -> JSONValue {
-        let window = runtime.window(of: c.contact.value)
-        var fields: [String: JSONValue] = [
-            "contact": .string(c.contact.value), "owner": .string(c.owner.description), "state": c.state,
-            "in_window": .bool(window.open), "seconds_left": .int(window.secondsLeft),
-            "opted_in": .bool(c.optedIn), "marketing_opted_out": .bool(c.marketingOptedOut),
-            "identity_change_pending": .bool(c.identityChangePending),
-        ]
-        if let last = c.lastInbound { fields["last_inbound"] = .string(last.iso8601) }
-        if let h = c.handoff {
-            var handoff: [String: JSONValue] = ["id": .string(h.id), "queue": .string(h.queue), "reason": .string(h.reason), "since": .string(h.since.iso8601)]
-            if let note = h.note { handoff["note"] = .string(note) }
-            if let agent = h.agent { handoff["agent"] = .string(agent) }
-            fields["handoff"] = .object(handoff)
-        }
-        return .object(fields)
+        try runtime.summary(of: contact)
     }
 
     public func claim(_ contact: ContactID, agent: String, queue: String?, takeOver: Bool = false) throws -> JSONValue {

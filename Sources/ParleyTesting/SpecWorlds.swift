@@ -178,20 +178,11 @@ final class SpecWorlds {
     func conversation(_ id: Int64, _ raw: String) throws(HostError) -> JSONValue {
         let runtime = try world(id).simulation.runtime
         guard let contact = ContactID(raw) else { throw HostError("\"\(raw)\" is not a phone number or a business-scoped user id") }
-        let c: Conversation
         do {
-            c = try runtime.store.conversation(contact) ?? Conversation(contact: contact)
+            return try runtime.summary(of: contact)
         } catch {
             throw HostError("the world's store failed: \(error)")
         }
-        let window = runtime.window(of: contact.value)
-        var fields: [String: JSONValue] = [
-            "contact": .string(contact.value), "owner": .string(c.owner.description), "state": c.state,
-            "in_window": .bool(window.open), "seconds_left": .int(window.secondsLeft),
-            "opted_in": .bool(c.optedIn), "marketing_opted_out": .bool(c.marketingOptedOut),
-        ]
-        if let language = c.language { fields["language"] = .string(language) }
-        return .object(fields)
     }
 
     func now(_ id: Int64) throws(HostError) -> Instant { try world(id).simulation.clock.now }

@@ -96,7 +96,7 @@ struct RuntimeEdgeTests {
         let world = try World(scripts: ["b.lua": bot("")])
         world.inbound(alice, "hi")
         world.advance(to: World.start + .hours(24) - .milliseconds(500))
-        #expect(world.runtime.window(of: alice).open)
-        #expect(world.runtime.window(of: alice).secondsLeft == 1)
+        #expect(try world.runtime.window(of: ContactID(alice)!).open)
+        #expect(try world.runtime.window(of: ContactID(alice)!).secondsLeft == 1)
     }
 }

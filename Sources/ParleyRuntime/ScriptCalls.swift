@@ -2,7 +2,28 @@ import ParleyJSON
 import ParleyLua
 import ParleyPolicy
 
-extension Runtime {
+/// The runtime's script calls: each handler call with its conversation, the allowance one
+/// call may spend, and what the call's failure costs. It also answers the scripts' host
+/// functions (`ScriptCalls+Host.swift`).
+final class ScriptCalls {
+    unowned let runtime: Runtime
+    /// What the script call now running has spent of what one call may: sends and log
+    /// bytes (a loop of refused sends would otherwise fill the audit trail, a loop of logs
+    /// the disk).
+    var allowance = CallAllowance()
+    /// Set while a bot's `on_message` runs, for `conv:not_understood()`.
+    var turn: (contact: ContactID, notUnderstood: Bool)?
+    /// A store failure met where it could not be thrown (inside a script's call): the call
+    /// that met it throws it when the script returns, and the event fails with it.
+    var storeFailure: (any Error)?
+
+    init(_ runtime: Runtime) {
+        self.runtime = runtime
+    }
+
+    var now: Instant { runtime.now }
+    var scripts: ScriptSet { runtime.scripts }
+
     /// Calls a script's handler with the conversation of `contact` (when given) and keeps
     /// what it left in `conv.state`. A failure, whether an error or a budget, is written to
     /// the transcript; for a bot it also costs this conversation an escalation, and the
@@ -12,13 +33,13 @@ extension Runtime {
     func call(_ script: Script, _ handler: String, on contact: ContactID?, arguments: [JSONValue] = [], results: Int32 = 0)
         throws -> Result<[JSONValue], ScriptFailure>?
     {
-        let before = try contact.map { view(of: try conversation($0)) }
+        let before = try contact.map { runtime.view(of: try runtime.conversation($0)) }
         let outer = allowance
         allowance = CallAllowance(conversation: contact)
-        callWatch.started(at: now)
+        runtime.callWatch.started(at: now)
         defer {
             allowance = outer
-            callWatch.ended()
+            runtime.callWatch.ended()
         }
         let outcome: Result<CallResult?, ScriptFailure>
         do {
@@ -34,13 +55,13 @@ extension Runtime {
         case .success(let result):
             guard let result else { return nil }
             if let name = result.firstRestored {
-                log(script.identity.description, """
+                runtime.onLog(script.identity.description, """
                     the call changed '\(name)', which the file set when it loaded; every call starts from the file's value \
                     (it was put back), so no conversation sees another's data: keep per-conversation data in conv.state
                     """)
             }
             if let contact, let before, let after = result.conversation {
-                try update(contact) { c in
+                try runtime.update(contact) { c in
                     c.state = after.state
                     if after.language != before.language { c.language = after.language }
                 }
@@ -50,20 +71,20 @@ extension Runtime {
             scriptError(script, error.description)
             let definition = script.definition
             if definition.kind == .bot, let contact {
-                let owner = try conversation(contact).owner
+                let owner = try runtime.conversation(contact).owner
                 if owner == .bot(definition.name) || owner == .nobody {
-                    try escalate(contact, queue: nil, reason: "bot_error", note: error.description, bot: definition.name, apology: true)
+                    try runtime.handoffs.escalate(contact, queue: nil, reason: "bot_error", note: error.description, bot: definition.name, apology: true)
                 }
                 // A bot that failed in a conversation loses its timers there: a timer storm
                 // ends with the first failure instead of failing on every tick.
-                for key in memory.agenda.removeTimers(of: definition.name, for: contact) where key != 0 { try store.removeAgendaItem(key) }
+                try runtime.agenda.removeTimers(of: definition.name, for: contact)
             }
             return .failure(error)
         }
     }
 
     func scriptError(_ script: Script, _ message: String) {
-        record(Records.fields("script_error", at: now, [
+        runtime.record(Records.fields("script_error", at: now, [
             ("script", .string(script.identity.description)), ("file", .string(script.path)), ("error", .string(message)),
         ]))
     }
@@ -76,18 +97,18 @@ extension Runtime {
     }
 
     func fireWindowClosing(contact: ContactID, generation: Int) throws {
-        let c = try conversation(contact)
+        let c = try runtime.conversation(contact)
         guard c.windowGeneration == generation, c.windowClosingNotified != generation, case .bot(let name) = c.owner,
-            let bot = scripts.bots[name], let end = policy.windowEnd(lastInbound: c.lastInbound), end > now
+            let bot = scripts.bots[name], let end = runtime.policy.windowEnd(lastInbound: c.lastInbound), end > now
         else { return }
-        try update(contact) { $0.windowClosingNotified = generation }
+        try runtime.update(contact) { $0.windowClosingNotified = generation }
         try call(bot, "on_window_closing", on: contact, arguments: [.int((end - now).seconds)])
     }
 
     func runAutomation(_ name: String) throws {
         guard let automation = scripts.automations.first(where: { $0.definition.name == name }) else { return }
         try call(automation, "run", on: nil)
-        if let every = automation.definition.every { try schedule(.automation(name: name), at: now + every) }
+        if let every = automation.definition.every { try runtime.agenda.add(.automation(name: name), at: now + every) }
     }
 
     // MARK: Agents

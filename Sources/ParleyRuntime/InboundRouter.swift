@@ -2,26 +2,38 @@ import ParleyJSON
 import ParleyLua
 import ParleyPolicy
 
-extension Runtime {
+/// Where a contact's message goes: the core's keywords first, then the owner of the
+/// conversation, or the router's choice for one nobody owns.
+final class InboundRouter {
+    private unowned let runtime: Runtime
+
+    init(_ runtime: Runtime) {
+        self.runtime = runtime
+    }
+
+    private var now: Instant { runtime.now }
+    private var config: RuntimeConfig { runtime.config }
+    private var scripts: ScriptSet { runtime.scripts }
+
     /// A contact wrote. The path of one message (docs/architecture.md): the window restarts;
     /// consent keywords are the core's; escalation keywords hand off before any bot sees
     /// the message; a human owner gets it; otherwise the owning bot, or the router first.
     /// `false` for a message seen before (the platform retries for up to 7 days).
     func receive(_ message: Inbound) throws -> Bool {
-        if config.deduplicatesInbound, let id = message.id, try !store.firstSighting(ofInbound: id, at: now) { return false }
+        if config.deduplicatesInbound, let id = message.id, try !runtime.store.firstSighting(ofInbound: id, at: now) { return false }
         let contact = message.from
         let now = self.now
-        let owner = try update(contact) { c in
+        let owner = try runtime.update(contact) { c in
             c.lastInbound = now
             c.windowGeneration += 1
             return c.owner
         }
-        record(Records.inbound(message, owner: owner, at: now))
+        runtime.record(Records.inbound(message, owner: owner, at: now))
 
-        let meaning = message.carriesKeywords ? message.text.flatMap(policy.keywords.meaning) : nil
+        let meaning = message.carriesKeywords ? message.text.flatMap(runtime.policy.keywords.meaning) : nil
         switch meaning {
-        case .optOut?: try optOut(contact, confirm: true)
-        case .optIn?: try resumeMarketing(contact, confirm: true)
+        case .optOut?: try runtime.optOut(contact, confirm: true)
+        case .optIn?: try runtime.resumeMarketing(contact, confirm: true)
         case .escalate?: try escalationKeyword(from: contact, message, owner: owner)
         case nil: try deliverToOwner(message, owner: owner)
         }
@@ -40,7 +52,7 @@ extension Runtime {
             let msg = message.scriptValue
             switch try route(message, msg) {
             case .bot(let name)?: try botTurn(name, message, msg)
-            case .human(let queue)?: try escalate(contact, queue: queue, reason: "script", note: "routed to a person", bot: nil)
+            case .human(let queue)?: try runtime.handoffs.escalate(contact, queue: queue, reason: "script", note: "routed to a person", bot: nil)
             case .nobody?, nil: return
             }
         }
@@ -53,11 +65,11 @@ extension Runtime {
         case .human:
             return
         case .bot(let name):
-            try escalate(contact, queue: nil, reason: "keyword", note: message.text, bot: name)
+            try runtime.handoffs.escalate(contact, queue: nil, reason: "keyword", note: message.text, bot: name)
         case .nobody:
             switch try route(message) {
-            case .bot(let name)?: try escalate(contact, queue: nil, reason: "keyword", note: message.text, bot: name)
-            case .human(let queue)?: try escalate(contact, queue: queue, reason: "keyword", note: message.text, bot: nil)
+            case .bot(let name)?: try runtime.handoffs.escalate(contact, queue: nil, reason: "keyword", note: message.text, bot: name)
+            case .human(let queue)?: try runtime.handoffs.escalate(contact, queue: queue, reason: "keyword", note: message.text, bot: nil)
             case .nobody?, nil: return
             }
         }
@@ -71,24 +83,24 @@ extension Runtime {
         var by = "default"
         if let router = scripts.router {
             by = "router:\(router.definition.name)"
-            let outcome = try call(router, "route", on: contact, arguments: [msg ?? message.scriptValue], results: 1)
+            let outcome = try runtime.calls.call(router, "route", on: contact, arguments: [msg ?? message.scriptValue], results: 1)
             guard case .success(let values)? = outcome else {
-                try escalate(contact, queue: nil, reason: "bot_error", note: "the router failed", bot: nil, apology: true)
+                try runtime.handoffs.escalate(contact, queue: nil, reason: "bot_error", note: "the router failed", bot: nil, apology: true)
                 return nil
             }
             switch values.first {
             case .string(let text)?:
                 guard let owner = Owner(parsing: text), isKnown(owner) else {
-                    scriptError(router, "route returned \"\(text)\"; return \"bot:<name>\" (one of: \(scripts.bots.keys.sorted().joined(separator: ", "))) or \"human:<queue>\"")
-                    try escalate(contact, queue: nil, reason: "bot_error", note: "the router answered nonsense", bot: nil, apology: true)
+                    runtime.calls.scriptError(router, "route returned \"\(text)\"; return \"bot:<name>\" (one of: \(scripts.bots.keys.sorted().joined(separator: ", "))) or \"human:<queue>\"")
+                    try runtime.handoffs.escalate(contact, queue: nil, reason: "bot_error", note: "the router answered nonsense", bot: nil, apology: true)
                     return nil
                 }
                 chosen = owner
             case .null?, nil:
                 chosen = defaultRoute
             case let other?:
-                scriptError(router, "route returned a \(other.kindName); return \"bot:<name>\" or \"human:<queue>\"")
-                try escalate(contact, queue: nil, reason: "bot_error", note: "the router answered nonsense", bot: nil, apology: true)
+                runtime.calls.scriptError(router, "route returned a \(other.kindName); return \"bot:<name>\" or \"human:<queue>\"")
+                try runtime.handoffs.escalate(contact, queue: nil, reason: "bot_error", note: "the router answered nonsense", bot: nil, apology: true)
                 return nil
             }
         } else {
@@ -96,11 +108,11 @@ extension Runtime {
         }
         // A router that handed the conversation to a person itself (escalate_to_human) has
         // decided: its return value does not undo the hand-off.
-        let owner = try conversation(contact).owner
+        let owner = try runtime.conversation(contact).owner
         if owner != .nobody { return owner }
         if case .bot = chosen {
-            try update(contact) { $0.owner = chosen }
-            record(Records.routed(contact, owner: chosen, by: by, at: now))
+            try runtime.update(contact) { $0.owner = chosen }
+            runtime.record(Records.routed(contact, owner: chosen, by: by, at: now))
         }
         return chosen
     }
@@ -121,23 +133,23 @@ extension Runtime {
     func botTurn(_ name: String, _ message: Inbound, _ msg: JSONValue? = nil) throws {
         let contact = message.from
         guard let bot = scripts.bots[name] else {
-            try escalate(contact, queue: nil, reason: "bot_error", note: "bot '\(name)' is not loaded", bot: nil, apology: true)
+            try runtime.handoffs.escalate(contact, queue: nil, reason: "bot_error", note: "bot '\(name)' is not loaded", bot: nil, apology: true)
             return
         }
-        turn = (contact, false)
-        let outcome = try call(bot, "on_message", on: contact, arguments: [msg ?? message.scriptValue])
-        let notUnderstood = turn?.notUnderstood ?? false
-        turn = nil
+        runtime.calls.turn = (contact, false)
+        let outcome = try runtime.calls.call(bot, "on_message", on: contact, arguments: [msg ?? message.scriptValue])
+        let notUnderstood = runtime.calls.turn?.notUnderstood ?? false
+        runtime.calls.turn = nil
         // What the bot said this turn goes out before any hand-off that follows it.
-        try runDue()
+        try runtime.runDue()
         guard case .success? = outcome else { return }
-        let streak: Int? = try update(contact) { c in
+        let streak: Int? = try runtime.update(contact) { c in
             guard c.owner == .bot(name) else { return nil }  // handed off during the turn
             c.notUnderstoodStreak = notUnderstood ? c.notUnderstoodStreak + 1 : 0
             return c.notUnderstoodStreak
         }
         if let streak, streak >= config.policy.notUnderstoodLimit {
-            try escalate(contact, queue: nil, reason: "not_understood", note: "\(streak) turns in a row not understood", bot: name)
+            try runtime.handoffs.escalate(contact, queue: nil, reason: "not_understood", note: "\(streak) turns in a row not understood", bot: name)
         }
     }
 
@@ -145,11 +157,11 @@ extension Runtime {
     /// window; a later message starts a new window and makes this one stale.
     func scheduleWindowClosing(for contact: ContactID) throws {
         guard scripts.anyBotWatchesWindow else { return }
-        let c = try conversation(contact)
+        let c = try runtime.conversation(contact)
         guard case .bot(let name) = c.owner, let bot = scripts.bots[name], bot.definition.has("on_window_closing"),
-            let end = policy.windowEnd(lastInbound: c.lastInbound)
+            let end = runtime.policy.windowEnd(lastInbound: c.lastInbound)
         else { return }
         let at = end - (bot.definition.windowClosingLead ?? .hours(1))
-        if at >= now { try schedule(.windowClosing(contact: contact, generation: c.windowGeneration), at: at) }
+        if at >= now { try runtime.agenda.add(.windowClosing(contact: contact, generation: c.windowGeneration), at: at) }
     }
 }
