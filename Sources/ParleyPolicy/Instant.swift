@@ -1,3 +1,5 @@
+import Foundation
+
 /// A point in time, in whole milliseconds since the Unix epoch (UTC).
 ///
 /// Policy never reads a clock: every rule takes the instant it is judged at, so the same
@@ -107,5 +109,3 @@ public struct Span: Comparable, Hashable, Sendable, CustomStringConvertible {
         self.init(milliseconds: total)
     }
 }
-
-import Foundation

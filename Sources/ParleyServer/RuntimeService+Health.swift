@@ -1,5 +1,6 @@
 import ParleyJSON
 import ParleyPolicy
+import ParleyRuntime
 
 /// `GET /health`: the queues an operator watches, what stops the server doing its job, and
 /// whether the runtime is busy or stuck.

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ParleyCloudAPI
 import ParleyPolicy
+import ParleyRuntime
 import ParleyStorage
 import ServiceLifecycle
 import Synchronization

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ParleyConfig
 import ParleyPolicy
+import ParleyRuntime
 @testable import ParleyServer
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ParleyConfig
 import ParleyPolicy
+import ParleyRuntime
 import ParleyServer
 import ParleyStorage
 import Testing
