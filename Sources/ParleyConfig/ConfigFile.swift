@@ -120,15 +120,12 @@ private struct ConfigReader {
         return Int(i)
     }
 
-    /// The longest duration any key takes: ten years.
-    static let longestSpan = Span.days(3650)
-
+    /// A delay, read as every delay is (`Span(delay:)`); every key's is more than 0s.
     func span(_ t: [String: JSONValue], _ key: String, _ name: String) throws(ConfigError) -> Span? {
         guard let v = t[key] else { return nil }
-        let seconds = v.integerValue.flatMap { $0 <= Self.longestSpan.seconds ? $0 : nil }
-        guard let s = v.stringValue.flatMap(Span.init(parsing:)) ?? seconds.map(Span.seconds), s > .zero, s <= Self.longestSpan else {
-            throw fail(name, "must be a duration from 1s to 3650d, such as \"6s\", \"90m\" or \"24h\"")
-        }
+        let s: Span
+        do throws(DelayError) { s = try Span(delay: v) } catch { throw fail(name, error.message) }
+        guard s > .zero else { throw fail(name, "must be more than 0s, such as \"1h\"") }
         return s
     }
 
@@ -205,11 +202,11 @@ private struct ConfigReader {
         }
         if let s = try span(policy, "max_queue_delay", "policy.max_queue_delay") { config.policy.pacing.maxQueueDelay = s }
         if let n = try integer(policy, "outbox_bound", "policy.outbox_bound", min: 1, max: 1_000_000) { config.policy.pacing.outboxBoundPerContact = n }
-        if let list = try strings(policy, "template_pauses", "policy.template_pauses") {
+        if let list = policy["template_pauses"] {
+            guard let items = list.arrayValue else { throw fail("policy.template_pauses", "must be a list of delays, e.g. [\"3h\", \"6h\"]") }
             var pauses: [Span] = []
-            for item in list {
-                guard let s = Span(parsing: item) else { throw fail("policy.template_pauses", "\"\(item)\" is not a duration such as \"3h\"") }
-                pauses.append(s)
+            for item in items {
+                do throws(DelayError) { pauses.append(try Span(delay: item)) } catch { throw fail("policy.template_pauses", error.message) }
             }
             config.policy.templatePauses = pauses
         }
