@@ -135,9 +135,9 @@ private struct EventReader {
         switch t {
         case "inbound": event = .runtime(.inbound(try inbound()))
         case "advance":
-            if let raw = try optionalString("by") {
-                guard let span = Span(parsing: raw) else { throw fail("advance: \"by\" must be a duration such as \"25h\", \"90m\", \"30s\" or \"2d\"") }
-                by = span
+            used.insert("by")
+            if let raw = fields["by"] {
+                do { by = try Span(delay: raw) } catch { throw fail("advance: \"by\": \(error.message)") }
             }
             if let raw = try optionalString("to") {
                 guard let instant = Instant(iso8601: raw) else { throw fail("advance: \"to\" must be an ISO-8601 UTC time") }
