@@ -40,6 +40,11 @@ enum Prelude {
 
     print = host.log
 
+    -- The one delay parser, for the constructors (and any script: it only reads).
+    local delay = { problem = host.delay_problem }
+    host.make_read_only(delay)
+    loaded["parley.delay"] = delay
+
     -- The constructors report errors at the script's line, even from `return bot {...}`.
     local constructors = require "parley.script"
     for kind, make in pairs(constructors) do

@@ -19,13 +19,32 @@ extension LuaSandbox {
             return [.string(module.source), .string(module.chunkName)]
         }
         do {
-            try sandbox.runPrelude(Prelude.source, readModule: readModule, log: log)
+            try sandbox.runPrelude(Prelude.source, readModule: readModule, log: log, delayProblem: delayProblem)
         } catch {
             throw .error("cannot prepare the sandbox: \(error)")
         }
         sandbox.markHostObjects()
         return sandbox
     }
+
+    /// What is wrong with a delay, in the one parser's words, or nil: lets the script
+    /// constructors refuse a bad `every` at the script's line. A value that is not text nor
+    /// a number comes as nil and how the script shows it (`a table`).
+    static var delayProblem: HostFunction { HostFunction("delay_problem", [.init("delay", .value, optional: true, maxBytes: 256),
+                                                             .init("shown", .string, optional: true, maxBytes: 256)],
+                                           returns: "message or nil") { args throws(HostError) in
+        do throws(DelayError) {
+            switch args[0] {
+            case .string(let text): _ = try Span(delay: text)
+            case .int(let n): _ = try Span(delaySeconds: n)
+            case .double(let x): _ = try Span(delaySeconds: x)
+            default: throw DelayError(given: args[1].stringValue ?? "nothing")
+            }
+            return [.null]
+        } catch {
+            return [.string(error.message)]
+        }
+    } }
 
     /// Runs trusted host code (such as the spec library's bootstrap) with the global table
     /// as its environment. It receives, as `...`, a table of `functions` by name and the

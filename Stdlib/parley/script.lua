@@ -5,6 +5,8 @@
 -- caller's position), the field, and the fix. The host checks again what policy needs
 -- (a bot's escalation path) so that no table can slip past the core.
 
+local delay = require "parley.delay"
+
 local M = {}
 
 local function describe(value)
@@ -54,15 +56,17 @@ checks["function"] = function(value)
 end
 
 -- What a delay's text or number means, and how long one may be, is the host's to say
--- (one parser for every delay in Parley: Sources/ParleyPolicy/Delay.swift); the host reads
--- these fields again. Here only what can never be one is refused, in the host's words, so
--- that the message names the line.
+-- (one parser for every delay in Parley: Sources/ParleyPolicy/Delay.swift). Asking it here
+-- lets the message name the script's line.
 function checks.delay(value)
-  local t = type(value)
-  if t ~= "string" and t ~= "number" then
-    return describe(value) .. " is not a delay: write a number and a unit, " ..
-      "such as \"90s\", \"15m\", \"23h\" or \"2d\", up to 3650d", true
+  local problem
+  local finite = type(value) == "number" and value == value and value > -math.huge and value < math.huge
+  if type(value) == "string" or finite then
+    problem = delay.problem(value)
+  else
+    problem = delay.problem(nil, type(value) == "number" and tostring(value) or describe(value))
   end
+  if problem then return problem, true end
 end
 
 function checks.strings(value)

@@ -111,7 +111,7 @@ struct DelayEntryPointTests {
         switch delay.span {
         case let span? where span >= .seconds(1): #expect(try loaded.get().runtime.scripts.automations.first?.definition.every == span)
         case _?: #expect(loaded.problem?.contains("automation 'a': field 'every' must be at least 1s") == true)
-        case nil: #expect(loaded.problem?.contains("automation 'a': field 'every': \(delay.message)") == true, "\(loaded.problem ?? "")")
+        case nil: #expect(loaded.problem?.contains("a.lua:1: automation 'a': field 'every': \(delay.message)") == true, "\(loaded.problem ?? "")")
         }
     }
 
