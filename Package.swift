@@ -35,8 +35,12 @@ let package = Package(
         .target(name: "ParleyJSON"),
         // The rules of docs/rules.md as pure Swift. No Lua, no I/O, time from an injected clock.
         .target(name: "ParleyPolicy"),
-        // A sandboxed Lua state with budgets, the value bridge, script loading.
-        .target(name: "ParleyLua", dependencies: ["CLuaShim", "ParleyJSON", "ParleyPolicy"]),
+        // The Lua sandbox, generic: a state with CPU and memory budgets, values across the
+        // boundary, host functions declared as data, the safe libraries, confined `require`.
+        .target(name: "ParleySandbox", dependencies: ["CLuaShim", "ParleyJSON", "ParleyPolicy"]),
+        // The scripting model on the sandbox: the four kinds of script, the primitives, and
+        // the host protocol the runtime answers them through.
+        .target(name: "ParleyScripting", dependencies: ["ParleySandbox", "ParleyJSON", "ParleyPolicy"]),
         // Cloud API wire formats: webhook payloads, message requests, errors, templates files.
         .target(name: "ParleyCloudAPI", dependencies: ["ParleyJSON", "ParleyPolicy"]),
         // Webhooks to runtime events: the one path from the wire to the runtime.
@@ -45,7 +49,7 @@ let package = Package(
         .target(
             name: "ParleyRuntime",
             dependencies: [
-                "ParleyPolicy", "ParleyLua", "ParleyJSON",
+                "ParleyPolicy", "ParleySandbox", "ParleyScripting", "ParleyJSON",
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
@@ -57,18 +61,18 @@ let package = Package(
         // parley.toml: a deployment's settings, with errors that name the key and the fix.
         .target(
             name: "ParleyConfig",
-            dependencies: ["ParleyRuntime", "ParleyLua", "ParleyPolicy", "ParleyJSON", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["ParleyRuntime", "ParleySandbox", "ParleyScripting", "ParleyPolicy", "ParleyJSON", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         // Scenarios and transcripts on a simulated clock.
         .target(
             name: "ParleySimulation",
-            dependencies: ["ParleyRuntime", "ParleyIngest", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON"]
+            dependencies: ["ParleyRuntime", "ParleyIngest", "ParleyCloudAPI", "ParleySandbox", "ParleyScripting", "ParleyPolicy", "ParleyJSON"]
         ),
         // parley serve: the webhook server, the Cloud API sender, the agent API.
         .target(
             name: "ParleyServer",
             dependencies: [
-                "ParleyRuntime", "ParleyStorage", "ParleyConfig", "ParleyIngest", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON",
+                "ParleyRuntime", "ParleyStorage", "ParleyConfig", "ParleyIngest", "ParleyCloudAPI", "ParleySandbox", "ParleyScripting", "ParleyPolicy", "ParleyJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -81,12 +85,12 @@ let package = Package(
         // parley test: specs for scripts, on simulated worlds.
         .target(
             name: "ParleyTesting",
-            dependencies: ["ParleySimulation", "ParleyConfig", "ParleyRuntime", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON"]
+            dependencies: ["ParleySimulation", "ParleyConfig", "ParleyRuntime", "ParleyCloudAPI", "ParleySandbox", "ParleyScripting", "ParleyPolicy", "ParleyJSON"]
         ),
         .executableTarget(
             name: "parley",
             dependencies: [
-                "ParleyServer", "ParleyStorage", "ParleyTesting", "ParleySimulation", "ParleyConfig", "ParleyRuntime", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON",
+                "ParleyServer", "ParleyStorage", "ParleyTesting", "ParleySimulation", "ParleyConfig", "ParleyRuntime", "ParleyCloudAPI", "ParleySandbox", "ParleyScripting", "ParleyPolicy", "ParleyJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -96,7 +100,7 @@ let package = Package(
 
         .testTarget(name: "ParleyJSONTests", dependencies: ["ParleyJSON"]),
         .testTarget(name: "ParleyPolicyTests", dependencies: ["ParleyPolicy"]),
-        .testTarget(name: "ParleyLuaTests", dependencies: ["ParleyLua", "ParleyJSON"]),
+        .testTarget(name: "ParleySandboxTests", dependencies: ["ParleySandbox", "ParleyScripting", "ParleyJSON"]),
         .testTarget(name: "ParleyCloudAPITests", dependencies: ["ParleyCloudAPI", "ParleyJSON", "ParleyPolicy"]),
         .testTarget(name: "ParleyTestingTests", dependencies: ["ParleyTesting"]),
         .testTarget(
@@ -112,7 +116,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ParleyStorageTests",
-            dependencies: ["ParleyStorage", "ParleyRuntime", "ParleySimulation", "ParleyLua", "ParleyPolicy", "ParleyJSON",
+            dependencies: ["ParleyStorage", "ParleyRuntime", "ParleySimulation", "ParleySandbox", "ParleyScripting", "ParleyPolicy", "ParleyJSON",
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(

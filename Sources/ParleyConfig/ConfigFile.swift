@@ -1,6 +1,6 @@
 import Foundation
 import ParleyJSON
-import ParleyLua
+import ParleySandbox
 import ParleyPolicy
 import ParleyRuntime
 import TOMLKit

@@ -1,5 +1,5 @@
 import ParleyJSON
-import ParleyLua
+import ParleyScripting
 import ParleyPolicy
 
 /// One key of parley.toml, declared once (`ConfigFile.keys`): its table, what it takes,

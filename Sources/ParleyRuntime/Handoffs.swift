@@ -1,4 +1,4 @@
-import ParleyLua
+import ParleyScripting
 import ParleyPolicy
 
 /// Hand-offs between bots and people: escalation (docs/rules.md §6), an agent's claim, and

@@ -1,5 +1,5 @@
 import ParleyJSON
-import ParleyLua
+import ParleyScripting
 import ParleyPolicy
 
 /// Where a contact's message goes: the core's keywords first, then the owner of the

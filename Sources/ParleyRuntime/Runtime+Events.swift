@@ -1,5 +1,5 @@
 import ParleyJSON
-import ParleyLua
+import ParleyScripting
 import ParleyPolicy
 
 extension Runtime {

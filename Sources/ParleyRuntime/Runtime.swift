@@ -1,5 +1,6 @@
 import ParleyJSON
-import ParleyLua
+import ParleySandbox
+import ParleyScripting
 import ParleyPolicy
 
 /// The runtime core: it takes events (`RuntimeEvent`: inbound messages, agent actions,

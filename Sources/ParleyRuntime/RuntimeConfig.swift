@@ -1,5 +1,5 @@
 import Foundation
-import ParleyLua
+import ParleySandbox
 import ParleyPolicy
 
 /// How a runtime is set up: the policy's figures, the scripts' budgets, the agent queues

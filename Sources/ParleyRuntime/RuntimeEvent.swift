@@ -1,5 +1,5 @@
 import ParleyJSON
-import ParleyLua
+import ParleyScripting
 import ParleyPolicy
 
 /// Everything that can happen to a runtime, in one vocabulary. A simulation's scenario,

@@ -1,5 +1,6 @@
 import ParleyJSON
-import ParleyLua
+import ParleySandbox
+import ParleyScripting
 import ParleyPolicy
 
 /// The primitives, as the runtime answers them. Scripts ask; the policy decides.

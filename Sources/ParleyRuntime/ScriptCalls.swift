@@ -1,5 +1,6 @@
 import ParleyJSON
-import ParleyLua
+import ParleySandbox
+import ParleyScripting
 import ParleyPolicy
 
 /// The runtime's script calls: each handler call with its conversation, the allowance one

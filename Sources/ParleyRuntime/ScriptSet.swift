@@ -1,5 +1,6 @@
 import Foundation
-import ParleyLua
+import ParleySandbox
+import ParleyScripting
 
 /// The scripts of one folder, by kind: bots and macros by name, at most one router,
 /// automations in name order.

@@ -1,4 +1,4 @@
-import ParleyLua
+import ParleyScripting
 import ParleyPolicy
 
 /// The send pipeline. Its words, in the order a message meets them:

@@ -1,6 +1,6 @@
 import Foundation
 import ParleyJSON
-import ParleyLua
+import ParleyScripting
 import ParleyPolicy
 import ParleyRuntime
 

@@ -3,7 +3,8 @@ import HTTPTypes
 import Hummingbird
 import ParleyConfig
 import ParleyJSON
-import ParleyLua
+import ParleySandbox
+import ParleyScripting
 import ParleyPolicy
 import ParleyRuntime
 

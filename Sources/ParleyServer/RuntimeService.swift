@@ -4,7 +4,7 @@ import ParleyCloudAPI
 import ParleyConfig
 import ParleyIngest
 import ParleyJSON
-import ParleyLua
+import ParleySandbox
 import ParleyPolicy
 import ParleyRuntime
 import ParleyStorage

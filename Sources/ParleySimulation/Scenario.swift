@@ -1,6 +1,7 @@
 import Foundation
 import ParleyJSON
-import ParleyLua
+import ParleySandbox
+import ParleyScripting
 import ParleyPolicy
 import ParleyRuntime
 

@@ -2,7 +2,7 @@ import Foundation
 import ParleyCloudAPI
 import ParleyIngest
 import ParleyJSON
-import ParleyLua
+import ParleySandbox
 import ParleyPolicy
 import ParleyRuntime
 

@@ -1,5 +1,5 @@
 import Foundation
-import ParleyLua
+import ParleySandbox
 import ParleySimulation
 
 /// `parley test`: finds `*_spec.lua` files, runs each test in a fresh world, and reports.

@@ -2,7 +2,7 @@ import Foundation
 import ParleyCloudAPI
 import ParleyConfig
 import ParleyJSON
-import ParleyLua
+import ParleySandbox
 import ParleyPolicy
 import ParleyRuntime
 import ParleySimulation

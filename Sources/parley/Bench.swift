@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import ParleyJSON
-import ParleyLua
+import ParleySandbox
+import ParleyScripting
 import ParleyPolicy
 import ParleyRuntime
 import ParleySimulation

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import ParleyLua
+import ParleySandbox
 import ParleyPolicy
 import ParleyRuntime
 import ParleyTesting

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import ParleyCloudAPI
 import ParleyConfig
-import ParleyLua
+import ParleySandbox
 import ParleyPolicy
 import ParleyRuntime
 import ParleySimulation

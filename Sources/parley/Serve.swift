@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ParleyConfig
-import ParleyLua
+import ParleySandbox
 import ParleyRuntime
 import ParleyServer
 import ParleyStorage

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import ParleyJSON
-import ParleyLua
+import ParleySandbox
 import ParleyPolicy
 import ParleyRuntime
 import ParleyStorage

@@ -1,5 +1,5 @@
 import Testing
-@testable import ParleyLua
+@testable import ParleySandbox
 import ParleyJSON
 import ParleyPolicy
 

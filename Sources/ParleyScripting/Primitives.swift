@@ -1,5 +1,6 @@
 import ParleyJSON
 import ParleyPolicy
+import ParleySandbox
 
 /// The script surface of docs/scripts.md, declared as host functions bound to one script and
 /// its host: `send`, `in_window`, `pick_template`, `escalate_to_human`, `schedule`,

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import ParleyLua
+@testable import ParleySandbox
+@testable import ParleyScripting
 import ParleyJSON
 import ParleyPolicy
 

@@ -1,5 +1,6 @@
 import ParleyJSON
 import ParleyPolicy
+import ParleySandbox
 
 /// Which script is asking: the host needs it to know who sends, whose timers fire and
 /// whose queue an escalation goes to.

@@ -1,5 +1,6 @@
 import ParleyJSON
 import ParleyPolicy
+import ParleySandbox
 
 /// What kind of script a file defines.
 public enum ScriptKind: String, Sendable, CaseIterable {

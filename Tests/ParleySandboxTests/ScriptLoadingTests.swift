@@ -1,6 +1,6 @@
 import Testing
 import ParleyJSON
-import ParleyLua
+import ParleyScripting
 import ParleyPolicy
 
 @Suite("Loading scripts")

@@ -1,6 +1,7 @@
 import Foundation
 import ParleyJSON
 import ParleyPolicy
+import ParleySandbox
 
 /// Reads a message as scripts (and scenarios) write it into an `OutboundMessage`: the
 /// `message` argument of `send`. Wrong types are misuse and raise; limits (too many

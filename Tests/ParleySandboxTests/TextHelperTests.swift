@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ParleyLua
+@testable import ParleySandbox
 import ParleyJSON
 import ParleyPolicy
 

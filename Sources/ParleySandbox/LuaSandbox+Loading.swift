@@ -32,7 +32,7 @@ extension LuaSandbox {
     /// its data fields, and its functions kept as handlers. Seals the environment after,
     /// and settles what the file left (settle.c): from then on, nothing one call changes
     /// reaches the next. Modules settle as they load.
-    func runScript(_ source: String, chunkName: String) throws(ScriptFailure) -> (fields: [String: JSONValue], handlers: [String: FunctionRef]) {
+    package func runScript(_ source: String, chunkName: String) throws(ScriptFailure) -> (fields: [String: JSONValue], handlers: [String: FunctionRef]) {
         host { parley_settle_modules(L) }
         let base = lua_gettop(L)
         defer { lua_settop(L, base) }

@@ -2,6 +2,7 @@ import CLuaShim
 import Foundation
 import ParleyJSON
 import ParleyPolicy
+import ParleySandbox
 
 /// What every script's sandbox is built with.
 public struct ScriptSetup {

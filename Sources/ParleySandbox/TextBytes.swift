@@ -1,7 +1,7 @@
 /// Text as bytes, for what crosses from Lua (whose strings are any bytes) into the host
 /// (whose data is JSON, text only): validation, cutting at a character boundary, and
 /// short previews and sizes for error messages. Every function here is linear in its input.
-enum TextBytes {
+package enum TextBytes {
     /// `bytes` as text when they are valid UTF-8; `nil` otherwise. Never replaces a byte:
     /// two different byte strings that both decoded to U+FFFD would become one key.
     static func validText(_ bytes: UnsafeRawBufferPointer) -> String? {
@@ -83,7 +83,7 @@ enum TextBytes {
     /// `text` kept whole when it has at most `limit` bytes; otherwise cut, with a marker
     /// that says so and how long it was. The result has at most `limit` bytes. A text cut
     /// before keeps its marker, which tells how long it was at first.
-    static func cut(_ text: String, toBytes limit: Int) -> String {
+    package static func cut(_ text: String, toBytes limit: Int) -> String {
         let length = text.utf8.count
         guard length > limit else { return text }
         let markerLength = earlierMarkerLength(text)
@@ -133,7 +133,7 @@ enum TextBytes {
     }
 
     /// A byte count as people read it: `300 bytes`, `64 KiB`, `1.5 MiB`.
-    static func size(_ bytes: Int) -> String {
+    package static func size(_ bytes: Int) -> String {
         func scaled(_ unit: Int, _ name: String) -> String {
             bytes % unit == 0 ? "\(bytes / unit) \(name)" : "\((Double(bytes) / Double(unit) * 10).rounded(.down) / 10) \(name)"
         }
@@ -145,7 +145,7 @@ enum TextBytes {
     /// A short quoted preview of script-supplied bytes for an error message: printable
     /// text as is, other bytes as `\xHH`, at most `limit` bytes of it from `start`, and
     /// `…` when there is more. Messages never echo a whole argument back.
-    static func preview(_ bytes: UnsafeRawBufferPointer, from start: Int = 0, limit: Int = 40) -> String {
+    package static func preview(_ bytes: UnsafeRawBufferPointer, from start: Int = 0, limit: Int = 40) -> String {
         var out = start > 0 ? "\"…" : "\""
         var i = max(0, min(start, bytes.count))
         let end = min(bytes.count, i + limit)
@@ -166,7 +166,7 @@ enum TextBytes {
         return out + (end < bytes.count ? "…\"" : "\"")
     }
 
-    static func preview(_ text: String, limit: Int = 40) -> String {
+    package static func preview(_ text: String, limit: Int = 40) -> String {
         var text = text
         return text.withUTF8 { preview(UnsafeRawBufferPointer($0), limit: limit) }
     }

@@ -1,5 +1,6 @@
 import Testing
-@testable import ParleyLua
+@testable import ParleySandbox
+@testable import ParleyScripting
 import ParleyJSON
 import ParleyPolicy
 

@@ -1,7 +1,8 @@
 import Testing
 import Foundation
 import ParleyJSON
-import ParleyLua
+import ParleySandbox
+import ParleyScripting
 import ParleyPolicy
 
 /// The repository's root, for Stdlib and fixtures.
