@@ -114,7 +114,7 @@ struct DeliveryWorker: Service {
     /// start in any case, so a Graph API outage cannot hold up the stop.
     static let drainWindow = Duration.seconds(10)
 
-    private func sendUntilShutdown(_ finished: FinishedAttempts, _ wake: Signal) async {
+    private func sendUntilShutdown(_ finished: FinishedAttempts, _ wake: WakeUp) async {
         await withDiscardingTaskGroup { group in
             var inFlight = 0
             var stopping: ContinuousClock.Instant?  // wall-clock ok: a deadline for the stop
