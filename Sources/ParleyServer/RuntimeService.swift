@@ -121,6 +121,8 @@ public actor RuntimeService {
     func event<T>(_ body: () throws -> T) throws -> T {
         eventStarted.withLock { $0 = clock.now }
         defer { eventStarted.withLock { $0 = nil } }
+        let dueBefore = runtime.nextDue
+        defer { wakeAgenda(ifSoonerThan: dueBefore) }  // the agenda worker sleeps until what it knew was first
         return try store.transaction(body)
     }
 

@@ -64,21 +64,35 @@ struct InboxWorker: Service {
 }
 
 /// Runs the agenda: timers, paced messages, window-closing hooks, automations, each as it
-/// falls due.
+/// falls due. It sleeps until the next item is due; an event that sets an earlier one wakes
+/// it (`RuntimeService.event`).
 struct AgendaWorker: Service {
     let service: RuntimeService
+
+    /// The longest sleep, when nothing falls due sooner. Work set for sooner wakes the worker,
+    /// so this bounds only how late an item can be when the wall clock steps under a sleep.
+    static let longestSleep = Span.seconds(10)
 
     func run() async throws {
         let wake = service.signals.agenda
         await withGracefulShutdownHandler {
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 let next = await service.tick()
-                let wait = next.map { max(Span.milliseconds(5), min($0 - SystemClock().now, .seconds(1))) } ?? .seconds(1)
+                let wait = next.map { max(Span.milliseconds(5), min($0 - SystemClock().now, Self.longestSleep)) } ?? Self.longestSleep
                 await wake.wait(timeout: .milliseconds(wait.milliseconds))
             }
         } onGracefulShutdown: {
             wake.signal()
         }
+    }
+}
+
+extension RuntimeService {
+    /// Wakes the agenda worker when the agenda's first item now falls due before `previous`,
+    /// the first before an event: the worker sleeps until the item it knew of.
+    func wakeAgenda(ifSoonerThan previous: Instant?) {
+        guard let next = runtime.nextDue, previous.map({ next < $0 }) ?? true else { return }
+        signals.agenda.signal()
     }
 }
 

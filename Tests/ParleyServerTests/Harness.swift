@@ -151,6 +151,16 @@ struct RunningServer {
     func stop() async { await run.stop() }
 }
 
+/// A runtime service alone, without a server or its workers, on the sandbox deployment of
+/// `folder` (made, with `scripts` written into it, if new): a test drives it by hand.
+func runtimeService(in folder: URL, scripts: [String: String] = ["echo.lua": echoBot]) throws -> RuntimeService {
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    for (name, source) in scripts { try source.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+    try "[server]\ndatabase = \"data/parley.sqlite\"\n".write(to: folder.appendingPathComponent("parley.toml"), atomically: true, encoding: .utf8)
+    let settings = try ConfigFile.loadDeployment(contentsOf: folder.appendingPathComponent("parley.toml"), environment: [:])
+    return try RuntimeService(settings: settings, stdlib: stdlib, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+}
+
 /// What a test may give `ParleyServer.make` besides the settings.
 struct ServerOptions {
     var logger = Logger(label: "parley-test", factory: { _ in SwiftLogNoOpLogHandler() })

@@ -1,9 +1,11 @@
+import Foundation
+import ParleyPolicy
 import ParleyServer
 import Testing
 
-/// The wake-ups between a server's workers never lose one. A wake-up lost would leave a wait
-/// to its timeout, which here is longer than the suite's time limit: a lost one fails the
-/// suite rather than slowing it.
+/// The wake-ups between a server's workers never lose one, and the agenda's come when work
+/// is set sooner. A wake-up lost would leave a wait to its timeout, which here is longer than
+/// the suite's time limit: a lost one fails the suite rather than slowing it.
 @Suite("Wake-ups", .timeLimit(.minutes(1)))
 struct WakeUpTests {
     /// Far longer than the suite may run: a wait with it that returns was woken by a signal.
@@ -61,5 +63,30 @@ struct WakeUpTests {
         #expect(await two == 2)
         #expect(await one.map { $0 >= 1 } == true)
         #expect(await value.wait(until: { $0 > 2 }, timeout: .milliseconds(1)) == nil)
+    }
+
+    @Test("an event that sets the agenda's first item earlier wakes the agenda worker; one that sets a later item does not")
+    func agendaWokenForEarlierWork() async throws {
+        let timers = """
+        return bot {
+          name = "timers", escalation = { queue = "support" },
+          on_message = function(conv, msg) schedule(conv, msg.text, "t", {}) end,
+          on_timer = function(conv, name, data) end,
+        }
+        """
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-agenda-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let service = try runtimeService(in: folder, scripts: ["timers.lua": timers])
+        let agenda = service.signals.agenda
+        _ = await agenda.wait(timeout: .zero)  // whatever loading the scripts set
+
+        func schedule(_ delay: String, _ n: Int) async throws -> Bool {
+            _ = try await service.inbox.accept(Array(textWebhook(from: "14155550101", text: delay, id: "wamid.agenda.\(n)").utf8), at: SystemClock().now)
+            #expect(await service.processInbox() != nil)
+            return await agenda.wait(timeout: .zero)  // a signal is pending, or none is
+        }
+        #expect(try await schedule("2h", 1), "the first item")
+        #expect(try await schedule("3h", 2) == false, "after the first")
+        #expect(try await schedule("1h", 3), "before the first")
     }
 }
