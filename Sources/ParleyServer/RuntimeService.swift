@@ -159,6 +159,7 @@ public actor RuntimeService {
             logger.error("webhooks \(pending[0].id)...\(last) not processed; they stay in the inbox: \(error)")
             return nil
         }
+        signals.noteInboxProcessed(through: last)
         return last
     }
 

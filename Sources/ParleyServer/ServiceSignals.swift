@@ -1,13 +1,70 @@
 import Synchronization
 
-/// Wake-up calls between the parts of a running server: a worker waits on its wake-up, or a
-/// timeout, whichever comes first.
+/// Wake-up calls between the parts of a running server, and the progress they make: a
+/// worker waits on its wake-up, or a timeout, whichever comes first; whoever needs to know
+/// how far the work has got (a test, an operator's tool) waits on `progress`.
 public final class ServiceSignals: Sendable {
     public let inbox = WakeUp()
     public let deliveries = WakeUp()
     public let agenda = WakeUp()
+    /// How far the workers have got. Reported by the workers as they go.
+    public let progress = Watched(ServiceProgress())
 
     public init() {}
+
+    /// Every inbox body up to `id` has taken effect (or been set aside).
+    public func noteInboxProcessed(through id: Int64) {
+        progress.update { $0.inboxProcessed = max($0.inboxProcessed, id) }
+    }
+
+    /// Waits until every inbox body up to `id` has taken effect (or been set aside); throws
+    /// `ProgressTimeout` when that has not happened within `limit`.
+    public func waitUntilInboxProcessed(through id: Int64, within limit: Duration = .seconds(60)) async throws {
+        try await reach("the inbox processed through \(id)", within: limit) { $0.inboxProcessed >= id }
+    }
+
+    /// Waits until the sender, in a turn that began after this call, found nothing in flight
+    /// and nothing due: every delivery queued before the call has been tried, and the outcome
+    /// recorded (a retry set for later does not count as due). Throws `ProgressTimeout` after
+    /// `limit`.
+    public func waitUntilSenderIdle(within limit: Duration = .seconds(60)) async throws {
+        let begun = progress.value.senderTurns
+        deliveries.signal()  // a turn now, not at the sender's next poll
+        try await reach("the sender idle", within: limit) { $0.senderIdleTurn > begun }
+    }
+
+    /// Waits until `count` template syncs have finished, successfully or not.
+    public func waitUntilTemplateSyncs(_ count: Int, within limit: Duration = .seconds(60)) async throws {
+        try await reach("\(count) template sync(s) finished", within: limit) { $0.templateSyncs >= count }
+    }
+
+    private func reach(_ mark: String, within limit: Duration, _ condition: @escaping @Sendable (ServiceProgress) -> Bool) async throws {
+        guard await progress.wait(until: condition, timeout: limit) == nil else { return }
+        throw ProgressTimeout(mark: mark, limit: limit, progress: progress.value)
+    }
+}
+
+/// How far the workers have got.
+public struct ServiceProgress: Sendable, Equatable {
+    /// The inbox id through which every body has taken effect (or been set aside).
+    public var inboxProcessed: Int64 = 0
+    /// Sender turns begun so far, and the last of them that ended with nothing in flight
+    /// and nothing due.
+    public var senderTurns = 0
+    public var senderIdleTurn = 0
+    /// Template syncs finished, successfully or not.
+    public var templateSyncs = 0
+
+    public init() {}
+}
+
+/// A progress mark that was not reached in time: says which, and how far things had got.
+public struct ProgressTimeout: Error, CustomStringConvertible {
+    public let mark: String
+    public let limit: Duration
+    public let progress: ServiceProgress
+
+    public var description: String { "\(mark) was not reached within \(limit); progress: \(progress)" }
 }
 
 /// Wakes one worker: `signal()` says there is work, and `wait(timeout:)` returns at the next

@@ -21,6 +21,8 @@ struct InboxWorker: Service {
     func run() async throws {
         let wake = service.signals.inbox
         await withGracefulShutdownHandler {
+            // Where the last process left the mark: what waits on it counts from there.
+            service.signals.noteInboxProcessed(through: await service.inboxMark())
             await processBacklog()
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 while let processed = await service.processInbox() { await trim(through: processed) }
@@ -129,10 +131,15 @@ struct DeliveryWorker: Service {
     static let drainWindow = Duration.seconds(10)
 
     private func sendUntilShutdown(_ finished: FinishedAttempts, _ wake: WakeUp) async {
+        let progress = service.signals.progress
         await withDiscardingTaskGroup { group in
             var inFlight = 0
             var stopping: ContinuousClock.Instant?  // wall-clock ok: a deadline for the stop
             while !Task.isCancelled {
+                let turn = progress.update { progress in
+                    progress.senderTurns += 1
+                    return progress.senderTurns
+                }
                 // However many attempts finished since the last turn, one call records them
                 // all: under load, outcomes come in batches.
                 let outcomes = finished.takeAll()
@@ -151,6 +158,7 @@ struct DeliveryWorker: Service {
                 if !finished.isEmpty { continue }
                 // In a graceful shutdown, stop once nothing is in flight and nothing more was taken.
                 if Task.isShuttingDownGracefully, inFlight == 0, taken.isEmpty { return }
+                if inFlight == 0, taken.isEmpty { progress.update { $0.senderIdleTurn = turn } }
                 await wake.wait(timeout: .milliseconds(500))
             }
         }
@@ -229,6 +237,7 @@ struct TemplateSyncWorker: Service {
             } catch {
                 logger.error("template sync failed; keeping the catalog as it is: \(error)")
             }
+            service.signals.progress.update { $0.templateSyncs += 1 }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: period) }
         }
     }

@@ -3,10 +3,11 @@ import ParleyPolicy
 import ParleyServer
 import Testing
 
-/// The wake-ups between a server's workers never lose one, and the agenda's come when work
-/// is set sooner. A wake-up lost would leave a wait to its timeout, which here is longer than
-/// the suite's time limit: a lost one fails the suite rather than slowing it.
-@Suite("Wake-ups", .timeLimit(.minutes(1)))
+/// The wake-ups between a server's workers never lose one, the agenda's come when work is
+/// set sooner, and the progress marks tests wait on mean what they say. A wake-up lost would
+/// leave a wait to its timeout, which here is longer than the suite's time limit: a lost one
+/// fails the suite rather than slowing it.
+@Suite("Wake-ups and progress marks", .timeLimit(.minutes(1)))
 struct WakeUpTests {
     /// Far longer than the suite may run: a wait with it that returns was woken by a signal.
     static let never = Duration.seconds(3600)
@@ -63,6 +64,36 @@ struct WakeUpTests {
         #expect(await two == 2)
         #expect(await one.map { $0 >= 1 } == true)
         #expect(await value.wait(until: { $0 > 2 }, timeout: .milliseconds(1)) == nil)
+    }
+
+    @Test("a progress mark not reached in time throws, naming it and how far things got")
+    func markNotReached() async throws {
+        let signals = ServiceSignals()
+        signals.noteInboxProcessed(through: 3)
+        try await signals.waitUntilInboxProcessed(through: 3, within: .zero)
+        let error = await #expect(throws: ProgressTimeout.self) {
+            try await signals.waitUntilInboxProcessed(through: 4, within: .milliseconds(1))
+        }
+        #expect(error?.description.contains("the inbox processed through 4") == true)
+        #expect(error?.progress.inboxProcessed == 3)
+    }
+
+    @Test("the sender is idle only after a turn begun after the wait was asked for")
+    func senderIdleNeedsAFreshTurn() async throws {
+        let signals = ServiceSignals()
+        let progress = signals.progress
+        progress.update { $0.senderTurns = 1; $0.senderIdleTurn = 1 }  // idle, but before anyone asked
+        await #expect(throws: ProgressTimeout.self) { try await signals.waitUntilSenderIdle(within: .milliseconds(1)) }
+        #expect(await signals.deliveries.wait(timeout: .zero))  // the turn that wait asked for, which never came
+
+        async let idle: Void = signals.waitUntilSenderIdle(within: Self.never)
+        // The sender: woken by the wait, it begins a turn and finds nothing to do.
+        #expect(await signals.deliveries.wait(timeout: Self.never))
+        progress.update { progress in
+            progress.senderTurns += 1
+            progress.senderIdleTurn = progress.senderTurns
+        }
+        try await idle
     }
 
     @Test("an event that sets the agenda's first item earlier wakes the agenda worker; one that sets a later item does not")
