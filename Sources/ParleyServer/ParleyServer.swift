@@ -16,7 +16,8 @@ public struct ParleyServer: Sendable {
     public let service: RuntimeService
     /// Ends the process when a script call or a stop is stuck for good.
     public let watchdog: Watchdog
-    private let application: Application<RouterResponder<BasicRequestContext>>
+    /// Internal, for tests of the routes in process.
+    let application: Application<RouterResponder<BasicRequestContext>>
     private let logger: Logger
 
     /// Runs until SIGTERM or SIGINT, then stops gracefully: no new connections, the inbox
