@@ -91,6 +91,7 @@ public struct ParleyServer: Sendable {
                                 setAside: { service.setAsideBodiesInHand() }, logger: logger, exit: setup.exit)
         let memory = MemoryReturn()
         let router = Router()
+        router.add(middleware: ProblemShape())
         router.get("health") { _, _ in HTTP.json(await service.health(within: .seconds(1))) }
         WebhookRoutes(service: service, settings: settings, budget: bodyBudget, memory: memory).add(to: router)
         AgentRoutes(service: service, settings: settings).add(to: router)

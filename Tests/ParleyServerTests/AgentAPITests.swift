@@ -49,6 +49,7 @@ struct AgentAPITests {
             let taken = try await routes.agent(base + "/claim", body: #"{"agent":"eve"}"#)
             #expect(taken.status == 409)
             #expect(taken.json["error"]?.stringValue?.contains("claimed by dana") == true)
+            #expect(taken.json["fix"]?.stringValue?.contains("\"take_over\": true") == true)
             let over = try await routes.agent(base + "/claim", body: #"{"agent":"eve","take_over":true}"#)
             #expect(over.status == 200)
             #expect(try await routes.agent(base).body.contains(#""agent":"eve""#))

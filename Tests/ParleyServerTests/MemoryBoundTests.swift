@@ -46,6 +46,7 @@ struct MemoryBoundTests {
             let refused = try await routes.webhook(body)
             #expect(refused.status == 503)
             #expect(refused.headers[.retryAfter] == "2")
+            #expect(refused.json["fix"]?.stringValue?.contains("Retry-After") == true)
             #expect(routes.service.inbox.count() == 0)
 
             budget.release(64 << 10)
