@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -7,7 +6,7 @@ import Logging
 import NIOCore
 import ParleyConfig
 import ParleyJSON
-import ParleyServer
+@testable import ParleyServer
 import Synchronization
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -277,10 +276,7 @@ enum Client {
         try await post(url + "/webhook", body: body, headers: [("X-Hub-Signature-256", signature(body, secret: secret))])
     }
 
-    static func signature(_ body: String, secret: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
-    }
+    static func signature(_ body: String, secret: String) -> String { WebhookSignature.header(for: Array(body.utf8), secret: secret) }
 
     static let agent = [("Authorization", "Bearer agent-token")]
 }
