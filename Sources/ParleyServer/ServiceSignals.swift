@@ -2,7 +2,7 @@ import Synchronization
 
 /// Wake-up calls between the parts of a running server, and the progress they make: a
 /// worker waits on its wake-up, or a timeout, whichever comes first; whoever needs to know
-/// how far the work has got (a test, an operator's tool) waits on `progress`.
+/// how far the work has got (a test, so far) waits on `progress`.
 public final class ServiceSignals: Sendable {
     public let inbox = WakeUp()
     public let deliveries = WakeUp()
