@@ -37,8 +37,10 @@ let package = Package(
         .target(name: "ParleyPolicy"),
         // A sandboxed Lua state with budgets, the value bridge, script loading.
         .target(name: "ParleyLua", dependencies: ["CLuaShim", "ParleyJSON", "ParleyPolicy"]),
-        // Cloud API wire formats (webhook payloads, templates files) and how they feed the runtime.
-        .target(name: "ParleyCloudAPI", dependencies: ["ParleyJSON", "ParleyPolicy", "ParleyRuntime"]),
+        // Cloud API wire formats: webhook payloads, message requests, errors, templates files.
+        .target(name: "ParleyCloudAPI", dependencies: ["ParleyJSON", "ParleyPolicy"]),
+        // Webhooks to runtime events: the one path from the wire to the runtime.
+        .target(name: "ParleyIngest", dependencies: ["ParleyCloudAPI", "ParleyRuntime", "ParleyPolicy"]),
         // Events, routing, escalation, timers, outbox and dispatcher, store and channel.
         .target(
             name: "ParleyRuntime",
@@ -60,13 +62,13 @@ let package = Package(
         // Scenarios and transcripts on a simulated clock.
         .target(
             name: "ParleySimulation",
-            dependencies: ["ParleyRuntime", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON"]
+            dependencies: ["ParleyRuntime", "ParleyIngest", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON"]
         ),
         // parley serve: the webhook server, the Cloud API sender, the agent API.
         .target(
             name: "ParleyServer",
             dependencies: [
-                "ParleyRuntime", "ParleyStorage", "ParleyConfig", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON",
+                "ParleyRuntime", "ParleyStorage", "ParleyConfig", "ParleyIngest", "ParleyCloudAPI", "ParleyLua", "ParleyPolicy", "ParleyJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -111,7 +113,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ParleyStorageTests",
-            dependencies: ["ParleyStorage", "ParleyRuntime", "ParleySimulation", "ParleyLua", "ParleyPolicy", "ParleyJSON"]
+            dependencies: ["ParleyStorage", "ParleyRuntime", "ParleySimulation", "ParleyLua", "ParleyPolicy", "ParleyJSON",
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "ParleyRuntimeTests",

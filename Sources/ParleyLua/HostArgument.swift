@@ -32,7 +32,7 @@ enum HostArgument {
         case .recipient:
             return recipient(L, at: index, maxBytes: maxBytes)
         case .span:
-            return span(L, at: index, maxBytes: maxBytes)
+            return span(L, at: index)
         case .restAsText:
             return .success(.array(LogText.render(L, from: index, through: lua_gettop(L), maxBytes: maxBytes).map(JSONValue.string)))
         case .function:
@@ -86,26 +86,26 @@ enum HostArgument {
         return text(L, at: lua_gettop(L), maxBytes: maxBytes).map(JSONValue.string)
     }
 
-    /// A delay in milliseconds, from seconds (0 to 10^12) or text such as `"90m"`.
-    private static func span(_ L: OpaquePointer, at index: Int32, maxBytes: Int) -> Result<JSONValue, Problem> {
-        switch lua_type(L, index) {
-        case LUA_TNUMBER:
-            let seconds = lua_tonumberx(L, index, nil)
-            guard seconds.isFinite, seconds >= 0, seconds < 1e12 else {
-                return .failure(Problem("a delay must be a number of seconds from 0 to 10^12"))
+    /// A delay in milliseconds, read by the one delay parser (`Span(delay:)`), so that it
+    /// means here what it means everywhere. Text past the longest delay's is refused unread:
+    /// only that much, and one byte more to show it is longer, is copied.
+    private static func span(_ L: OpaquePointer, at index: Int32) -> Result<JSONValue, Problem> {
+        do throws(DelayError) {
+            let span: Span
+            switch lua_type(L, index) {
+            case LUA_TNUMBER where lua_isinteger(L, index) != 0: span = try Span(delaySeconds: lua_tointegerx(L, index, nil))
+            case LUA_TNUMBER: span = try Span(delaySeconds: lua_tonumberx(L, index, nil))
+            case LUA_TSTRING:
+                var count = 0
+                let start = parley_tostring(L, index, &count)
+                let kept = UnsafeRawBufferPointer(start: start, count: start == nil ? 0 : min(count, Span.longestDelayText + 1))
+                span = try Span(delay: String(decoding: kept, as: UTF8.self))
+            case LUA_TNIL, LUA_TNONE: throw DelayError(given: "nothing")
+            default: throw DelayError(given: "a \(name(L, index))")
             }
-            return .success(.int(Int64((seconds * 1000).rounded())))
-        case LUA_TSTRING:
-            switch text(L, at: index, maxBytes: maxBytes) {
-            case .failure(let problem): return .failure(problem)
-            case .success(let text):
-                guard let span = Span(parsing: text) else {
-                    return .failure(Problem("\(TextBytes.preview(text)) is not a delay; write \"23h\", \"90m\", \"30s\", \"2d\" or a number of seconds (at most 10^12)"))
-                }
-                return .success(.int(span.milliseconds))
-            }
-        default:
-            return .failure(Problem("a delay such as \"23h\", \"90m\", \"30s\" or a number of seconds expected, got \(name(L, index))"))
+            return .success(.int(span.milliseconds))
+        } catch {
+            return .failure(Problem(error.message))
         }
     }
 

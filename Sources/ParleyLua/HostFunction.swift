@@ -16,7 +16,9 @@ public struct HostFunction {
         case value
         /// A conversation (its `contact` is taken) or a contact as a string.
         case recipient
-        /// A delay: `"23h"`, `"90m"`, `"30s"` or a number of seconds.
+        /// A delay, read as `Span(delay:)` reads every delay (`"23h"`, `"90m"` or a number of
+        /// seconds); arrives as its milliseconds, an integer. Its text is bounded by the
+        /// longest delay's, whatever `maxBytes` says.
         case span
         /// Every remaining argument, each rendered as text (for `log` and `print`).
         case restAsText

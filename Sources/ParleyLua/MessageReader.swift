@@ -1,3 +1,4 @@
+import Foundation
 import ParleyJSON
 import ParleyPolicy
 
@@ -132,5 +133,3 @@ public enum MessageReader {
         return text
     }
 }
-
-import Foundation

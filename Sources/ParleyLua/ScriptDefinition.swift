@@ -55,6 +55,9 @@ public struct ScriptDefinition: Sendable {
         guard let name = fields["name"]?.stringValue, !name.isEmpty else {
             throw problem("\(kind.rawValue) has no name; add name = \"...\"")
         }
+        func delay(_ value: JSONValue, in field: String) throws(ScriptFailure) -> Span {
+            do { return try Span(delay: value) } catch { throw problem("\(kind.rawValue) '\(name)': field '\(field)': \(error.message)") }
+        }
         self.kind = kind
         self.name = name
         self.file = file
@@ -71,10 +74,9 @@ public struct ScriptDefinition: Sendable {
             guard handlers["on_message"] != nil else { throw problem("bot '\(name)' has no on_message handler") }
             self.escalation = escalation
             self.windowClosingLead = try fields["window_closing"].map { v throws(ScriptFailure) in
-                guard let span = ScriptDefinition.span(v), span.milliseconds > 0 else {
-                    throw problem("bot '\(name)': window_closing must be a delay such as \"1h\"")
-                }
-                return span
+                let lead = try delay(v, in: "window_closing")
+                guard lead > .zero else { throw problem("bot '\(name)': field 'window_closing' must be more than 0s, such as \"1h\"") }
+                return lead
             } ?? .hours(1)
             self.every = nil
         case .router:
@@ -89,26 +91,35 @@ public struct ScriptDefinition: Sendable {
             self.every = nil
         case .automation:
             guard handlers["run"] != nil else { throw problem("automation '\(name)' has no run function") }
-            guard let every = fields["every"].flatMap(ScriptDefinition.span), every >= .seconds(1) else {
-                throw problem("automation '\(name)': every must be a delay of at least 1s, such as \"1h\"")
+            guard let period = fields["every"] else {
+                throw problem("automation '\(name)': field 'every' is missing; say how often it runs, e.g. every = \"1h\"")
             }
+            let every = try delay(period, in: "every")
+            guard every >= .seconds(1) else { throw problem("automation '\(name)': field 'every' must be at least 1s, such as \"1h\"") }
             self.escalation = nil
             self.windowClosingLead = nil
             self.every = every
         }
     }
 
-    /// A delay from a script: `"23h"` or seconds, from 0 to 10^12 s (anything longer is a
-    /// mistake, and would overflow). Text longer than `maxSpanText` is no delay: parsing
-    /// holds a character array 16 times the size of the text.
-    static let maxSpanText = 64
+    /// For `conversations{closing_within=}`, which says its own message.
+    static let maxSpanText = Span.longestDelayText
 
-    static func span(_ value: JSONValue) -> Span? {
+    static func span(_ value: JSONValue) -> Span? { try? Span(delay: value) }
+}
+
+extension Span {
+    /// A delay as data carries it: text, or a number of seconds. Script fields, parley.toml
+    /// and scenarios all arrive as JSON, and read it here.
+    public init(delay value: JSONValue) throws(DelayError) {
         switch value {
-        case .string(let s): return s.utf8.count <= maxSpanText ? Span(parsing: s) : nil
-        case .int(let i): return (0...1_000_000_000_000).contains(i) ? .seconds(i) : nil
-        case .double(let d): return d.isFinite && d >= 0 && d <= 1e12 ? Span(milliseconds: Int64(d * 1000)) : nil
-        default: return nil
+        case .string(let text): try self.init(delay: text)
+        case .int(let seconds): try self.init(delaySeconds: seconds)
+        case .double(let seconds): try self.init(delaySeconds: seconds)
+        case .object: throw DelayError(given: "a table")
+        case .array: throw DelayError(given: "a list")
+        case .bool: throw DelayError(given: "a boolean")
+        case .null: throw DelayError(given: "nothing")
         }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The stable key of a contact: a normalized E.164 number (`+14155550100`) or a
 /// business-scoped user id (`US.13491208655302741918`, `BR.ENT.1502576394655843`).
 ///
@@ -96,5 +98,3 @@ public struct ContactID: Hashable, Comparable, Sendable, CustomStringConvertible
     /// The kind follows from the value, so the value alone is hashed.
     public func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// ISO-8601 UTC timestamps, `YYYY-MM-DDThh:mm:ss[.fff]Z`, without Foundation's formatters:
 /// the text of an instant must not depend on the machine's locale or time zone.
 extension Instant {
@@ -131,5 +133,3 @@ private func pad(_ n: Int, _ width: Int) -> String {
 private func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
     a >= 0 ? a / b : (a - b + 1) / b
 }
-
-import Foundation

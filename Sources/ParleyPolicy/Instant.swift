@@ -1,3 +1,5 @@
+import Foundation
+
 /// A point in time, in whole milliseconds since the Unix epoch (UTC).
 ///
 /// Policy never reads a clock: every rule takes the instant it is judged at, so the same
@@ -55,57 +57,4 @@ public struct Span: Comparable, Hashable, Sendable, CustomStringConvertible {
         if rest > 0 { out += "\(rest)ms" }
         return out
     }
-
-    /// The longest span `init(parsing:)` accepts: 10^12 s (some 31,700 years), in ms.
-    static let parsingLimit: Int64 = 1_000_000_000_000_000
-
-    /// Parses `"25h"`, `"90m"`, `"30s"`, `"2d"`, `"250ms"` and sums such as `"1h30m"`.
-    /// A bare number is seconds. Returns `nil` for anything else, including negative spans.
-    public init?(parsing text: String) {
-        let text = text.trimmingCharacters(in: .whitespaces).lowercased()
-        guard !text.isEmpty else { return nil }
-        if let seconds = Double(text) {
-            guard seconds >= 0, seconds.isFinite, seconds < 1e12 else { return nil }  // Span.parsingLimit
-            self.init(milliseconds: Int64((seconds * 1000).rounded()))
-            return
-        }
-        var total: Int64 = 0
-        var digits = ""
-        var chars = Array(text)
-        var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            if c.isASCII, c.isNumber || c == "." {
-                digits.append(c)
-                i += 1
-                continue
-            }
-            guard let amount = Double(digits), amount >= 0, amount < 1e9 else { return nil }
-            let scale: Double
-            if c == "m", i + 1 < chars.count, chars[i + 1] == "s" {
-                scale = 1
-                i += 1
-            } else {
-                switch c {
-                case "d": scale = 86_400_000
-                case "h": scale = 3_600_000
-                case "m": scale = 60_000
-                case "s": scale = 1000
-                default: return nil
-                }
-            }
-            total += Int64((amount * scale).rounded())
-            // Each term is capped, but a long sum of them ("99999999d99999999d...", which a
-            // script can pass to schedule()) overflowed Int64 and trapped. Cap the total as
-            // a bare number is capped (under 10^12 s) and refuse anything longer.
-            guard total < Span.parsingLimit else { return nil }
-            digits = ""
-            i += 1
-        }
-        chars.removeAll()
-        guard digits.isEmpty else { return nil }
-        self.init(milliseconds: total)
-    }
 }
-
-import Foundation

@@ -85,7 +85,7 @@ public struct MessagingLimitLedger: Sendable {
     private var head = 0
     private var counted: [ContactID: Instant] = [:]
 
-    public init(window: Span = .hours(24)) {
+    public init(window: Span) {
         self.window = window
     }
 

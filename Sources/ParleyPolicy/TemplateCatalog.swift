@@ -75,3 +75,24 @@ public struct TemplateCatalog: Sendable, Equatable {
         return entries[key]
     }
 }
+
+extension TemplateCatalog {
+    /// The catalog after a sync: the platform's templates as they are, but a pause the core
+    /// is timing keeps its count and end. Templates gone from the platform are kept as
+    /// DELETED, so a message naming one says why it cannot go.
+    public func merged(with synced: [Template]) -> TemplateCatalog {
+        var merged = TemplateCatalog()
+        for var t in synced {
+            if let old = self[t.key] {
+                t.pauseCount = old.pauseCount
+                if t.status == .paused, old.status == .paused { t.pausedUntil = old.pausedUntil }
+            }
+            merged[t.key] = t
+        }
+        for var old in templates where merged[old.key] == nil {
+            old.status = .other("DELETED")
+            merged[old.key] = old
+        }
+        return merged
+    }
+}

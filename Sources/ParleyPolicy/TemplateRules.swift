@@ -1,3 +1,5 @@
+import Foundation
+
 /// The template rules of docs/rules.md §2 that depend on the template alone: status,
 /// parameters, lengths.
 enum TemplateRules {
@@ -93,5 +95,3 @@ enum TemplateRules {
         return nil
     }
 }
-
-import Foundation

@@ -25,7 +25,7 @@ public struct Dispatch: Codable, Sendable, Equatable {
 /// Delivery is asynchronous by nature; the channel accepts and reports later, through
 /// status events, what became of a message.
 public protocol Channel: AnyObject {
-    func deliver(_ dispatch: Dispatch)
+    func deliver(_ dispatch: Dispatch) throws
 }
 
 /// A channel that keeps what it was given, for simulations and tests.

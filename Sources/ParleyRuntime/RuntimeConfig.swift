@@ -1,3 +1,4 @@
+import Foundation
 import ParleyLua
 import ParleyPolicy
 
@@ -169,5 +170,3 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
-
-import Foundation

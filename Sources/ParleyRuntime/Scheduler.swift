@@ -16,8 +16,8 @@ public enum DueWork: Codable, Sendable, Equatable {
     case liftRestriction
 }
 
-/// The runtime's agenda: a priority queue of due work. Items run in time order, and
-/// items due at the same instant in the order they were added, so a run is deterministic.
+/// The agenda's heap: a priority queue of due work. Items run in time order, and items
+/// due at the same instant in the order they were added, so a run is deterministic.
 struct Scheduler {
     private struct Item: Comparable {
         let at: Instant
@@ -75,6 +75,9 @@ struct Scheduler {
     func timers(for contact: ContactID) -> Int { timersWaiting[contact] ?? 0 }
 
     var count: Int { heap.count }
+
+    /// Every item's work, in no order.
+    var works: [DueWork] { heap.unordered.map(\.work) }
 
     /// When the next item falls due, if any.
     var nextDue: Instant? { heap.min?.at }

@@ -7,41 +7,24 @@ import ParleyRuntime
 /// What the agent API and the sandbox ask of the runtime. Each runs as one event.
 extension RuntimeService {
     /// Conversations a person owns, oldest hand-off first.
-    public func queue() -> JSONValue {
-        let waiting = store.humanOwnedConversations().sorted { ($0.handoff?.since ?? .init(millisecondsSinceEpoch: 0)) < ($1.handoff?.since ?? .init(millisecondsSinceEpoch: 0)) }
-        return .array(waiting.map(describe))
+    public func queue() throws -> JSONValue {
+        let waiting = try store.humanOwnedConversations().sorted { ($0.handoff?.since ?? .init(millisecondsSinceEpoch: 0)) < ($1.handoff?.since ?? .init(millisecondsSinceEpoch: 0)) }
+        return .array(try waiting.map { try runtime.summary(of: $0.contact) })
     }
 
-    public func conversation(_ contact: ContactID) -> JSONValue {
-        describe(store.conversation(contact) ?? Conversation(contact: contact))
-    }
-
-    private func describe(_ c: Conversation) -> JSONValue {
-        let window = runtime.window(of: c.contact.value)
-        var fields: [String: JSONValue] = [
-            "contact": .string(c.contact.value), "owner": .string(c.owner.description), "state": c.state,
-            "in_window": .bool(window.open), "seconds_left": .int(window.secondsLeft),
-            "opted_in": .bool(c.optedIn), "marketing_opted_out": .bool(c.marketingOptedOut),
-            "identity_change_pending": .bool(c.identityChangePending),
-        ]
-        if let last = c.lastInbound { fields["last_inbound"] = .string(last.iso8601) }
-        if let h = c.handoff {
-            var handoff: [String: JSONValue] = ["id": .string(h.id), "queue": .string(h.queue), "reason": .string(h.reason), "since": .string(h.since.iso8601)]
-            if let note = h.note { handoff["note"] = .string(note) }
-            if let agent = h.agent { handoff["agent"] = .string(agent) }
-            fields["handoff"] = .object(handoff)
-        }
-        return .object(fields)
+    public func conversation(_ contact: ContactID) throws -> JSONValue {
+        try runtime.summary(of: contact)
     }
 
     public func claim(_ contact: ContactID, agent: String, queue: String?, takeOver: Bool = false) throws -> JSONValue {
-        let handoff = try event { try runtime.claim(contact, by: agent, queue: queue, takeOver: takeOver) }
+        let outcome = try event { try runtime.handle(.claim(contact, agent: agent, queue: queue, takeOver: takeOver)) }
+        guard let handoff = outcome.handoff else { return ["ok": false] }
         return ["ok": true, "queue": .string(handoff.queue), "handoff_id": .string(handoff.id)]
     }
 
     /// An agent's reply; the policy applies as to any sender.
     public func reply(_ contact: ContactID, message: OutboundMessage) throws -> JSONValue {
-        let outcome = try event { runtime.agentReply(message, to: contact.value) }
+        guard let outcome = try event({ try runtime.handle(.agentReply(message, to: contact.value)) }).sendOutcome else { return ["ok": false] }
         switch outcome.result {
         case .accepted(let kind, let queued):
             return ["ok": true, "id": .string(outcome.id), "kind": .string(kind.rawValue), "queued": .bool(queued)]
@@ -55,7 +38,7 @@ extension RuntimeService {
 
     public func runMacro(_ name: String, on contact: ContactID, arguments: JSONValue) throws -> JSONValue {
         let before = recentCount
-        try event { try runtime.runMacro(name, on: contact, arguments: arguments) }
+        try event { try runtime.handle(.macro(name, on: contact, arguments: arguments)) }
         // The macro ran; `ok` says whether it ran to its end, and the hint names what the
         // agent left out when it did not.
         let failure = recentRecords(since: before).first { $0.type == "script_error" && $0["script"] == .string("macro:\(name)") }
@@ -69,34 +52,34 @@ extension RuntimeService {
     }
 
     public func release(_ contact: ContactID, note: String?) throws -> JSONValue {
-        try event { runtime.release(contact, note: note) }
-        return ["ok": true, "owner": .string(store.conversation(contact)?.owner.description ?? "nobody")]
+        try event { try runtime.handle(.release(contact, note: note)) }
+        return ["ok": true, "owner": .string(try store.conversation(contact)?.owner.description ?? "nobody")]
     }
 
     /// A template sync's result becomes the catalog (pauses the core is timing kept).
     public func applySync(_ templates: [Template]) throws {
-        try event { store.catalog = store.catalog.merged(with: templates) }
+        try event { try runtime.handle(.templatesSynced(templates)) }
         logger.info("templates synced", metadata: ["templates": "\(templates.count)"])
     }
 
     public func consent(_ contact: ContactID, optIn: Bool) throws -> JSONValue {
-        try event { optIn ? runtime.optIn(contact) : runtime.optOut(contact) }
+        try event { try runtime.handle(optIn ? .optIn(contact) : .optOut(contact)) }
         // What the contact's consent is now: an opt-out stops marketing, and leaves a recorded
         // opt-in for utility templates as it was.
-        let c = store.conversation(contact)
+        let c = try store.conversation(contact)
         return ["ok": true, "contact": .string(contact.value), "opted_in": .bool(c?.optedIn ?? false),
                 "marketing_opted_out": .bool(c?.marketingOptedOut ?? false)]
     }
 
-    public func audit(ofContact contact: ContactID) -> JSONValue { .array(runtime.audit(ofContact: contact)) }
-    public func audit(ofMessage id: String) -> JSONValue { .array(runtime.audit(ofMessage: id)) }
+    public func audit(ofContact contact: ContactID) throws -> JSONValue { .array(try runtime.audit(ofContact: contact)) }
+    public func audit(ofMessage id: String) throws -> JSONValue { .array(try runtime.audit(ofMessage: id)) }
 
     /// A message as from a contact, through the same inbox and decoder as a real webhook:
     /// the sandbox's way in. Returns the transcript lines it produced.
     public func sandboxInbound(from contact: ContactID, text: String) async throws -> [String] {
         // Numbered in the store, so ids stay unique across restarts: the duplicate filter
         // would take a repeated id for Meta retrying a delivery.
-        let number = try event { store.nextNumber("sandbox_inbound") }
+        let number = try event { try store.nextNumber("sandbox_inbound") }
         let body: JSONValue = [
             "object": "whatsapp_business_account",
             "entry": [["id": "sandbox", "changes": [["field": "messages", "value": [

@@ -28,8 +28,8 @@ struct AgentRoutes {
 
     func add(to router: Router<BasicRequestContext>) {
         let agent = router.group("agent").add(middleware: AgentAuthentication(token: settings.cloudAPI.agentToken, sandbox: !settings.cloudAPI.isLive))
-        agent.get("queue") { _, _ in HTTP.json(await service.queue()) }
-        agent.get("conversations/:contact") { _, context in HTTP.json(await service.conversation(try contact(context))) }
+        agent.get("queue") { _, _ in HTTP.json(try await service.queue()) }
+        agent.get("conversations/:contact") { _, context in HTTP.json(try await service.conversation(try contact(context))) }
         agent.post("conversations/:contact/claim") { request, context in
             var request = request
             let body = try await HTTP.body(&request, limit: 1 << 16)
@@ -73,10 +73,10 @@ struct AgentRoutes {
         }
         agent.post("conversations/:contact/opt_in") { _, context in HTTP.json(try await service.consent(try contact(context), optIn: true)) }
         agent.post("conversations/:contact/opt_out") { _, context in HTTP.json(try await service.consent(try contact(context), optIn: false)) }
-        agent.get("conversations/:contact/audit") { _, context in HTTP.json(await service.audit(ofContact: try contact(context))) }
+        agent.get("conversations/:contact/audit") { _, context in HTTP.json(try await service.audit(ofContact: try contact(context))) }
         agent.get("messages/:id/audit") { _, context in
             let id = try context.parameters.require("id")
-            let records = await service.audit(ofMessage: id)
+            let records = try await service.audit(ofMessage: id)
             guard records.arrayValue?.isEmpty == false else {
                 return HTTP.problem(.notFound, "no decision is recorded for message \(id)",
                                     fix: "use a message id from the transcript's \"id\" or a send's result; they look like out-12")

@@ -15,8 +15,8 @@ final class DeliveryChannel: Channel {
         self.clock = clock
     }
 
-    func deliver(_ dispatch: Dispatch) {
-        store.enqueueDelivery(dispatch, at: clock.now)
+    func deliver(_ dispatch: Dispatch) throws {
+        try store.enqueueDelivery(dispatch, at: clock.now)
         onQueued()
     }
 }

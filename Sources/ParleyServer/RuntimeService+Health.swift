@@ -1,5 +1,6 @@
 import ParleyJSON
 import ParleyPolicy
+import ParleyRuntime
 
 /// `GET /health`: the queues an operator watches, what stops the server doing its job, and
 /// whether the runtime is busy or stuck.
@@ -12,8 +13,13 @@ import ParleyPolicy
 extension RuntimeService {
     /// What `/health` reports when the actor answers: the runtime is free, so nothing is stuck.
     public func health() -> JSONValue {
-        var health: [String: JSONValue] = ["ok": true, "inbox_backlog": .int(Int64(inboxBacklog())),
-                                           "deliveries_waiting": .int(Int64(store.deliveriesWaiting()))]
+        var health: [String: JSONValue] = ["ok": true, "inbox_backlog": .int(Int64(inboxBacklog()))]
+        do {
+            health["deliveries_waiting"] = .int(Int64(try store.deliveriesWaiting()))
+        } catch {
+            health["ok"] = false
+            health["store_problem"] = .string("cannot read the database: \(error)")
+        }
         reportProblems(into: &health)
         return .object(health)
     }

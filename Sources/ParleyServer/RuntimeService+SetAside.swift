@@ -1,5 +1,6 @@
 import ParleyCloudAPI
 import ParleyJSON
+import ParleyRuntime
 import ParleyPolicy
 
 /// Webhook bodies that end the process, set aside so they do not end it again: after a
@@ -16,7 +17,7 @@ extension RuntimeService {
     static let attemptsAfterRestart = 3
 
     /// The store's inbox mark: every body up to it has taken effect, or was set aside.
-    public func inboxMark() -> Int64 { store.inboxProcessed }
+    public func inboxMark() throws -> Int64 { try store.inboxProcessed() }
 
     /// One body of the backlog a restart found (the bodies up to `end`), in a transaction of
     /// its own, its attempt counted in the inbox before it is made; a body tried
@@ -25,7 +26,7 @@ extension RuntimeService {
     /// caller loops, one actor call a body, so agents and a shutdown are not kept waiting
     /// for the whole backlog.
     public func processBacklogBody(through end: Int64) throws -> Bool {
-        guard let item = try inbox.pending(after: store.inboxProcessed, limit: 1).first, item.id <= end else { return false }
+        guard let item = try inbox.pending(after: store.inboxProcessed(), limit: 1).first, item.id <= end else { return false }
         if try inbox.isQuarantined(item.id) {
             try finishSettingAside(item)
             logger.error("webhook \(item.id) stays set aside: the watchdog quarantined it when a script call it caused never ended")
@@ -44,10 +45,10 @@ extension RuntimeService {
     /// Two transactions: should reading the body end the process, it is past the mark
     /// already, and the restart does not meet it again.
     private func finishSettingAside(_ item: (id: Int64, body: [UInt8])) throws {
-        try event { store.inboxProcessed = item.id }
+        try event { try store.setInboxProcessed(item.id) }
         signals.noteInboxProcessed(through: item.id)
         do {
-            let seen = try event { markSeen(item.body) }
+            let seen = try event { try markSeen(item.body) }
             logger.info("webhook \(item.id): \(seen) message and status ids it carried count as seen; Meta's retries of them are skipped")
         } catch {
             logger.error("webhook \(item.id): cannot record its message ids as seen; Meta's retries of them will be processed: \(error)")
@@ -55,31 +56,25 @@ extension RuntimeService {
     }
 
     /// Records the inbound message ids and status ids of `body` as seen, as processing it
-    /// would have; returns how many. The same keys as the runtime's own deduplication:
-    /// a message's platform id, and a status through `Runtime.firstSighting(ofStatus:state:)`.
-    func markSeen(_ body: [UInt8]) -> Int {
-        guard let json = try? JSONValue.parse(body) else { return 0 }
+    /// would have; returns how many. The events are the ones processing would have made
+    /// (`WebhookIngest`), and the keys the runtime's own: a message's platform id, a
+    /// status's `sightingKey`.
+    func markSeen(_ body: [UInt8]) throws -> Int {
+        guard settings.runtime.deduplicatesInbound, let json = try? JSONValue.parse(body) else { return 0 }
         var seen = 0
         for event in decoder.decode(json).events {
-            switch event {
-            case .message(let message):
-                seen += markSeen(inbound: message.id)
-            case .call(let call) where call.isUserInitiated && call.event.lowercased() == "connect":
-                seen += markSeen(inbound: call.id)
-            case .status(let status):
-                _ = runtime.firstSighting(ofStatus: status.id, state: status.state.description)
+            for e in try ingest.events(for: event).0 {
+                let key: String? = switch e {
+                case .inbound(let message): message.id
+                case .deliveryStatus(let status): status.sightingKey
+                default: nil
+                }
+                guard let key else { continue }
+                _ = try store.firstSighting(ofInbound: key, at: clock.now)
                 seen += 1
-            default:
-                continue
             }
         }
         return seen
-    }
-
-    private func markSeen(inbound id: String) -> Int {
-        guard settings.runtime.deduplicatesInbound else { return 0 }
-        _ = store.firstSighting(ofInbound: id, at: clock.now)
-        return 1
     }
 
     /// What the watchdog does when a call has run far past its budget, from its own thread

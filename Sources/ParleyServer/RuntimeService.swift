@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ParleyCloudAPI
 import ParleyConfig
+import ParleyIngest
 import ParleyJSON
 import ParleyLua
 import ParleyPolicy
@@ -22,6 +23,8 @@ public actor RuntimeService {
     let logger: Logger
     private let channel: DeliveryChannel
     let decoder = WebhookDecoder()
+    /// Webhooks to runtime events, with delivery statuses tied to our own message ids.
+    let ingest: WebhookIngest
     /// The last transcript records, for the sandbox's `GET /sandbox/transcript`.
     private var recent: [TranscriptRecord] = []
     private let recentLimit = 500
@@ -49,9 +52,10 @@ public actor RuntimeService {
         let (store, inbox) = try Self.open(database, settings)
         self.store = store
         self.inbox = inbox
+        ingest = WebhookIngest(statusEvents: { status in try Self.statusEvents(status, store: store) })
         signals = ServiceSignals()
         channel = DeliveryChannel(store: store, clock: clock)
-        runtime = Runtime(config: settings.runtime, clock: clock, store: store, channel: channel)
+        runtime = try Runtime(config: settings.runtime, clock: clock, store: store, channel: channel)
         callWatch = runtime.callWatch
         let signals = self.signals
         channel.onQueued = { signals.deliveries.signal() }
@@ -59,7 +63,7 @@ public actor RuntimeService {
         // The catalog: the database's own, else seeded from the templates file.
         if store.catalog.count == 0, let templates = settings.server.templates {
             let seeded = try TemplatesFile.load(contentsOf: settings.resolve(templates).path)
-            try store.transaction { store.catalog = TemplateCatalog(seeded) }
+            try store.transaction { try store.save(TemplateCatalog(seeded)) }
             logger.info("seeded the template catalog", metadata: ["templates": "\(seeded.count)"])
         }
 
@@ -68,7 +72,7 @@ public actor RuntimeService {
         let (scripts, problems) = try ScriptSet.load(from: scriptsFolder, setup: runtime.scriptSetup(modules: modules))
         guard problems.isEmpty else { throw ConfigError(problems.map(\.description).joined(separator: "\n")) }
         runtime.install(scripts)
-        try store.transaction { store.resumeInterruptedDeliveries(at: SystemClock().now) }
+        try store.transaction { try store.resumeInterruptedDeliveries(at: SystemClock().now) }
     }
 
     /// The store and the inbox beside it; an error names the file and the key that chose it.
@@ -76,7 +80,7 @@ public actor RuntimeService {
         var path = database.path
         do {
             try FileManager.default.createDirectory(at: database.deletingLastPathComponent(), withIntermediateDirectories: true)
-            let store = try SQLiteStore(path: path, limitWindow: settings.runtime.policy.limitWindow, now: SystemClock().now)
+            let store = try SQLiteStore(path: path)
             path = database.deletingPathExtension().path + "-inbox.sqlite"
             return (store, try WebhookInbox(path: path))
         } catch {
@@ -116,14 +120,15 @@ public actor RuntimeService {
         }
     }
 
-    /// Runs one event in one transaction. A failure (the disk, not a script: scripts fail
-    /// inside the runtime) rolls it back; the caller decides whether to try again.
+    /// Runs one event (or a batch) in one transaction. A failure (the disk, not a script:
+    /// scripts fail inside the runtime) rolls back the store and the runtime's memory
+    /// together, so the caller may try the same events again on this runtime.
     func event<T>(_ body: () throws -> T) throws -> T {
         eventStarted.withLock { $0 = clock.now }
         defer { eventStarted.withLock { $0 = nil } }
         let dueBefore = runtime.nextDue
         defer { wakeAgenda(ifSoonerThan: dueBefore) }  // the agenda worker sleeps until what it knew was first
-        return try store.transaction(body)
+        return try runtime.transaction(body)
     }
 
     /// When the event now running started, for `health(within:)`, which cannot ask the
@@ -142,7 +147,7 @@ public actor RuntimeService {
     public func processInbox(limit: Int = 64) -> Int64? {
         let pending: [(id: Int64, body: [UInt8])]
         do {
-            pending = try inbox.pending(after: store.inboxProcessed, limit: limit, maxBytes: Self.batchBytes)
+            pending = try inbox.pending(after: store.inboxProcessed(), limit: limit, maxBytes: Self.batchBytes)
         } catch {
             logger.error("cannot read the webhook inbox: \(error)")
             return nil
@@ -153,7 +158,7 @@ public actor RuntimeService {
         do {
             try event {
                 for item in pending { try ingest(item.body) }
-                store.inboxProcessed = last
+                try store.setInboxProcessed(last)
             }
         } catch {
             logger.error("webhooks \(pending[0].id)...\(last) not processed; they stay in the inbox: \(error)")
@@ -168,7 +173,7 @@ public actor RuntimeService {
     static let batchBytes = 8 << 20
 
     /// Webhook bodies kept and not yet processed.
-    public func inboxBacklog() -> Int { inbox.count(after: store.inboxProcessed) }
+    public func inboxBacklog() -> Int { inbox.count(after: (try? store.inboxProcessed()) ?? 0) }
 
     private func ingest(_ body: [UInt8]) throws {
         let json: JSONValue
@@ -178,27 +183,23 @@ public actor RuntimeService {
             logger.warning("skipping a webhook body that is not JSON: \(error)")
             return
         }
-        let ingest = WebhookIngest(onStatus: { status, _ in self.applyStatus(status) })
-        for note in ingest.apply(decoder.decode(json), to: runtime) {
+        for note in try ingest.apply(decoder.decode(json), to: runtime) {
             logger.info("webhook: \(note)")
         }
     }
 
-    /// A delivery status: tied to our message by its wamid; a failure goes to the bot.
-    private func applyStatus(_ status: MessageStatus) {
-        guard let delivery = store.delivery(wamid: status.id) else {
-            runtime.deliveryStatus(id: status.id, status: status.state.description, contact: status.recipient,
-                                   errors: status.errors.map { ($0.code, $0.title) })
-            return
+    /// A delivery status, tied to our message by its wamid; a failure goes to the bot.
+    static func statusEvents(_ status: MessageStatus, store: SQLiteStore) throws -> [RuntimeEvent] {
+        guard let dispatch = try store.delivery(wamid: status.id)?.dispatch else {
+            return [.deliveryStatus(WebhookIngest.deliveryStatus(status))]
         }
-        let dispatch = delivery.dispatch
-        runtime.deliveryStatus(id: dispatch.id, status: status.state.description, contact: dispatch.to,
-                               errors: status.errors.map { ($0.code, $0.title) })
+        var events: [RuntimeEvent] = [.deliveryStatus(WebhookIngest.deliveryStatus(status, id: dispatch.id, contact: dispatch.to))]
         if status.state == .failed {
             let error = status.errors.first.map(GraphAPIError.init)
-            runtime.deliveryFailed(messageID: dispatch.id, to: dispatch.to, by: dispatch.sender, reason: error?.reason,
-                                   code: error?.code, detail: error?.message ?? error?.title)
+            events.append(.deliveryFailed(DeliveryFailure(messageID: dispatch.id, to: dispatch.to, by: dispatch.sender, reason: error?.reason,
+                                                          code: error?.code, detail: error?.message ?? error?.title)))
         }
+        return events
     }
 
     // MARK: The clock
@@ -207,7 +208,7 @@ public actor RuntimeService {
     @discardableResult
     public func tick() -> Instant? {
         do {
-            try event { runtime.runDue() }
+            try event { try runtime.handle(.clock(clock.now)) }
         } catch {
             logger.error("the agenda could not run; trying again: \(error)")
         }
@@ -223,8 +224,8 @@ public actor RuntimeService {
         let lease = Span.milliseconds(Int64(settings.cloudAPI.timeoutMilliseconds) + 5_000)
         do {
             return try event {
-                for outcome in outcomes { record(outcome) }
-                return limit > 0 ? store.takeDueDeliveries(at: clock.now, limit: limit, lease: lease, untriedOnly: untriedOnly) : []
+                for outcome in outcomes { try record(outcome) }
+                return limit > 0 ? try store.takeDueDeliveries(at: clock.now, limit: limit, lease: lease, untriedOnly: untriedOnly) : []
             }
         } catch {
             // The attempts stay leased, and are tried again when their lease ends.
@@ -233,26 +234,31 @@ public actor RuntimeService {
         }
     }
 
-    private func record(_ outcome: DeliveryOutcome) {
+    private func record(_ outcome: DeliveryOutcome) throws {
         switch outcome {
         case .accepted(let id, let wamid):
-            store.deliveryAccepted(id, wamid: wamid, at: clock.now)
+            try store.deliveryAccepted(id, wamid: wamid, at: clock.now)
         case .failed(let delivery, let error, let retryAt):
-            store.deliveryFailed(delivery.id, error: error.description, retryAt: retryAt, at: clock.now, counting: !error.isAuthentication)
+            try store.deliveryFailed(delivery.id, error: error.description, retryAt: retryAt, at: clock.now, counting: !error.isAuthentication)
             guard retryAt == nil else { return }
             // Given up: the bot hears of it.
             logger.warning("delivery given up", metadata: ["id": "\(delivery.id)", "error": "\(error)"])
-            runtime.deliveryFailed(messageID: delivery.id, to: delivery.dispatch.to, by: delivery.dispatch.sender,
-                                   reason: error.reason, code: error.code, detail: error.description)
+            try runtime.handle(.deliveryFailed(DeliveryFailure(messageID: delivery.id, to: delivery.dispatch.to, by: delivery.dispatch.sender,
+                                                               reason: error.reason, code: error.code, detail: error.description)))
         }
     }
 
-    public func deliveryCounts() -> [Delivery.State: Int] { store.deliveryCounts() }
+    public func deliveryCounts() -> [Delivery.State: Int] { (try? store.deliveryCounts()) ?? [:] }
 
     /// Deletes one batch of records older than the retention; returns how many went.
     public func pruneRecords() -> Int {
         let cutoff = clock.now - settings.server.retention
-        return (try? event { store.pruneRecords(before: cutoff) }) ?? 0
+        do {
+            return try event { try store.pruneRecords(before: cutoff) }
+        } catch {
+            logger.error("cannot prune old records; trying again later: \(error)")
+            return 0
+        }
     }
 
     // MARK: Sandbox

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ParleyPolicy
+import ParleyRuntime
 import Synchronization
 
 /// What a server's watchdog works with besides the settings: by default, the deadlines the

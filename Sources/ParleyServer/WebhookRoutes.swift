@@ -5,6 +5,7 @@ import Logging
 import ParleyConfig
 import ParleyJSON
 import ParleyPolicy
+import ParleyRuntime
 
 /// `GET /webhook`: the subscription handshake. `POST /webhook`: a delivery, checked against
 /// its signature, kept in the inbox, and answered at once; processing comes after.

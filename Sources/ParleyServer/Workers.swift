@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ParleyCloudAPI
 import ParleyPolicy
+import ParleyRuntime
 import ParleyStorage
 import ServiceLifecycle
 import Synchronization
@@ -22,7 +23,7 @@ struct InboxWorker: Service {
         let wake = service.signals.inbox
         await withGracefulShutdownHandler {
             // Where the last process left the mark: what waits on it counts from there.
-            service.signals.noteInboxProcessed(through: await service.inboxMark())
+            if let mark = try? await service.inboxMark() { service.signals.noteInboxProcessed(through: mark) }
             await processBacklog()
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 while let processed = await service.processInbox() { await trim(through: processed) }

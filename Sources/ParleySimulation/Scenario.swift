@@ -22,22 +22,12 @@ public struct Scenario: Sendable {
         }
     }
 
+    /// What a line says happens: a runtime event, time passing, or a webhook payload that
+    /// goes through the same path as a live one.
     public enum Event: Sendable {
-        case inbound(Inbound)
+        case runtime(RuntimeEvent)
         /// Time passes to `at`.
         case advance
-        case macro(name: String, to: ContactID, arguments: JSONValue)
-        case agentReply(to: String, message: OutboundMessage)
-        case release(ContactID, note: String?)
-        case templateStatus(TemplateKey, TemplateStatus)
-        case templateQuality(TemplateKey, TemplateQuality)
-        case templateCategory(TemplateKey, TemplateCategory)
-        case optIn(ContactID)
-        case optOut(ContactID)
-        case limit(MessagingTier)
-        case numberStatus(NumberStatus)
-        case identityChanged(ContactID)
-        case identityAck(ContactID)
         case webhook(JSONValue)
     }
 
@@ -143,11 +133,11 @@ private struct EventReader {
         var by: Span?
         let event: Scenario.Event
         switch t {
-        case "inbound": event = .inbound(try inbound())
+        case "inbound": event = .runtime(.inbound(try inbound()))
         case "advance":
-            if let raw = try optionalString("by") {
-                guard let span = Span(parsing: raw) else { throw fail("advance: \"by\" must be a duration such as \"25h\", \"90m\", \"30s\" or \"2d\"") }
-                by = span
+            used.insert("by")
+            if let raw = fields["by"] {
+                do { by = try Span(delay: raw) } catch { throw fail("advance: \"by\": \(error.message)") }
             }
             if let raw = try optionalString("to") {
                 guard let instant = Instant(iso8601: raw) else { throw fail("advance: \"to\" must be an ISO-8601 UTC time") }
@@ -159,39 +149,39 @@ private struct EventReader {
             let args = fields["args"] ?? .object([:])
             guard args.objectValue != nil else { throw fail("macro: \"args\" must be an object such as {\"order_id\":\"A1\"}") }
             used.insert("args")
-            event = .macro(name: try string("name"), to: try contact("to"), arguments: args)
+            event = .runtime(.macro(try string("name"), on: try contact("to"), arguments: args))
         case "agent_reply":
             var message = fields
             for key in ["type", "at", "to"] { message[key] = nil }
             used.formUnion(message.keys)
             let to = try contact("to").value
             do throws(HostError) {
-                event = .agentReply(to: to, message: try MessageReader.read(.object(message)))
+                event = .runtime(.agentReply(try MessageReader.read(.object(message)), to: to))
             } catch {
                 throw fail("agent_reply: " + error.message.replacingOccurrences(of: "send: ", with: ""))
             }
-        case "release": event = .release(try contact("to"), note: try optionalString("note"))
-        case "template_status": event = .templateStatus(try templateKey(), TemplateStatus(try string("status")))
+        case "release": event = .runtime(.release(try contact("to"), note: try optionalString("note")))
+        case "template_status": event = .runtime(.templateStatus(try templateKey(), TemplateStatus(try string("status"))))
         case "template_quality":
             let raw = try string("quality")
             guard let quality = TemplateQuality(platform: raw) else { throw fail("template_quality: \"quality\" must be GREEN, YELLOW, RED or UNKNOWN") }
-            event = .templateQuality(try templateKey(), quality)
+            event = .runtime(.templateQuality(try templateKey(), quality))
         case "template_category":
             let raw = try string("category")
             guard let category = TemplateCategory(platform: raw) else { throw fail("template_category: \"category\" must be MARKETING, UTILITY or AUTHENTICATION") }
-            event = .templateCategory(try templateKey(), category)
-        case "opt_in": event = .optIn(try contact("contact"))
-        case "opt_out": event = .optOut(try contact("contact"))
+            event = .runtime(.templateCategory(try templateKey(), category))
+        case "opt_in": event = .runtime(.optIn(try contact("contact")))
+        case "opt_out": event = .runtime(.optOut(try contact("contact")))
         case "limit":
             let raw = fields["tier"]?.textValue ?? ""
             used.insert("tier")
             guard let tier = MessagingTier(platform: raw) else {
                 throw fail("limit: \"tier\" must be TIER_250, TIER_2K, TIER_10K, TIER_100K, TIER_UNLIMITED (or TIER_50, TIER_1K), got \"\(raw)\"")
             }
-            event = .limit(tier)
-        case "number_status": event = .numberStatus(NumberStatus(try string("status")))
-        case "identity_changed": event = .identityChanged(try contact("contact"))
-        case "identity_ack": event = .identityAck(try contact("contact"))
+            event = .runtime(.tier(tier))
+        case "number_status": event = .runtime(.numberStatus(NumberStatus(try string("status"))))
+        case "identity_changed": event = .runtime(.identityChanged(try contact("contact")))
+        case "identity_ack": event = .runtime(.identityAcknowledged(try contact("contact")))
         case "webhook":
             guard let body = fields["body"], body.objectValue != nil else { throw fail("webhook: \"body\" must be a Cloud API webhook payload (an object)") }
             used.insert("body")

@@ -1,5 +1,6 @@
 import Foundation
 import ParleyCloudAPI
+import ParleyIngest
 import ParleyJSON
 import ParleyLua
 import ParleyPolicy
@@ -32,8 +33,12 @@ public final class Simulation {
     /// Builds the world at `start`. Scripts that do not load are all reported at once.
     public init(_ setup: Setup, start: Instant) throws(SimulationError) {
         clock = ManualClock(start)
-        let store = InMemoryStore(catalog: TemplateCatalog(setup.templates), limitWindow: setup.config.policy.limitWindow)
-        runtime = Runtime(config: setup.config, clock: clock, store: store)
+        let store = InMemoryStore(catalog: TemplateCatalog(setup.templates))
+        do {
+            runtime = try Runtime(config: setup.config, clock: clock, store: store)
+        } catch {
+            throw SimulationError(["the runtime cannot start: \(error)"])
+        }
         let modules = ModuleLibrary(stdlib: setup.stdlib, scripts: setup.scripts)
         let loaded: (ScriptSet, [ScriptSet.Problem])
         do {
@@ -49,11 +54,11 @@ public final class Simulation {
     public func validate(_ scenario: Scenario) throws(ScenarioError) {
         for step in scenario.steps {
             switch step.event {
-            case .macro(let name, _, _) where runtime.scripts.macros[name] == nil:
+            case .runtime(.macro(let name, _, _)) where runtime.scripts.macros[name] == nil:
                 let known = runtime.scripts.macros.keys.sorted()
                 throw ScenarioError(file: "scenario", line: step.line,
                     "macro \"\(name)\" is not defined" + (known.isEmpty ? " (the scripts define no macros)" : "; macros: \(known.joined(separator: ", "))"))
-            case .templateStatus(let key, _), .templateQuality(let key, _), .templateCategory(let key, _):
+            case .runtime(.templateStatus(let key, _)), .runtime(.templateQuality(let key, _)), .runtime(.templateCategory(let key, _)):
                 if runtime.store.catalog[key] == nil {
                     throw ScenarioError(file: "scenario", line: step.line, "no template \(key) in the templates file")
                 }
@@ -87,38 +92,39 @@ public final class Simulation {
                 return .stopped(reached: clock.now, stepsLeft: scenario.steps.count - index - 1, agenda: runtime.pendingWork)
             }
         }
-        runtime.advance(to: clock.now)
+        handle(.clock(clock.now), line: 0)
         return .finished
     }
 
     /// Moves the clock to the step's instant (running what falls due), then applies it.
     public func apply(_ step: Scenario.Step) {
-        runtime.advance(to: step.at)
+        handle(.clock(step.at), line: step.line)
         apply(step.event, line: step.line)
     }
 
     public func apply(_ event: Scenario.Event, line: Int = 0) {
         switch event {
-        case .inbound(let message): runtime.receive(message)
-        case .advance: break
-        case .macro(let name, let to, let arguments):
-            do { try runtime.runMacro(name, on: to, arguments: arguments) } catch { note(line, error.description) }
-        case .agentReply(let to, let message): runtime.agentReply(message, to: to)
-        case .release(let contact, let note): runtime.release(contact, note: note)
-        case .templateStatus(let key, let status):
-            do { try runtime.templateStatus(key, status) } catch { note(line, error.description) }
-        case .templateQuality(let key, let quality):
-            do { try runtime.templateQuality(key, quality) } catch { note(line, error.description) }
-        case .templateCategory(let key, let category):
-            do { try runtime.templateCategory(key, category) } catch { note(line, error.description) }
-        case .optIn(let contact): runtime.optIn(contact)
-        case .optOut(let contact): runtime.optOut(contact)
-        case .limit(let tier): runtime.setTier(tier)
-        case .numberStatus(let status): runtime.setNumberStatus(status)
-        case .identityChanged(let contact): runtime.identityChanged(contact)
-        case .identityAck(let contact): runtime.acknowledgeIdentity(contact)
+        case .runtime(let event):
+            handle(event, line: line)
+        case .advance:
+            break
         case .webhook(let body):
-            for text in ingest.apply(decoder.decode(body), to: runtime) { note(line, "webhook: \(text)") }
+            do {
+                for text in try ingest.apply(decoder.decode(body), to: runtime) { note(line, "webhook: \(text)") }
+            } catch {
+                note(line, "webhook: \(error)")
+            }
+        }
+    }
+
+    /// Hands an event to the runtime. What it refuses (a macro or template that does not
+    /// exist, a claim on another agent's conversation) is a note, not the end of the run:
+    /// an in-memory store has nothing else to throw.
+    public func handle(_ event: RuntimeEvent, line: Int = 0) {
+        do {
+            try runtime.handle(event)
+        } catch {
+            note(line, "\(error)")
         }
     }
 

@@ -30,9 +30,9 @@ public struct Delivery: Sendable, Equatable {
 /// transaction as the decision that let it go, so it is never lost and never doubled by a
 /// crash between the two.
 extension SQLiteStore {
-    public func enqueueDelivery(_ dispatch: Dispatch, at now: Instant) {
-        let text = json(dispatch)
-        run { db in
+    public func enqueueDelivery(_ dispatch: Dispatch, at now: Instant) throws {
+        let text = try json(dispatch)
+        try write { db in
             try db.executeCached(
                 sql: """
                     INSERT OR IGNORE INTO delivery (id, contact, json, state, attempts, next_attempt_at, created_at, updated_at)
@@ -46,20 +46,20 @@ extension SQLiteStore {
     /// more attempt and leased until `now + lease`: an attempt in flight is not taken again
     /// unless its outcome never comes (the process died), and then only once the lease ends.
     /// `untriedOnly` leaves out retries: what a server stopping takes, so that it ends soon.
-    public func takeDueDeliveries(at now: Instant, limit: Int, lease: Span, untriedOnly: Bool = false) -> [Delivery] {
-        let rows: [Row] = run { db in
+    public func takeDueDeliveries(at now: Instant, limit: Int, lease: Span, untriedOnly: Bool = false) throws -> [Delivery] {
+        let rows = try write { db in
             try Row.fetchAllCached(db, sql: """
                 SELECT id, json, state, attempts, wamid, error FROM delivery
                 WHERE state IN ('pending', 'sending') AND next_attempt_at <= ?\(untriedOnly ? " AND attempts = 0" : "")
                 ORDER BY next_attempt_at, created_at LIMIT ?
                 """, arguments: [now.millisecondsSinceEpoch, limit])
-        } ?? []
+        }
         var taken: [Delivery] = []
         for row in rows {
             let text: String = row["json"]
-            guard let dispatch = try? decoder.decode(Dispatch.self, from: Data(text.utf8)) else { continue }
+            let dispatch = try decoder.decode(Dispatch.self, from: Data(text.utf8))
             let attempts: Int = row["attempts"]
-            run { db in
+            try write { db in
                 try db.executeCached(sql: """
                     UPDATE delivery SET state = 'sending', attempts = attempts + 1, next_attempt_at = ?, updated_at = ? WHERE id = ?
                     """, arguments: [(now + lease).millisecondsSinceEpoch, now.millisecondsSinceEpoch, dispatch.id])
@@ -71,14 +71,14 @@ extension SQLiteStore {
 
     /// Makes the attempts a previous process left in flight due at once: their outcome will
     /// never come. Call at start, before any sending.
-    public func resumeInterruptedDeliveries(at now: Instant) {
-        run { db in
+    public func resumeInterruptedDeliveries(at now: Instant) throws {
+        try write { db in
             try db.executeCached(sql: "UPDATE delivery SET next_attempt_at = ? WHERE state = 'sending'", arguments: [now.millisecondsSinceEpoch])
         }
     }
 
-    public func deliveryAccepted(_ id: String, wamid: String, at now: Instant) {
-        run { db in
+    public func deliveryAccepted(_ id: String, wamid: String, at now: Instant) throws {
+        try write { db in
             try db.executeCached(sql: "UPDATE delivery SET state = 'accepted', wamid = ?, error = NULL, updated_at = ? WHERE id = ?",
                            arguments: [wamid, now.millisecondsSinceEpoch, id])
         }
@@ -88,8 +88,8 @@ extension SQLiteStore {
     /// is nil.
     /// `counting: false` gives the attempt back: a failure that was not the message's (a
     /// refused access token) must not bring it closer to being given up.
-    public func deliveryFailed(_ id: String, error: String, retryAt: Instant?, at now: Instant, counting: Bool = true) {
-        run { db in
+    public func deliveryFailed(_ id: String, error: String, retryAt: Instant?, at now: Instant, counting: Bool = true) throws {
+        try write { db in
             if let retryAt {
                 try db.executeCached(sql: """
                     UPDATE delivery SET state = 'pending', error = ?, next_attempt_at = ?, updated_at = ?, attempts = attempts - ? WHERE id = ?
@@ -101,30 +101,30 @@ extension SQLiteStore {
         }
     }
 
-    public func delivery(_ id: String) -> Delivery? {
-        delivery(sql: "SELECT id, json, state, attempts, wamid, error FROM delivery WHERE id = ?", id)
+    public func delivery(_ id: String) throws -> Delivery? {
+        try delivery(sql: "SELECT id, json, state, attempts, wamid, error FROM delivery WHERE id = ?", id)
     }
 
     /// The delivery the platform knows as `wamid`: status webhooks name messages so.
-    public func delivery(wamid: String) -> Delivery? {
-        delivery(sql: "SELECT id, json, state, attempts, wamid, error FROM delivery WHERE wamid = ?", wamid)
+    public func delivery(wamid: String) throws -> Delivery? {
+        try delivery(sql: "SELECT id, json, state, attempts, wamid, error FROM delivery WHERE wamid = ?", wamid)
     }
 
-    private func delivery(sql: String, _ argument: String) -> Delivery? {
-        let row: Row? = run { db in try Row.fetchOneCached(db, sql: sql, arguments: [argument]) } ?? nil
-        guard let row, let dispatch = try? decoder.decode(Dispatch.self, from: Data((row["json"] as String).utf8)) else { return nil }
+    private func delivery(sql: String, _ argument: String) throws -> Delivery? {
+        guard let row = try read({ db in try Row.fetchOneCached(db, sql: sql, arguments: [argument]) }) else { return nil }
+        let dispatch = try decoder.decode(Dispatch.self, from: Data((row["json"] as String).utf8))
         return Delivery(dispatch: dispatch, state: Delivery.State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
                         wamid: row["wamid"], error: row["error"])
     }
 
     /// Deliveries not yet accepted nor given up: the sender's backlog.
-    public func deliveriesWaiting() -> Int {
-        run { db in try Int.fetchOneCached(db, sql: "SELECT COUNT(*) FROM delivery WHERE state IN ('pending', 'sending')") ?? 0 } ?? 0
+    public func deliveriesWaiting() throws -> Int {
+        try read { db in try Int.fetchOneCached(db, sql: "SELECT COUNT(*) FROM delivery WHERE state IN ('pending', 'sending')") ?? 0 }
     }
 
     /// How many deliveries are in each state.
-    public func deliveryCounts() -> [Delivery.State: Int] {
-        let rows: [Row] = run { db in try Row.fetchAllCached(db, sql: "SELECT state, COUNT(*) AS n FROM delivery GROUP BY state") } ?? []
+    public func deliveryCounts() throws -> [Delivery.State: Int] {
+        let rows = try read { db in try Row.fetchAllCached(db, sql: "SELECT state, COUNT(*) AS n FROM delivery GROUP BY state") }
         var counts: [Delivery.State: Int] = [:]
         for row in rows { if let state = Delivery.State(rawValue: row["state"]) { counts[state] = row["n"] } }
         return counts

@@ -2,16 +2,16 @@ import GRDB
 import ParleyPolicy
 
 /// Old records go: the audit trail and finished deliveries, once older than the deployment's
-/// retention. Conversations stay (a contact's state has no age), and the inbound ids and
-/// limit ledger prune themselves as they are written.
+/// retention. Conversations stay (a contact's state has no age), and the runtime prunes the
+/// inbound ids and the limit counts as it writes them.
 ///
 /// Both tables grow in time order, so each batch reads the oldest rows by key and deletes
 /// those past the cutoff: a batch costs its own size, whatever the table's.
 extension SQLiteStore {
     /// Deletes up to `batch` audit records and `batch` finished deliveries from before
     /// `cutoff`; returns how many rows went. Call again until it returns 0.
-    public func pruneRecords(before cutoff: Instant, batch: Int = 5_000) -> Int {
-        run { db in
+    public func pruneRecords(before cutoff: Instant, batch: Int = 5_000) throws -> Int {
+        try write { db in
             try db.executeCached(sql: """
                 DELETE FROM audit WHERE seq IN (SELECT seq FROM audit ORDER BY seq LIMIT ?) AND at < ?
                 """, arguments: [batch, cutoff.millisecondsSinceEpoch])
@@ -22,6 +22,6 @@ extension SQLiteStore {
                 """, arguments: [cutoff.millisecondsSinceEpoch, batch, cutoff.millisecondsSinceEpoch])
             removed += db.changesCount
             return removed
-        } ?? 0
+        }
     }
 }

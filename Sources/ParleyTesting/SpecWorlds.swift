@@ -112,7 +112,7 @@ final class SpecWorlds {
         }
         simulation.runtime.shouldStopAdvancing = { [unowned world, unowned self] in world.full || self.pastDeadline }
         simulation.runtime.onLog = { [unowned self] source, line in self.onLog("[\(source)] \(line)") }
-        if let tier { simulation.runtime.setTier(tier) }
+        if let tier { simulation.handle(.tier(tier)) }
         nextID += 1
         worlds[nextID] = world
         return nextID
@@ -135,7 +135,7 @@ final class SpecWorlds {
             throw HostError(error.message)
         }
         let simulation = world.simulation
-        if case .macro(let name, _, _) = parsed.event, simulation.runtime.scripts.macros[name] == nil {
+        if case .runtime(.macro(let name, _, _)) = parsed.event, simulation.runtime.scripts.macros[name] == nil {
             throw HostError("no macro named '\(name)'")
         }
         var at = parsed.at ?? simulation.clock.now
@@ -178,15 +178,11 @@ final class SpecWorlds {
     func conversation(_ id: Int64, _ raw: String) throws(HostError) -> JSONValue {
         let runtime = try world(id).simulation.runtime
         guard let contact = ContactID(raw) else { throw HostError("\"\(raw)\" is not a phone number or a business-scoped user id") }
-        let c = runtime.store.conversation(contact) ?? Conversation(contact: contact)
-        let window = runtime.window(of: contact.value)
-        var fields: [String: JSONValue] = [
-            "contact": .string(contact.value), "owner": .string(c.owner.description), "state": c.state,
-            "in_window": .bool(window.open), "seconds_left": .int(window.secondsLeft),
-            "opted_in": .bool(c.optedIn), "marketing_opted_out": .bool(c.marketingOptedOut),
-        ]
-        if let language = c.language { fields["language"] = .string(language) }
-        return .object(fields)
+        do {
+            return try runtime.summary(of: contact)
+        } catch {
+            throw HostError("the world's store failed: \(error)")
+        }
     }
 
     func now(_ id: Int64) throws(HostError) -> Instant { try world(id).simulation.clock.now }

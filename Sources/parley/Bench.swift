@@ -141,10 +141,10 @@ struct Bench: AsyncParsableCommand {
         let contacts = (0..<events).map { ContactID("+1415\(10_000_000 + $0)")! }
         let start = ContinuousClock.now  // wall-clock ok: a benchmark measures real time
         for contact in contacts {
-            simulation.runtime.advance(to: simulation.clock.now + .milliseconds(13))
-            simulation.runtime.receive(Inbound(from: contact, content: .text("where is my order?")))
+            try simulation.runtime.handle(.clock(simulation.clock.now + .milliseconds(13)))
+            try simulation.runtime.handle(.inbound(Inbound(from: contact, content: .text("where is my order?"))))
         }
-        simulation.runtime.advance(to: simulation.clock.now + .seconds(1))
+        try simulation.runtime.handle(.clock(simulation.clock.now + .seconds(1)))
         let elapsed = seconds(ContinuousClock.now - start)  // wall-clock ok
         guard channel.count == events else { throw ValidationError("the pipeline answered \(channel.count) of \(events) messages") }
         return Double(events) / elapsed
@@ -165,13 +165,13 @@ struct Bench: AsyncParsableCommand {
         let simulation = try scripts.simulation(stdlib)
         (simulation.runtime.store as? InMemoryStore)?.keepsAudit = false
         let contacts = (0..<conversations).map { ContactID("+1416\(10_000_000 + $0)")! }
-        simulation.runtime.advance(to: simulation.clock.now + .days(1))
+        try simulation.runtime.handle(.clock(simulation.clock.now + .days(1)))
         let before = heapInUse()
         for contact in contacts {
-            simulation.runtime.advance(to: simulation.clock.now + .milliseconds(13))
-            simulation.runtime.receive(Inbound(from: contact, content: .text("hi")))
+            try simulation.runtime.handle(.clock(simulation.clock.now + .milliseconds(13)))
+            try simulation.runtime.handle(.inbound(Inbound(from: contact, content: .text("hi"))))
         }
-        simulation.runtime.advance(to: simulation.clock.now + .days(2))
+        try simulation.runtime.handle(.clock(simulation.clock.now + .days(2)))
         return (heapInUse() - before) / conversations
     }
 

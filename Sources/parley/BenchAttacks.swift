@@ -89,7 +89,7 @@ struct AttackBenchmark {
             }
         }
         let start = ContinuousClock.now  // wall-clock ok: what the benchmark measures
-        simulation.runtime.receive(Inbound(from: ContactID("+14155550101")!, content: .text("attack")))
+        try simulation.runtime.handle(.inbound(Inbound(from: ContactID("+14155550101")!, content: .text("attack"))))
         let elapsed = ContinuousClock.now - start  // wall-clock ok
         return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, outcome)
     }

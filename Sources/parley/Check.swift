@@ -31,7 +31,7 @@ struct Check: ParsableCommand {
         do { config = try world.loadConfig() } catch { problems.append(error.message) }
         do { _ = try world.loadTemplates() } catch { problems.append(error.description) }
 
-        let runtime = Runtime(config: config, clock: ManualClock(Instant(millisecondsSinceEpoch: 0)))
+        let runtime = try Runtime(config: config, clock: ManualClock(Instant(millisecondsSinceEpoch: 0)))
         let modules = ModuleLibrary(stdlib: stdlibURL, scripts: world.scriptsURL)
         let scripts: ScriptSet
         do {

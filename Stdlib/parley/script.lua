@@ -53,14 +53,15 @@ checks["function"] = function(value)
   if type(value) ~= "function" then return "must be a function" end
 end
 
-local function is_delay(value)
-  if type(value) == "number" then return value > 0 end
-  return type(value) == "string" and #value <= 64 and value:match("^%s*[%d%.]+[dhms]") ~= nil
-end
-
+-- What a delay's text or number means, and how long one may be, is the host's to say
+-- (one parser for every delay in Parley: Sources/ParleyPolicy/Delay.swift); the host reads
+-- these fields again. Here only what can never be one is refused, in the host's words, so
+-- that the message names the line.
 function checks.delay(value)
-  if not is_delay(value) then
-    return "must be a delay such as \"1h\", \"30m\", \"2d\" or a number of seconds"
+  local t = type(value)
+  if t ~= "string" and t ~= "number" then
+    return describe(value) .. " is not a delay: write a number and a unit, " ..
+      "such as \"90s\", \"15m\", \"23h\" or \"2d\", up to 3650d", true
   end
 end
 
@@ -119,8 +120,12 @@ local function constructor(kind, fields, required, hint)
     for key, check in pairs(fields) do
       local value = spec[key]
       if value ~= nil then
-        local problem = checks[check](value)
-        if problem then fail(kind, spec, "field '" .. key .. "' " .. problem .. " (got " .. describe(value) .. ")") end
+        local problem, names_value = checks[check](value)
+        if names_value then
+          fail(kind, spec, "field '" .. key .. "': " .. problem)
+        elseif problem then
+          fail(kind, spec, "field '" .. key .. "' " .. problem .. " (got " .. describe(value) .. ")")
+        end
         made[key] = value
       end
     end

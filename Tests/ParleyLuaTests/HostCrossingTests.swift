@@ -103,9 +103,9 @@ struct HostCrossingTests {
     @Test("spans and delays from scripts are refused, not overflowed")
     func extremeDelays() throws {
         try expectError(#"schedule(conv, "99999999999999999999d", "x")"#, containing: "is not a delay")
-        try expectError(#"schedule(conv, ("9"):rep(70) .. "d", "x")"#, containing: "more than the 64 bytes taken here")
-        try expectError("schedule(conv, math.mininteger, 'x')", containing: "from 0 to 10^12")
-        try expectError("schedule(conv, 0/0, 'x')", containing: "from 0 to 10^12")
+        try expectError(#"schedule(conv, ("9"):rep(70) .. "d", "x")"#, containing: #"(delay: "999999999999999999999999…" is not a delay"#)
+        try expectError("schedule(conv, math.mininteger, 'x')", containing: "-9223372036854775808 is not a delay")
+        try expectError("schedule(conv, 0/0, 'x')", containing: "nan is not a delay")
     }
 
     // MARK: Sizes, counted as the JSON a value becomes

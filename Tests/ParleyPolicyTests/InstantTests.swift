@@ -89,14 +89,6 @@ struct InstantTests {
         #expect(Span.milliseconds(-1000).seconds == -1)
     }
 
-    @Test("a manual clock moves only when told")
-    func manualClock() {
-        let clock = ManualClock(t0)
-        #expect(clock.now == t0)
-        clock.set(t0.plus(hours: 25))
-        #expect(clock.now == t0.plus(hours: 25))
-    }
-
     @Test("weekday and minute of day, for opening hours, in UTC or shifted")
     func weekdayAndMinute() {
         #expect(t0.weekdayAndMinute() == (weekday: 0, minute: 540))  // Monday 09:00

@@ -64,7 +64,7 @@ struct MessagingLimitTests {
 
     @Test("the ledger counts up to the limit and refuses the next unique contact")
     func ledgerReservesUpToTheLimit() {
-        var ledger = MessagingLimitLedger()
+        var ledger = MessagingLimitLedger(window: PolicyConfig().limitWindow)
         let people = contacts(251)
         let first250 = people.prefix(250).map { ledger.reserve($0, limit: 250, at: t0) }
         #expect(first250.allSatisfy { $0 })
@@ -76,7 +76,7 @@ struct MessagingLimitTests {
 
     @Test("the same contact twice counts once, and may be sent to again at the limit")
     func sameContactCountsOnce() {
-        var ledger = MessagingLimitLedger()
+        var ledger = MessagingLimitLedger(window: PolicyConfig().limitWindow)
         let first = ledger.reserve(alice, limit: 1, at: t0)
         let again = ledger.reserve(alice, limit: 1, at: t0.plus(hours: 5))
         #expect(first && again)
@@ -87,7 +87,7 @@ struct MessagingLimitTests {
 
     @Test("a count expires exactly 24 h after the contact was first counted, not after the last send")
     func countsExpireAt24HoursAfterFirstCount() {
-        var ledger = MessagingLimitLedger()
+        var ledger = MessagingLimitLedger(window: PolicyConfig().limitWindow)
         _ = ledger.reserve(alice, limit: 1, at: t0)
         _ = ledger.reserve(alice, limit: 1, at: t0.plus(hours: 23))  // adds nothing, does not extend
         let justBefore = ledger.standing(of: alice, limit: 1, at: t0.plus(hours: 24) - .milliseconds(1))
@@ -102,7 +102,7 @@ struct MessagingLimitTests {
 
     @Test("counts expire one by one, in the order they were made")
     func rollingExpiry() {
-        var ledger = MessagingLimitLedger()
+        var ledger = MessagingLimitLedger(window: PolicyConfig().limitWindow)
         let people = contacts(3)
         for (i, c) in people.enumerated() { _ = ledger.reserve(c, limit: 3, at: t0.plus(hours: Int64(i))) }
         #expect(ledger.standing(of: people[0], limit: 3, at: t0.plus(hours: 24)).used == 2)
@@ -112,7 +112,7 @@ struct MessagingLimitTests {
 
     @Test("release gives the slot back for a message that was never sent")
     func releaseGivesTheSlotBack() {
-        var ledger = MessagingLimitLedger()
+        var ledger = MessagingLimitLedger(window: PolicyConfig().limitWindow)
         _ = ledger.reserve(alice, limit: 1, at: t0)
         ledger.release(alice, reservedAt: t0)
         #expect(ledger.used == 0)
@@ -122,7 +122,7 @@ struct MessagingLimitTests {
 
     @Test("releasing a stale reservation does not undo a later count")
     func releaseOfStaleReservation() {
-        var ledger = MessagingLimitLedger()
+        var ledger = MessagingLimitLedger(window: PolicyConfig().limitWindow)
         _ = ledger.reserve(alice, limit: 5, at: t0)
         ledger.release(alice, reservedAt: t0)
         _ = ledger.reserve(alice, limit: 5, at: t0.plus(hours: 2))
@@ -135,7 +135,7 @@ struct MessagingLimitTests {
 
     @Test("a second send to an already counted contact, released, does not free the original count")
     func releaseOfARepeatKeepsTheFirstCount() {
-        var ledger = MessagingLimitLedger()
+        var ledger = MessagingLimitLedger(window: PolicyConfig().limitWindow)
         _ = ledger.reserve(alice, limit: 5, at: t0)
         _ = ledger.reserve(alice, limit: 5, at: t0.plus(hours: 1))
         ledger.release(alice, reservedAt: t0.plus(hours: 1))
@@ -144,7 +144,7 @@ struct MessagingLimitTests {
 
     @Test("the standing the ledger reports is what the decision uses")
     func ledgerStandingFeedsTheDecision() {
-        var ledger = MessagingLimitLedger()
+        var ledger = MessagingLimitLedger(window: PolicyConfig().limitWindow)
         for c in contacts(250) { _ = ledger.reserve(c, limit: 250, at: outside) }
         var w = World()
         w.limit = ledger.standing(of: alice, limit: 250, at: outside.plus(hours: 1))
@@ -155,7 +155,7 @@ struct MessagingLimitTests {
 
     @Test("a lowered limit refuses new contacts but keeps the ones already counted")
     func loweredLimit() {
-        var ledger = MessagingLimitLedger()
+        var ledger = MessagingLimitLedger(window: PolicyConfig().limitWindow)
         let people = contacts(10)
         for c in people { _ = ledger.reserve(c, limit: 10, at: t0) }
         let newContact = ledger.reserve(alice, limit: 5, at: t0)
@@ -205,7 +205,7 @@ struct MessagingLimitTests {
 
     @Test("200,000 contacts over 55 h: the ledger stays exact as expired entries are compacted away")
     func ledgerAtScale() {
-        var ledger = MessagingLimitLedger()
+        var ledger = MessagingLimitLedger(window: PolicyConfig().limitWindow)
         var now = t0
         let people = (0..<200_000).map { ContactID("+1555" + String(1_000_000 + $0))! }
         for c in people {

@@ -11,40 +11,40 @@ struct ConsentAndIdentityTests {
     @Test("STOP opts out of marketing, is confirmed, and never reaches the bot; START reverses it")
     func stopThenStart() throws {
         let world = try World(scripts: ["b.lua": bot(#"send(conv, "bot saw " .. msg.text)"#)])
-        world.runtime.optIn(ContactID(alice)!)
+        world.handle(.optIn(ContactID(alice)!))
         world.inbound(alice, "  stop ")
         #expect(world.of("opted_out").count == 1)
         #expect(world.sentTexts.last == world.runtime.config.texts.optedOut)
         #expect(!world.sentTexts.contains { $0.hasPrefix("bot saw") })
         world.advance("25h")
-        world.runtime.agentReply(marketing, to: alice)
+        world.handle(.agentReply(marketing, to: alice))
         #expect(world.blocked.last?["reason"] == "marketing_opted_out")
         #expect(world.blocked.last?["code"] == 131050)
-        world.runtime.agentReply(utility, to: alice)
+        world.handle(.agentReply(utility, to: alice))
         #expect(world.sent.last?["template"] == "order_update")
         world.inbound(alice, "START")
-        world.runtime.agentReply(marketing, to: alice)
+        world.handle(.agentReply(marketing, to: alice))
         #expect(world.sent.last?["template"] == "spring_sale")
     }
 
     @Test("a business-initiated template needs an opt-in; a reply inside the window does not")
     func optIn() throws {
         let world = try World(scripts: ["b.lua": bot("")])
-        world.runtime.agentReply(utility, to: alice)
+        world.handle(.agentReply(utility, to: alice))
         #expect(world.blocked.last?["reason"] == "no_opt_in")
         world.inbound(alice, "hi")
-        world.runtime.agentReply(utility, to: alice)
+        world.handle(.agentReply(utility, to: alice))
         #expect(world.sent.last?["template"] == "order_update")
     }
 
     @Test("an identity change refuses sends until acknowledged")
     func identity() throws {
         let world = try World(scripts: ["b.lua": bot(#"send(conv, "hi")"#)])
-        world.runtime.identityChanged(ContactID(alice)!)
+        world.handle(.identityChanged(ContactID(alice)!))
         world.inbound(alice, "hello")
         #expect(world.blocked.last?["reason"] == "identity_changed")
         #expect(world.blocked.last?["code"] == 137000)
-        world.runtime.acknowledgeIdentity(ContactID(alice)!)
+        world.handle(.identityAcknowledged(ContactID(alice)!))
         world.inbound(alice, "hello again")
         #expect(world.sentTexts.last == "hi")
     }
@@ -52,9 +52,9 @@ struct ConsentAndIdentityTests {
     @Test("a restricted number refuses business-initiated templates but still answers inside the window")
     func restricted() throws {
         let world = try World(scripts: ["b.lua": bot(#"send(conv, "hi")"#)])
-        world.runtime.setNumberStatus(.restricted)
-        world.runtime.optIn(ContactID(bob)!)
-        world.runtime.agentReply(utility, to: bob)
+        world.handle(.numberStatus(.restricted))
+        world.handle(.optIn(ContactID(bob)!))
+        world.handle(.agentReply(utility, to: bob))
         #expect(world.blocked.last?["reason"] == "number_restricted")
         world.inbound(alice, "hello")
         #expect(world.sentTexts.last == "hi")
@@ -73,7 +73,7 @@ struct ConsentAndIdentityTests {
         local none, reason = pick_template { category = "MARKETING", to = conv }
         log(tostring(none), reason)
         """)], templates: templates)
-        world.runtime.optOut(ContactID(alice)!)
+        world.handle(.optOut(ContactID(alice)!))
         world.inbound(alice, "oi")
         #expect(world.logs == ["[bot:test] order_update\tpt_BR\t2\tYELLOW", "[bot:test] nil\tmarketing_opted_out"])
     }

@@ -31,7 +31,7 @@ struct CrossingTests {
         let error = world.of("script_error").first?["error"]?.stringValue ?? ""
         #expect(error.contains("conv.state.t["), "\(error)")
         #expect(error.contains("makes the data more than 64 KiB, the most"), "\(error)")
-        #expect(world.runtime.store.conversation(ContactID(alice)!)?.state == ["kept": "yes"])
+        #expect(try world.runtime.store.conversation(ContactID(alice)!)?.state == ["kept": "yes"])
         #expect(world.escalated.map { $0["to"] } == [.string(alice)])
         #expect(world.sentTexts.contains("fine"))
     }
@@ -53,7 +53,7 @@ struct CrossingTests {
         world.inbound(alice, "go")
         #expect(world.of("script_error").isEmpty)
         #expect(world.escalated.first?["queue"] == "billing")
-        let note = world.runtime.store.conversation(ContactID(alice)!)?.handoff?.note ?? ""
+        let note = try world.runtime.store.conversation(ContactID(alice)!)?.handoff?.note ?? ""
         #expect(note.hasPrefix("refund: nnnn"))
         #expect(note.hasSuffix(" …[cut: 14.3 MiB in all]"))
         #expect(note.utf8.count <= 4096 + 16)  // "refund: " and the note, cut to 4 KiB
@@ -65,6 +65,6 @@ struct CrossingTests {
         world.inbound(alice, "go")
         let error = world.of("script_error").first?["error"]?.stringValue ?? ""
         #expect(error.contains("conv.state has a key that is not UTF-8 text"), "\(error)")
-        #expect(world.runtime.store.conversation(ContactID(alice)!)?.state == [:])
+        #expect(try world.runtime.store.conversation(ContactID(alice)!)?.state == [:])
     }
 }

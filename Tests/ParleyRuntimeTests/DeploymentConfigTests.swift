@@ -72,6 +72,35 @@ struct DeploymentConfigTests {
         }
     }
 
+    @Test("each wrong value gets its own message, the key's name and the fix", arguments: [
+        ("[budget]\nwall_ms = 0", "budget.wall_ms: must be a whole number from 1 to 60000"),
+        ("[budget]\nwall_ms = 1.5", "budget.wall_ms: must be a whole number from 1 to 60000"),
+        ("default_route = \"x\"", #"default_route: must be "bot:<name>" or "human:<queue>", got "x""#),
+        ("default_queue = 5", "default_queue: must be a string, got a number"),
+        ("default_queue = [\"a\"]", "default_queue: must be a string, got an array"),
+        ("[queues.a]\nhours = \"x\"", #"queues.a: hours "x": "x" is not a range; write e.g. "Mon-Fri 09:00-17:00, Sat 10:00-14:00""#),
+        ("[queues.a]\nutc_offset = \"x\"", #"queues.a: utc_offset "x" is not an offset; write "+02:00", "-05:00" or "UTC""#),
+        ("[queues.a]\nfoo = 1", "queues.a.foo: unknown key; known keys here: hours, utc_offset"),
+        ("queues = 5", "queues: must be a table: [queues]"),
+        ("[queues]\na = 5", #"queues.a: must be a table with hours = "Mon-Fri 09:00-17:00""#),
+        ("[policy]\nopt_in_keywords = [1]", #"policy.opt_in_keywords: must be a list of strings, e.g. ["human", "agent"]"#),
+        ("[policy]\ntemplate_pauses = \"3h\"", #"policy.template_pauses: must be a list of delays, e.g. ["3h", "6h"]"#),
+        ("[policy]\nwindow = \"0s\"", #"policy.window: must be more than 0s, such as "1h""#),
+        ("[server]\nretention = \"2d\"", #"server.retention: must be at least "8d": Meta retries webhooks for 7 days"#),
+        ("[cloud_api]\nversion = \"23\"", #"cloud_api.version: must be a Graph API version such as "v23.0""#),
+        ("[cloud_api]\nwaba_id = \"\"", "cloud_api.waba_id: must be the WhatsApp Business Account id, as a string"),
+        ("[cloud_api]\nagent_token = \"x\"", "cloud_api.agent_token: secrets do not belong in the file; set PARLEY_AGENT_TOKEN in the environment"),
+    ])
+    func messages(toml: String, message: String) {
+        #expect(throws: ConfigError("parley.toml: " + message)) { try ConfigFile.parseDeployment(toml) }
+    }
+
+    @Test("keys apply in their declared order, whatever the file's")
+    func declaredOrder() throws {
+        let config = try ConfigFile.parse("[policy]\nextra_escalation_keywords = [\"a\"]\nescalation_keywords = [\"b\"]")
+        #expect(config.policy.keywords.escalation == ["b", "a"])
+    }
+
     @Test("a live deployment needs the number to send from")
     func liveNeedsPhoneNumber() {
         #expect(throws: ConfigError.self) {

@@ -36,18 +36,18 @@ struct DispatchTests {
         let world = try World(scripts: ["b.lua": bot("send(conv, 'hi')")])
         for i in 0..<251 {
             let contact = "+1415555\(String(format: "%04d", i))"
-            world.runtime.optIn(ContactID(contact)!)
-            world.runtime.agentReply(.template(TemplateRequest(name: "order_update", body: .positional(["A\(i)", "late"]))), to: contact)
+            world.handle(.optIn(ContactID(contact)!))
+            world.handle(.agentReply(.template(TemplateRequest(name: "order_update", body: .positional(["A\(i)", "late"]))), to: contact))
         }
         world.advance("5s")  // 80 go at once, the rest at 80 a second
         #expect(world.sent.count == 250)
         #expect(world.blocked.map { $0["reason"] } == ["messaging_limit"])
         // The same contact again adds nothing; a day later, the count has rolled over.
-        world.runtime.agentReply(.template(TemplateRequest(name: "order_update", body: .positional(["B", "late"]))), to: "+14155550000")
+        world.handle(.agentReply(.template(TemplateRequest(name: "order_update", body: .positional(["B", "late"]))), to: "+14155550000"))
         world.advance("1s")
         #expect(world.sent.count == 251)
         world.advance("24h")
-        world.runtime.agentReply(.template(TemplateRequest(name: "order_update", body: .positional(["C", "late"]))), to: "+14155550250")
+        world.handle(.agentReply(.template(TemplateRequest(name: "order_update", body: .positional(["C", "late"]))), to: "+14155550250"))
         world.advance("1s")
         #expect(world.sent.count == 252)
     }
@@ -55,38 +55,38 @@ struct DispatchTests {
     @Test("a template paused for 3 h refuses with template_paused, then sends again")
     func pausedTemplate() throws {
         let world = try World(scripts: ["b.lua": bot("send(conv, 'hi')")])
-        world.runtime.optIn(ContactID(alice)!)
+        world.handle(.optIn(ContactID(alice)!))
         let key = TemplateKey(name: "order_update", language: "en_US")
-        try world.runtime.templateStatus(key, .paused)
+        world.handle(.templateStatus(key, .paused))
         let request = OutboundMessage.template(TemplateRequest(name: "order_update", body: .positional(["A1", "late"])))
-        world.runtime.agentReply(request, to: alice)
+        world.handle(.agentReply(request, to: alice))
         #expect(world.blocked.last?["reason"] == "template_paused")
         #expect(world.blocked.last?["code"] == 132015)
         world.advance("3h")
-        world.runtime.agentReply(request, to: alice)
+        world.handle(.agentReply(request, to: alice))
         #expect(world.sent.last?["template"] == "order_update")
     }
 
     @Test("every refusal and every send has its decision in the audit trail")
     func auditTrail() throws {
         let world = try World(scripts: ["b.lua": bot("send(conv, 'hi')")])
-        let outcome = world.runtime.agentReply(.text("hello?"), to: alice)
-        let decisions = world.runtime.audit(ofMessage: outcome.id)
+        let outcome = world.handle(.agentReply(.text("hello?"), to: alice)).sendOutcome!
+        let decisions = try world.runtime.audit(ofMessage: outcome.id)
         #expect(decisions.count == 1)
         #expect(decisions.first?["reason"] == "outside_window")
         #expect(decisions.first?["inputs"]?["window_end"] == .null)
         world.inbound(alice, "hi")
         // Sent at once: the decision at request is the decision at dispatch.
         let sentID = try #require(world.sent.last?["id"]?.stringValue)
-        let once = world.runtime.audit(ofMessage: sentID)
+        let once = try world.runtime.audit(ofMessage: sentID)
         #expect(once.map { $0["stage"] } == ["request"])
         #expect(once.first?["outcome"] == "allowed")
         #expect(once.first?["inputs"]?["window_end"] == .string((World.start + .hours(24)).iso8601))
         // Paced: decided when asked, and again when its slot came.
-        for _ in 0..<46 { world.runtime.agentReply(.text("again"), to: alice) }
+        for _ in 0..<46 { world.handle(.agentReply(.text("again"), to: alice)) }
         world.advance("10s")
         let pacedID = try #require(world.sent.last?["id"]?.stringValue)
-        let both = world.runtime.audit(ofMessage: pacedID)
+        let both = try world.runtime.audit(ofMessage: pacedID)
         #expect(both.map { $0["stage"] } == ["request", "dispatch"])
         #expect(both.allSatisfy { $0["outcome"] == "allowed" })
     }

@@ -15,7 +15,7 @@ struct EscalationTests {
         #expect(!world.sentTexts.contains { $0.contains("human please") })
         #expect(world.escalated.first?["reason"] == "keyword")
         #expect(world.escalated.first?["queue"] == "support")
-        #expect(world.runtime.store.conversation(ContactID(alice)!)?.owner == .human(queue: "support"))
+        #expect(try world.runtime.store.conversation(ContactID(alice)!)?.owner == .human(queue: "support"))
     }
 
     @Test("a keyword on a conversation nobody owns is routed first, then escalates to that bot's queue")
@@ -104,7 +104,7 @@ struct EscalationTests {
         let world = try World(scripts: ["b.lua": bot("send(conv, 'hi')", queue: "night-shift", contact: "Call +1 415 555 0100")], config: config)
         world.inbound(alice, "human")
         #expect(world.sentTexts.last == "\(config.texts.outOfHours) Call +1 415 555 0100")
-        #expect(world.runtime.store.conversation(ContactID(alice)!)?.owner == .human(queue: "night-shift"))
+        #expect(try world.runtime.store.conversation(ContactID(alice)!)?.owner == .human(queue: "night-shift"))
     }
 
     @Test("opening hours follow the configured week")

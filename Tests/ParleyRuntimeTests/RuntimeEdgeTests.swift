@@ -12,17 +12,17 @@ struct RuntimeEdgeTests {
     @Test("a template asked for inside the window that goes out after it takes a limit slot then")
     func limitAtDispatch() throws {
         let world = try World(scripts: ["b.lua": bot("")])
-        world.runtime.setTier(.limited(1))
-        world.runtime.optIn(ContactID(alice)!)
-        world.runtime.optIn(ContactID(bob)!)
+        world.handle(.tier(.limited(1)))
+        world.handle(.optIn(ContactID(alice)!))
+        world.handle(.optIn(ContactID(bob)!))
         world.inbound(alice, "hi")
         world.advance(to: World.start + .hours(24) - .seconds(3))
         // 46 templates: 45 go at once inside the window; the 46th is paced past its end.
-        for _ in 0..<46 { world.runtime.agentReply(template, to: alice) }
+        for _ in 0..<46 { world.handle(.agentReply(template, to: alice)) }
         world.advance("10s")
         #expect(world.sent.filter { $0["to"] == .string(alice) }.count == 46)
         // Alice now fills the limit of 1, so Bob, who never wrote, cannot be reached.
-        world.runtime.agentReply(template, to: bob)
+        world.handle(.agentReply(template, to: bob))
         #expect(world.blocked.last?["reason"] == "messaging_limit")
     }
 
@@ -64,7 +64,7 @@ struct RuntimeEdgeTests {
         ])
         world.inbound(alice, "hello")
         world.inbound(alice, "still there?")
-        #expect(world.runtime.store.conversation(ContactID(alice)!)?.owner == .human(queue: "vip"))
+        #expect(try world.runtime.store.conversation(ContactID(alice)!)?.owner == .human(queue: "vip"))
         #expect(!world.sentTexts.contains("bot answered"))
         #expect(world.of("routed").isEmpty)
     }
@@ -72,12 +72,12 @@ struct RuntimeEdgeTests {
     @Test("a restriction on business-initiated messaging lifts itself when it ends")
     func restrictionExpires() throws {
         let world = try World(scripts: ["b.lua": bot("")])
-        world.runtime.optIn(ContactID(bob)!)
-        world.runtime.setBusinessInitiatedRestriction(true, until: World.start + .hours(1))
-        world.runtime.agentReply(template, to: bob)
+        world.handle(.optIn(ContactID(bob)!))
+        world.handle(.businessInitiatedRestriction(true, until: World.start + .hours(1)))
+        world.handle(.agentReply(template, to: bob))
         #expect(world.blocked.last?["reason"] == "number_restricted")
         world.advance("2h")
-        world.runtime.agentReply(template, to: bob)
+        world.handle(.agentReply(template, to: bob))
         #expect(world.sent.last?["template"] == "order_update")
     }
 
@@ -87,7 +87,7 @@ struct RuntimeEdgeTests {
         world.inbound(alice, "STOP")
         world.inbound(alice, "START")
         world.advance("25h")
-        world.runtime.agentReply(template, to: alice)
+        world.handle(.agentReply(template, to: alice))
         #expect(world.blocked.last?["reason"] == "no_opt_in")
     }
 
@@ -96,7 +96,7 @@ struct RuntimeEdgeTests {
         let world = try World(scripts: ["b.lua": bot("")])
         world.inbound(alice, "hi")
         world.advance(to: World.start + .hours(24) - .milliseconds(500))
-        #expect(world.runtime.window(of: alice).open)
-        #expect(world.runtime.window(of: alice).secondsLeft == 1)
+        #expect(try world.runtime.window(of: ContactID(alice)!).open)
+        #expect(try world.runtime.window(of: ContactID(alice)!).secondsLeft == 1)
     }
 }

@@ -53,12 +53,25 @@ final class World {
 
     // MARK: Driving
 
-    func inbound(_ from: String, _ text: String) { runtime.receive(Inbound(from: ContactID(from)!, content: .text(text))) }
-    func tap(_ from: String, reply id: String, title: String) { runtime.receive(Inbound(from: ContactID(from)!, content: .reply(id: id, title: title))) }
-    func advance(_ span: String) { runtime.advance(to: now + Span(parsing: span)!) }
-    func advance(to instant: Instant) { runtime.advance(to: instant) }
-    func macro(_ name: String, _ to: String, _ args: JSONValue = [:]) throws { try runtime.runMacro(name, on: ContactID(to)!, arguments: args) }
-    func release(_ to: String, note: String? = nil) { runtime.release(ContactID(to)!, note: note) }
+    /// Hands the runtime an event the test expects it to take: the in-memory store cannot
+    /// fail, so an error here is the runtime refusing the event, and fails the test.
+    @discardableResult
+    func handle(_ event: RuntimeEvent, sourceLocation: SourceLocation = #_sourceLocation) -> EventOutcome {
+        do {
+            return try runtime.handle(event)
+        } catch {
+            Issue.record("the runtime refused \(event): \(error)", sourceLocation: sourceLocation)
+            return .done
+        }
+    }
+
+    func inbound(_ from: String, _ text: String) { handle(.inbound(Inbound(from: ContactID(from)!, content: .text(text)))) }
+    func tap(_ from: String, reply id: String, title: String) { handle(.inbound(Inbound(from: ContactID(from)!, content: .reply(id: id, title: title)))) }
+    func advance(_ span: String) { handle(.clock(now + Span(parsing: span)!)) }
+    func advance(to instant: Instant) { handle(.clock(instant)) }
+    /// Runs a macro; throws what the runtime throws (a macro that does not exist).
+    func macro(_ name: String, _ to: String, _ args: JSONValue = [:]) throws { try runtime.handle(.macro(name, on: ContactID(to)!, arguments: args)) }
+    func release(_ to: String, note: String? = nil) { handle(.release(ContactID(to)!, note: note)) }
     func clear() { records.removeAll() }
 
     // MARK: Reading the transcript

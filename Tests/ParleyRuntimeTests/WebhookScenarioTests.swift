@@ -98,7 +98,7 @@ struct ScenarioFileTests {
     func errors() {
         #expect(error("{\"type\":\"inbound\",\"from\":\"+14155550101\",\"txt\":\"hi\"}")?.hasPrefix("s.jsonl:1: inbound needs exactly one of") == true)
         #expect(error("\n{\"type\":\"teleport\"}")?.hasPrefix("s.jsonl:2: unknown event type \"teleport\"") == true)
-        #expect(error("{\"type\":\"advance\",\"by\":\"soon\"}")?.contains("duration such as") == true)
+        #expect(error("{\"type\":\"advance\",\"by\":\"soon\"}")?.contains("\"soon\" is not a delay: write a number and a unit") == true)
         #expect(error("{\"type\":\"inbound\",\"from\":\"hello\",\"text\":\"hi\"}")?.contains("is not a phone number") == true)
         #expect(error("{not json}")?.contains("not valid JSON") == true)
         #expect(error("{\"type\":\"limit\",\"tier\":\"TIER_3\"}")?.contains("TIER_250") == true)

@@ -3,6 +3,7 @@ import HTTPTypes
 import Logging
 import ParleyConfig
 import ParleyPolicy
+import ParleyRuntime
 import ParleyServer
 import ParleyStorage
 import Testing

@@ -1,5 +1,5 @@
 import Foundation
-import ParleyPolicy
+import ParleyRuntime
 import ParleyServer
 import Testing
 

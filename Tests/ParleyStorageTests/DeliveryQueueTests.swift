@@ -13,61 +13,61 @@ struct DeliveryQueueTests {
 
     func enqueue(_ ids: [String], in store: SQLiteStore) throws {
         try store.transaction {
-            for id in ids { store.enqueueDelivery(Dispatch(id: id, to: alice, sender: .agent, message: .text("hi")), at: start) }
+            for id in ids { try store.enqueueDelivery(Dispatch(id: id, to: alice, sender: .agent, message: .text("hi")), at: start) }
         }
     }
 
     @Test("a taken delivery is not taken again until its lease ends")
     func leased() throws {
-        let store = try SQLiteStore(path: path, now: start)
+        let store = try SQLiteStore(path: path)
         try enqueue(["m1", "m2"], in: store)
-        let first = try store.transaction { store.takeDueDeliveries(at: start, limit: 1, lease: lease) }
+        let first = try store.transaction { try store.takeDueDeliveries(at: start, limit: 1, lease: lease) }
         #expect(first.map(\.id) == ["m1"])
         #expect(first.first?.attempts == 1)
-        let second = try store.transaction { store.takeDueDeliveries(at: start, limit: 10, lease: lease) }
+        let second = try store.transaction { try store.takeDueDeliveries(at: start, limit: 10, lease: lease) }
         #expect(second.map(\.id) == ["m2"])  // m1 is in flight
-        #expect(try store.transaction { store.takeDueDeliveries(at: start + .seconds(14), limit: 10, lease: lease) }.isEmpty)
-        let expired = try store.transaction { store.takeDueDeliveries(at: start + .seconds(16), limit: 10, lease: lease) }
+        #expect(try store.transaction { try store.takeDueDeliveries(at: start + .seconds(14), limit: 10, lease: lease) }.isEmpty)
+        let expired = try store.transaction { try store.takeDueDeliveries(at: start + .seconds(16), limit: 10, lease: lease) }
         #expect(expired.map(\.id) == ["m1", "m2"])
         #expect(expired.map(\.attempts) == [2, 2])
-        #expect(store.deliveriesWaiting() == 2)
-        try store.transaction { store.deliveryAccepted("m1", wamid: "wamid.1", at: start) }
-        #expect(store.deliveriesWaiting() == 1)
+        #expect(try store.deliveriesWaiting() == 2)
+        try store.transaction { try store.deliveryAccepted("m1", wamid: "wamid.1", at: start) }
+        #expect(try store.deliveriesWaiting() == 1)
     }
 
     @Test("a stopping server takes first attempts only: retries wait for the next start")
     func untriedOnly() throws {
-        let store = try SQLiteStore(path: path, now: start)
+        let store = try SQLiteStore(path: path)
         try enqueue(["m1", "m2"], in: store)
-        _ = try store.transaction { store.takeDueDeliveries(at: start, limit: 1, lease: lease) }  // m1 tried once
+        _ = try store.transaction { try store.takeDueDeliveries(at: start, limit: 1, lease: lease) }  // m1 tried once
         let later = start + .seconds(16)  // m1's lease is over: it is due again
-        let stopping = try store.transaction { store.takeDueDeliveries(at: later, limit: 10, lease: lease, untriedOnly: true) }
+        let stopping = try store.transaction { try store.takeDueDeliveries(at: later, limit: 10, lease: lease, untriedOnly: true) }
         #expect(stopping.map(\.id) == ["m2"])
     }
 
     @Test("a failure that was not the message's gives its attempt back")
     func attemptGivenBack() throws {
-        let store = try SQLiteStore(path: path, now: start)
+        let store = try SQLiteStore(path: path)
         try enqueue(["m1"], in: store)
         for round in 0..<10 {
             let at = start + .seconds(Int64(round) * 60)
-            _ = try store.transaction { store.takeDueDeliveries(at: at, limit: 1, lease: lease) }
-            try store.transaction { store.deliveryFailed("m1", error: "190", retryAt: at + .seconds(60), at: at, counting: false) }
+            _ = try store.transaction { try store.takeDueDeliveries(at: at, limit: 1, lease: lease) }
+            try store.transaction { try store.deliveryFailed("m1", error: "190", retryAt: at + .seconds(60), at: at, counting: false) }
         }
-        #expect(store.delivery("m1")?.attempts == 0)
-        #expect(store.delivery("m1")?.state == .pending)
+        #expect(try store.delivery("m1")?.attempts == 0)
+        #expect(try store.delivery("m1")?.state == .pending)
     }
 
     @Test("after a restart, attempts left in flight are due at once, under the same id")
     func resumedAfterRestart() throws {
         do {
-            let store = try SQLiteStore(path: path, now: start)
+            let store = try SQLiteStore(path: path)
             try enqueue(["m1"], in: store)
-            _ = try store.transaction { store.takeDueDeliveries(at: start, limit: 10, lease: lease) }
+            _ = try store.transaction { try store.takeDueDeliveries(at: start, limit: 10, lease: lease) }
         }  // the process dies with m1 in flight
-        let store = try SQLiteStore(path: path, now: start + .seconds(1))
-        try store.transaction { store.resumeInterruptedDeliveries(at: start + .seconds(1)) }
-        let again = try store.transaction { store.takeDueDeliveries(at: start + .seconds(1), limit: 10, lease: lease) }
+        let store = try SQLiteStore(path: path)
+        try store.transaction { try store.resumeInterruptedDeliveries(at: start + .seconds(1)) }
+        let again = try store.transaction { try store.takeDueDeliveries(at: start + .seconds(1), limit: 10, lease: lease) }
         #expect(again.map(\.id) == ["m1"])
         #expect(again.first?.attempts == 2)
     }

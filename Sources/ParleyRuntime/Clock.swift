@@ -1,5 +1,12 @@
-/// Where the runtime gets "now". Policy itself never asks: the runtime reads its clock
-/// once per step and passes the instant down.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ParleyPolicy
+
+/// Where the runtime gets "now". The policy never asks (it has no clock): the runtime
+/// reads its clock and passes the instant down.
 public protocol Clock: AnyObject {
     var now: Instant { get }
 }
@@ -28,9 +35,3 @@ public final class SystemClock: Clock {
         return Instant(millisecondsSinceEpoch: Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -3,10 +3,10 @@ import ParleyLua
 import ParleyPolicy
 
 /// The primitives, as the runtime answers them. Scripts ask; the policy decides.
-extension Runtime: ScriptHost {
+extension ScriptCalls: ScriptHost {
     public func send(_ message: OutboundMessage, to recipient: String, by script: ScriptIdentity) throws(HostError) -> SendOutcome {
         guard let sender = script.sender else { throw HostError("send: \(script) cannot send") }
-        let limits = config.allowance
+        let limits = runtime.config.allowance
         let key = ContactID(recipient)?.value ?? recipient  // one contact, however it is written
         let sent = allowance.sends[key, default: 0] + 1
         allowance.sends[key] = sent
@@ -18,14 +18,14 @@ extension Runtime: ScriptHost {
         guard allowance.sendsInAll <= most else {
             throw HostError("send: one \(script.kind == .automation ? "run of an automation" : "call") may send \(most) messages in all; is a loop sending to many contacts?")
         }
-        return submit(message, to: recipient, by: sender)
+        return try storeWork("send") { try runtime.sending.submit(message, to: recipient, by: sender) }
     }
 
     public func window(of recipient: String) -> (open: Bool, secondsLeft: Int64) {
-        guard let contact = ContactID(recipient), let end = policy.windowEnd(lastInbound: store.conversation(contact)?.lastInbound),
-            now < end
-        else { return (false, 0) }
-        return (true, ((end - now).milliseconds + 999) / 1000)
+        guard let contact = ContactID(recipient), let window = try? storeWork("in_window", { try runtime.window(of: contact) }) else {
+            return (false, 0)
+        }
+        return window
     }
 
     public func pickTemplate(_ query: TemplateQuery, for recipient: String?, by script: ScriptIdentity) -> Result<Template, Refusal> {
@@ -33,28 +33,33 @@ extension Runtime: ScriptHost {
         if let recipient, contact == nil {
             return .failure(Refusal(.invalidRecipient, "\"\(recipient)\" is not a phone number or a business-scoped user id"))
         }
-        return policy.pickTemplate(query, catalog: store.catalog, facts: contact.map { facts(for: $0) }, to: contact, at: now,
-                                   by: script.sender ?? .bot(script.name))
+        let facts: PolicyFacts?
+        do {
+            facts = try contact.map { contact throws(HostError) in try storeWork("pick_template") { try runtime.sending.facts(for: contact) } }
+        } catch {
+            return .failure(Refusal(.invalidRecipient, error.message))
+        }
+        return runtime.policy.pickTemplate(query, catalog: runtime.store.catalog, facts: facts, to: contact, at: now, by: script.sender ?? .bot(script.name))
     }
 
     public func escalate(_ recipient: String, request: EscalationRequest, by script: ScriptIdentity) throws(HostError) -> Handoff {
-        let contact = try Runtime.contact(recipient, for: "escalate_to_human")
+        let contact = try ScriptCalls.contact(recipient, for: "escalate_to_human")
         let bot = script.kind == .bot ? script.name : nil
         let note = [request.reason, request.note].compactMap { $0 }.joined(separator: ": ")
-        return escalate(contact, queue: request.queue, reason: "script", note: note.isEmpty ? nil : note, bot: bot)
+        return try storeWork("escalate_to_human") { try runtime.handoffs.escalate(contact, queue: request.queue, reason: "script", note: note.isEmpty ? nil : note, bot: bot) }
     }
 
     /// The shortest delay `schedule` accepts.
     static let shortestTimer = Span.seconds(1)
 
     public func schedule(_ recipient: String, after delay: Span, name: String, data: JSONValue, by script: ScriptIdentity) throws(HostError) {
-        let contact = try Runtime.contact(recipient, for: "schedule")
+        let contact = try ScriptCalls.contact(recipient, for: "schedule")
         guard script.kind == .bot, scripts.bots[script.name]?.definition.has("on_timer") == true else {
             throw HostError("schedule: \(script) has no on_timer handler to call; timers belong to bots with on_timer")
         }
         guard !name.isEmpty else { throw HostError("schedule: the timer needs a name, e.g. schedule(conv, \"23h\", \"reminder\")") }
         // A timer that sets another for the same instant would fire forever without time moving.
-        guard delay >= Runtime.shortestTimer else {
+        guard delay >= ScriptCalls.shortestTimer else {
             throw HostError("schedule: the delay must be at least 1s (got \(delay.milliseconds) ms), e.g. schedule(conv, \"1s\", \"\(name)\")")
         }
         // A bot's timers are for the conversation it is answering: timers for others would let
@@ -62,19 +67,19 @@ extension Runtime: ScriptHost {
         guard contact == allowance.conversation else {
             throw HostError("schedule: a bot sets timers for the conversation it was called for (conv), not for \(contact)")
         }
-        let limits = config.allowance
+        let limits = runtime.config.allowance
         allowance.timers += 1
         guard allowance.timers <= limits.timersPerCall else {
             throw HostError("schedule: one call may set \(limits.timersPerCall) timers at most; is a loop scheduling?")
         }
-        guard scheduler.timers(for: contact) < limits.timersPerConversation else {
+        guard runtime.agenda.timers(for: contact) < limits.timersPerConversation else {
             throw HostError("schedule: \(contact) already has \(limits.timersPerConversation) timers waiting, the most a conversation may have; does on_timer set more than one timer each time?")
         }
-        schedule(.timer(script: script.name, contact: contact, name: name, data: data), at: now + delay)
+        try storeWork("schedule") { try runtime.agenda.add(.timer(script: script.name, contact: contact, name: name, data: data), at: now + delay) }
     }
 
     public func notUnderstood(_ recipient: String, by script: ScriptIdentity) throws(HostError) {
-        let contact = try Runtime.contact(recipient, for: "conv:not_understood")
+        let contact = try ScriptCalls.contact(recipient, for: "conv:not_understood")
         guard let current = turn, current.contact == contact else {
             throw HostError("conv:not_understood() counts only during on_message, for the conversation being answered")
         }
@@ -83,7 +88,8 @@ extension Runtime: ScriptHost {
 
     public func conversations(_ filter: ConversationFilter, by script: ScriptIdentity) -> [ConversationView] {
         let now = self.now
-        return store.conversations { c in
+        let policy = runtime.policy
+        let found = try? storeWork("conversations") { try runtime.store.conversations { c in
             if let owner = filter.owner, c.owner.description != owner { return false }
             let end = policy.windowEnd(lastInbound: c.lastInbound)
             let open = end.map { now < $0 } ?? false
@@ -92,18 +98,31 @@ extension Runtime: ScriptHost {
                 guard open, let end, end - now <= within else { return false }
             }
             return true
-        }.map { view(of: $0) }
+        } }
+        return (found ?? []).map { runtime.view(of: $0) }
     }
 
     public func log(_ line: String, by script: ScriptIdentity) {
-        let most = config.allowance.logBytes
+        let most = runtime.config.allowance.logBytes
         guard allowance.logBytes < most else { return }
         allowance.logBytes += line.utf8.count
         if allowance.logBytes >= most {
-            onLog(script.description, "(log: this call wrote \(most >> 10) KiB; the rest of its lines are dropped)")
+            runtime.onLog(script.description, "(log: this call wrote \(most >> 10) KiB; the rest of its lines are dropped)")
             return
         }
-        onLog(script.description, line)
+        runtime.onLog(script.description, line)
+    }
+
+    /// Store work asked for by a script. A store failure cannot be thrown through the
+    /// script, so it is kept for the call to throw when the script returns (the event then
+    /// fails whole), and the script hears only that the primitive failed.
+    private func storeWork<T>(_ primitive: String, _ body: () throws -> T) throws(HostError) -> T {
+        do {
+            return try body()
+        } catch {
+            if storeFailure == nil { storeFailure = error }
+            throw HostError("\(primitive): the runtime's storage failed; this event will be tried again")
+        }
     }
 
     static func contact(_ recipient: String, for primitive: String) throws(HostError) -> ContactID {

@@ -1,14 +1,26 @@
 import ParleyLua
 import ParleyPolicy
 
-extension Runtime {
+/// Hand-offs between bots and people: escalation (docs/rules.md §6), an agent's claim, and
+/// the release back to the bot. A conversation's owner is its state, in the store.
+final class Handoffs {
+    private unowned let runtime: Runtime
+
+    init(_ runtime: Runtime) {
+        self.runtime = runtime
+    }
+
+    private var now: Instant { runtime.now }
+    private var config: RuntimeConfig { runtime.config }
+    private var scripts: ScriptSet { runtime.scripts }
+
     /// Hands a conversation to a human (docs/rules.md §6). The queue is the one asked
     /// for, else the bot's; the contact is told, with the contact route when the queue is
     /// closed. A bot whose only path is a contact route keeps the conversation, and the
     /// contact gets the route.
     @discardableResult
-    func escalate(_ contact: ContactID, queue explicit: String?, reason: String, note: String?, bot: String?, apology: Bool = false) -> Handoff {
-        var c = conversation(contact)
+    func escalate(_ contact: ContactID, queue explicit: String?, reason: String, note: String?, bot: String?, apology: Bool = false) throws -> Handoff {
+        var c = try runtime.conversation(contact)
         if case .human(let queue) = c.owner, let handoff = c.handoff {
             return Handoff(queue: queue, id: handoff.id)  // a person already has it
         }
@@ -16,60 +28,59 @@ extension Runtime {
         let path = botName.flatMap { scripts.bots[$0]?.definition.escalation }
         let route = path?.contact ?? config.defaultContactRoute
         let queue = explicit ?? path?.queue ?? (path?.contact == nil ? config.defaultQueue : nil)
-        let id = nextHandoffID()
+        let id = "handoff-\(try runtime.store.nextNumber("handoff"))"
         c.notUnderstoodStreak = 0
         var notice: String
         if let queue {
             if let botName { c.botBeforeHandoff = botName }
             c.owner = .human(queue: queue)
             c.handoff = HandoffRecord(id: id, queue: queue, reason: reason, note: note, since: now)
-            store.save(c)
-            record(Records.escalated(contact, queue: queue, reason: reason, route: nil, bot: botName, at: now))
+            try runtime.store.save(c)
+            runtime.record(Records.escalated(contact, queue: queue, reason: reason, route: nil, bot: botName, at: now))
             notice = config.isOpen(queue: queue, at: now)
                 ? config.texts.handoff
                 : [config.texts.outOfHours, route].compactMap { $0 }.joined(separator: " ")
         } else {
-            store.save(c)
-            record(Records.escalated(contact, queue: nil, reason: reason, route: "contact", bot: botName, at: now))
+            try runtime.store.save(c)
+            runtime.record(Records.escalated(contact, queue: nil, reason: reason, route: "contact", bot: botName, at: now))
             notice = route ?? config.texts.outOfHours
         }
         if apology { notice = config.texts.botError + " " + notice }
-        submit(.text(notice), to: contact.value, by: .core)
+        try runtime.sending.submit(.text(notice), to: contact.value, by: .core)
         return Handoff(queue: queue ?? "", id: id)
     }
 
     /// An agent takes a conversation: one waiting in a queue, or one a bot has, which is then
     /// handed off (reason `agent`) to `queue` or the bot's own. A conversation another agent
     /// holds stays theirs unless `takeOver` says so (a supervisor stepping in).
-    @discardableResult
-    public func claim(_ contact: ContactID, by agent: String, queue: String? = nil, takeOver: Bool = false) throws(ClaimConflict) -> Handoff {
-        if let holder = conversation(contact).handoff?.agent, holder != agent, !takeOver {
+    func claim(_ contact: ContactID, by agent: String, queue: String?, takeOver: Bool) throws -> Handoff {
+        let c = try runtime.conversation(contact)
+        if let holder = c.handoff?.agent, holder != agent, !takeOver {
             throw ClaimConflict(contact: contact, agent: holder)
         }
         let handoff: Handoff
-        if case .human(let current) = conversation(contact).owner, let record = conversation(contact).handoff {
+        if case .human(let current) = c.owner, let record = c.handoff {
             handoff = Handoff(queue: current, id: record.id)
         } else {
             var target = queue ?? config.defaultQueue
-            if queue == nil, case .bot(let name) = conversation(contact).owner, let own = scripts.bots[name]?.definition.escalation?.queue {
+            if queue == nil, case .bot(let name) = c.owner, let own = scripts.bots[name]?.definition.escalation?.queue {
                 target = own
             }
-            handoff = escalate(contact, queue: target, reason: "agent", note: "claimed by \(agent)", bot: nil)
+            handoff = try escalate(contact, queue: target, reason: "agent", note: "claimed by \(agent)", bot: nil)
         }
-        update(contact) { c in c.handoff?.agent = agent }
+        try runtime.update(contact) { c in c.handoff?.agent = agent }
         var r = Records.fields("claimed", at: now, [("to", .string(contact.value)), ("agent", .string(agent))])
         r.add("queue", handoff.queue.isEmpty ? nil : handoff.queue)
-        record(r)
-        runDue()
+        runtime.record(r)
         return handoff
     }
 
     /// An agent hands the conversation back to the bot it came from, which hears of it
     /// through `on_return(conv, note)`.
-    public func release(_ contact: ContactID, note: String? = nil) {
-        var c = conversation(contact)
+    func release(_ contact: ContactID, note: String?) throws {
+        var c = try runtime.conversation(contact)
         guard c.owner.isHuman else {
-            log("core", "release \(contact): no person owns this conversation (owner \(c.owner)); nothing to release")
+            runtime.onLog("core", "release \(contact): no person owns this conversation (owner \(c.owner)); nothing to release")
             return
         }
         let back: Owner = c.botBeforeHandoff.flatMap { scripts.bots[$0] != nil ? Owner.bot($0) : nil } ?? .nobody
@@ -77,17 +88,12 @@ extension Runtime {
         c.handoff = nil
         c.botBeforeHandoff = nil
         c.notUnderstoodStreak = 0
-        store.save(c)
-        record(Records.released(contact, owner: back, at: now))
+        try runtime.store.save(c)
+        runtime.record(Records.released(contact, owner: back, at: now))
         if case .bot(let name) = back, let bot = scripts.bots[name] {
-            call(bot, "on_return", on: contact, arguments: [note.map { .string($0) } ?? .null])
-            scheduleWindowClosing(for: contact)
+            try runtime.calls.call(bot, "on_return", on: contact, arguments: [note.map { .string($0) } ?? .null])
+            try runtime.router.scheduleWindowClosing(for: contact)
         }
-        runDue()
-    }
-
-    func log(_ source: String, _ line: String) {
-        onLog(source, line)
     }
 }
 

@@ -1,0 +1,120 @@
+import ParleyCloudAPI
+import ParleyPolicy
+import ParleyRuntime
+
+/// Turns decoded Cloud API webhooks into runtime events: inbound messages, consent,
+/// identity, templates, the tier, the number's status and delivery statuses. The one path
+/// from the wire to the runtime, shared by a live server and a scenario's `webhook` event.
+public struct WebhookIngest {
+    /// What a delivery status means to the runtime. By default, a status of the platform's
+    /// message id; the server, which can tie the platform's ids to its own, says more.
+    public var statusEvents: (MessageStatus) throws -> [RuntimeEvent]
+
+    public init(statusEvents: ((MessageStatus) throws -> [RuntimeEvent])? = nil) {
+        self.statusEvents = statusEvents ?? { [.deliveryStatus(Self.deliveryStatus($0))] }
+    }
+
+    /// Applies every event of `batch` to `runtime`, in payload order. Returns notes for what
+    /// was not applied (and why), together with the decoder's own. Throws only what the
+    /// runtime's store throws: then the batch is to be tried again whole.
+    @discardableResult
+    public func apply(_ batch: WebhookBatch, to runtime: Runtime) throws -> [String] {
+        var notes = batch.skipped
+        for event in batch.events {
+            let (events, note) = try events(for: event)
+            if let note { notes.append(note) }
+            for e in events {
+                do {
+                    // Seen before (the platform retries): what followed from it the first
+                    // time (a failed status's `deliveryFailed`) is skipped with it. A
+                    // retried message goes quietly; a status told twice is worth a note.
+                    guard try runtime.handle(e) == .duplicate else { continue }
+                    if case .deliveryStatus(let s) = e { notes.append("status \(s.status) of \(s.id) seen before: skipped") }
+                    break
+                } catch let error as RuntimeError {
+                    notes.append("\(Self.subject(e)): \(error)")
+                }
+            }
+        }
+        return notes
+    }
+
+    /// The runtime events one webhook event stands for, or a note saying why there are none.
+    public func events(for event: WebhookEvent) throws -> ([RuntimeEvent], note: String?) {
+        switch event {
+        case .message(let m):
+            return ([.inbound(Inbound(id: m.id, from: m.from, content: Self.content(m.content)))], nil)
+        case .status(let s):
+            return (try statusEvents(s), nil)
+        case .system(let notice):
+            switch notice.change {
+            case .numberChanged(let old, let new): return ([.numberChanged(from: old, to: new)], nil)
+            case .identityChanged(let contact, _): return ([.identityChanged(contact)], nil)
+            }
+        case .call(let call):
+            // A call from the contact opens the window, as any message does.
+            guard call.isUserInitiated, call.event.lowercased() == "connect" else { return ([], nil) }
+            return ([.inbound(Inbound(id: call.id, from: call.contact, content: .other(type: "call", text: nil)))], nil)
+        case .echo:
+            return ([], "an echo of a message sent from another client: nothing to apply")
+        case .marketingPreference(let p):
+            return ([p.optedOut ? .optOut(p.contact) : .marketingResumed(p.contact)], nil)
+        case .templateStatus(let u):
+            // FLAGGED warns of a coming pause; the template still sends until then.
+            if case .other(let s) = u.status, s == "FLAGGED" { return ([], "template \(u.key) flagged: it still sends until paused or disabled") }
+            return ([.templateStatus(u.key, u.status)], nil)
+        case .templateQuality(let u):
+            return ([.templateQuality(u.key, u.quality)], nil)
+        case .templateCategory(let u):
+            return ([.templateCategory(u.key, u.category)], nil)
+        case .phoneNumberQuality(let u):
+            return ([u.tier.map(RuntimeEvent.tier), u.numberStatus.map(RuntimeEvent.numberStatus)].compactMap { $0 }, nil)
+        case .phoneNumberName(let u):
+            return ([], "display name \(u.decision.lowercased()): nothing to apply")
+        case .accountUpdate(let u):
+            var events: [RuntimeEvent] = []
+            if u.restrictsBusinessInitiatedMessaging {
+                let end = u.restrictions.filter { $0.type.uppercased().contains("BIZ_INITIATED") }.compactMap(\.expiration).max()
+                events.append(.businessInitiatedRestriction(true, until: end))
+            } else if u.event.uppercased() == "ACCOUNT_RESTRICTION" {
+                events.append(.businessInitiatedRestriction(false, until: nil))   // a restriction notice that lists none: it was lifted
+            }
+            if let status = u.numberStatus { events.append(.numberStatus(status)) }
+            return (events, nil)
+        }
+    }
+
+    /// A status as the runtime writes it down, under the platform's message id.
+    public static func deliveryStatus(_ s: MessageStatus, id: String? = nil, contact: ContactID? = nil) -> DeliveryStatus {
+        DeliveryStatus(id: id ?? s.id, status: s.state.description, contact: contact ?? s.recipient,
+                       errors: s.errors.map { UpstreamError(code: $0.code, title: $0.title) })
+    }
+
+    private static func subject(_ event: RuntimeEvent) -> String {
+        switch event {
+        case .templateStatus: "template status"
+        case .templateQuality: "template quality"
+        case .templateCategory: "template category"
+        default: "event"
+        }
+    }
+
+    static func content(_ c: InboundContent) -> Inbound.Content {
+        switch c {
+        case .text(let t): return .text(t)
+        case .media(let m): return .media(kind: m.kind.rawValue, id: m.id, caption: m.caption)
+        case .button(let text, let payload): return .button(payload: payload, text: text)
+        case .buttonReply(let id, let title): return .reply(id: id, title: title)
+        case .listReply(let id, let title, _): return .reply(id: id, title: title)
+        case .edited(_, let inner): return content(inner)
+        case .location: return .other(type: "location", text: nil)
+        case .contacts: return .other(type: "contacts", text: nil)
+        case .reaction(_, let emoji): return .other(type: "reaction", text: emoji)
+        case .flowCompletion: return .other(type: "flow", text: nil)
+        case .callPermissionReply: return .other(type: "call_permission", text: nil)
+        case .order: return .other(type: "order", text: nil)
+        case .deleted: return .other(type: "deleted", text: nil)
+        case .unsupported(let type): return .other(type: type, text: nil)
+        }
+    }
+}

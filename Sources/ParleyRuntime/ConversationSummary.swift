@@ -1,0 +1,33 @@
+import ParleyJSON
+import ParleyPolicy
+
+/// A conversation as people see it: the agent API's answer, and a spec's
+/// `w:conversation(contact)`. One presenter, so the two never disagree.
+extension Runtime {
+    public func summary(of contact: ContactID) throws -> JSONValue {
+        let c = try conversation(contact)
+        let window = try window(of: contact)
+        var fields: [String: JSONValue] = [
+            "contact": .string(c.contact.value), "owner": .string(c.owner.description), "state": c.state,
+            "in_window": .bool(window.open), "seconds_left": .int(window.secondsLeft),
+            "opted_in": .bool(c.optedIn), "marketing_opted_out": .bool(c.marketingOptedOut),
+            "identity_change_pending": .bool(c.identityChangePending),
+        ]
+        if let language = c.language { fields["language"] = .string(language) }
+        if let last = c.lastInbound { fields["last_inbound"] = .string(last.iso8601) }
+        if let h = c.handoff {
+            var handoff: [String: JSONValue] = ["id": .string(h.id), "queue": .string(h.queue), "reason": .string(h.reason), "since": .string(h.since.iso8601)]
+            if let note = h.note { handoff["note"] = .string(note) }
+            if let agent = h.agent { handoff["agent"] = .string(agent) }
+            fields["handoff"] = .object(handoff)
+        }
+        return .object(fields)
+    }
+
+    /// Whether the contact's customer service window is open now, and for how many more
+    /// seconds (rounded up).
+    public func window(of contact: ContactID) throws -> (open: Bool, secondsLeft: Int64) {
+        guard let end = policy.windowEnd(lastInbound: try store.conversation(contact)?.lastInbound), now < end else { return (false, 0) }
+        return (true, ((end - now).milliseconds + 999) / 1000)
+    }
+}

@@ -1,0 +1,121 @@
+import ParleyJSON
+import ParleyPolicy
+
+/// A `Store` in memory: simulations, tests, and specs. Its transactions are real: a body
+/// that throws leaves the store as it found it.
+public final class InMemoryStore: Store {
+    /// Everything the store holds, in one value, so a transaction can keep a copy (copy on
+    /// write: free until the first change) and put it back.
+    private struct Contents {
+        var conversations: [ContactID: Conversation] = [:]
+        var catalog: TemplateCatalog
+        var account: AccountStanding
+        var limitCounts: [(contact: ContactID, at: Instant)] = []
+        var seenInbound: [String: Instant] = [:]
+        var auditByMessage: [String: [Decision]] = [:]
+        var auditMessagesByContact: [ContactID: [String]] = [:]
+        var agenda: [Int64: (at: Instant, work: DueWork)] = [:]
+        var counters: [String: Int64] = [:]
+    }
+
+    private var contents: Contents
+    private var inTransaction = false
+    /// Keep the audit trail (off only in benchmarks that measure the rest).
+    public var keepsAudit = true
+
+    public init(catalog: TemplateCatalog = TemplateCatalog(), account: AccountStanding = AccountStanding()) {
+        contents = Contents(catalog: catalog, account: account)
+    }
+
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        precondition(!inTransaction, "InMemoryStore transactions do not nest")
+        inTransaction = true
+        defer { inTransaction = false }
+        let before = contents
+        do {
+            return try body()
+        } catch {
+            contents = before
+            throw error
+        }
+    }
+
+    // MARK: Conversations
+
+    public func conversation(_ contact: ContactID) -> Conversation? { contents.conversations[contact] }
+    public func save(_ conversation: Conversation) { contents.conversations[conversation.contact] = conversation }
+
+    public func conversations(where include: (Conversation) -> Bool) -> [Conversation] {
+        contents.conversations.values.filter(include).sorted { $0.contact < $1.contact }
+    }
+
+    public var conversationCount: Int { contents.conversations.count }
+
+    // MARK: Catalog and account
+
+    public var catalog: TemplateCatalog { contents.catalog }
+    public func save(_ catalog: TemplateCatalog) { contents.catalog = catalog }
+    public var account: AccountStanding { contents.account }
+    public func save(_ account: AccountStanding) { contents.account = account }
+
+    // MARK: The messaging limit
+
+    public func limitCounts(after start: Instant) -> [(contact: ContactID, at: Instant)] {
+        contents.limitCounts.filter { $0.at > start }
+    }
+
+    public func addLimitCount(_ contact: ContactID, at instant: Instant) {
+        contents.limitCounts.append((contact, instant))
+    }
+
+    public func removeLimitCount(_ contact: ContactID, at instant: Instant) {
+        contents.limitCounts.removeAll { $0.contact == contact && $0.at == instant }
+    }
+
+    public func prune(limitCountsBefore cutoff: Instant, seenBefore: Instant) {
+        contents.limitCounts.removeAll { $0.at <= cutoff }
+        contents.seenInbound = contents.seenInbound.filter { $0.value >= seenBefore }
+    }
+
+    public func firstSighting(ofInbound id: String, at now: Instant) -> Bool {
+        guard contents.seenInbound[id] == nil else { return false }
+        contents.seenInbound[id] = now
+        return true
+    }
+
+    // MARK: The audit trail
+
+    public func appendAudit(_ decision: Decision) {
+        guard keepsAudit else { return }
+        let id = decision.request.id
+        if contents.auditByMessage[id] == nil, let contact = decision.request.recipient {
+            contents.auditMessagesByContact[contact, default: []].append(id)
+        }
+        contents.auditByMessage[id, default: []].append(decision)
+    }
+
+    public func audit(ofMessage id: String) -> [JSONValue] { (contents.auditByMessage[id] ?? []).map(\.auditRecord.unordered) }
+
+    public func audit(ofContact contact: ContactID) -> [JSONValue] {
+        (contents.auditMessagesByContact[contact] ?? []).flatMap { contents.auditByMessage[$0] ?? [] }.map(\.auditRecord.unordered)
+    }
+
+    // MARK: The agenda and counters
+
+    public func addAgendaItem(_ work: DueWork, at: Instant) -> Int64 {
+        let key = nextNumber("agenda")
+        contents.agenda[key] = (at, work)
+        return key
+    }
+
+    public func removeAgendaItem(_ key: Int64) { contents.agenda[key] = nil }
+
+    public func agendaItems() -> [AgendaItem] {
+        contents.agenda.keys.sorted().map { AgendaItem(key: $0, at: contents.agenda[$0]!.at, work: contents.agenda[$0]!.work) }
+    }
+
+    public func nextNumber(_ counter: String) -> Int64 {
+        contents.counters[counter, default: 0] += 1
+        return contents.counters[counter]!
+    }
+}

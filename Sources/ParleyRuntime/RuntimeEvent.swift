@@ -1,0 +1,118 @@
+import ParleyJSON
+import ParleyLua
+import ParleyPolicy
+
+/// Everything that can happen to a runtime, in one vocabulary. A simulation's scenario,
+/// a live webhook, a spec's world and the agent API all describe what happened as
+/// `RuntimeEvent`s and hand them to `Runtime.handle(_:)`.
+public enum RuntimeEvent: Sendable, Equatable {
+    /// A contact wrote (or called, or tapped a button).
+    case inbound(Inbound)
+
+    /// An agent writes to a contact. The same policy applies as to any sender.
+    case agentReply(OutboundMessage, to: String)
+    /// An agent runs a macro on a conversation; its sends are the macro's, never a bot's.
+    case macro(String, on: ContactID, arguments: JSONValue)
+    /// An agent takes a conversation: one waiting in a queue, or one a bot has. A
+    /// conversation another agent holds stays theirs unless `takeOver` (a supervisor).
+    case claim(ContactID, agent: String, queue: String?, takeOver: Bool)
+    /// An agent hands the conversation back to the bot it came from.
+    case release(ContactID, note: String?)
+
+    /// Consent recorded (an opt-in), which also lifts a marketing opt-out.
+    case optIn(ContactID)
+    /// The contact opted out of marketing.
+    case optOut(ContactID)
+    /// The contact took marketing back (the platform's "resume"); not, by itself, an opt-in.
+    case marketingResumed(ContactID)
+    /// The contact's identity key changed: nothing goes to them until an operator checks.
+    case identityChanged(ContactID)
+    case identityAcknowledged(ContactID)
+    /// The contact moved to a new number: a new contact, whose window and consent start fresh.
+    case numberChanged(from: ContactID, to: ContactID)
+
+    case templateStatus(TemplateKey, TemplateStatus)
+    case templateQuality(TemplateKey, TemplateQuality)
+    case templateCategory(TemplateKey, TemplateCategory)
+    /// A sync with the platform's template list; pauses the core is timing are kept.
+    case templatesSynced([Template])
+    case tier(MessagingTier)
+    case numberStatus(NumberStatus)
+    /// The platform restricted (or lifted the restriction on) business-initiated
+    /// messaging; a restriction with an end lifts itself then.
+    case businessInitiatedRestriction(Bool, until: Instant?)
+
+    /// What the platform says became of one of our messages.
+    case deliveryStatus(DeliveryStatus)
+    /// The platform failed to deliver one of our messages, for good.
+    case deliveryFailed(DeliveryFailure)
+
+    /// Time passes: everything due by then runs, each at its own instant (a manual
+    /// clock moves there; a live clock is already there).
+    case clock(Instant)
+}
+
+/// A delivery status for one of our messages (or, when it cannot be tied to one, the
+/// platform's id).
+public struct DeliveryStatus: Sendable, Equatable {
+    public var id: String
+    public var status: String
+    public var contact: ContactID?
+    public var errors: [UpstreamError]
+
+    public init(id: String, status: String, contact: ContactID?, errors: [UpstreamError] = []) {
+        self.id = id
+        self.status = status
+        self.contact = contact
+        self.errors = errors
+    }
+}
+
+extension DeliveryStatus {
+    /// The key a status is remembered by, so that a retried webhook tells it once.
+    public var sightingKey: String { "status:\(status):\(id)" }
+}
+
+/// An error code and title from the platform.
+public struct UpstreamError: Sendable, Equatable {
+    public var code: Int
+    public var title: String?
+
+    public init(code: Int, title: String?) {
+        self.code = code
+        self.title = title
+    }
+}
+
+/// A message of ours the platform will not deliver: the sending bot hears of it.
+public struct DeliveryFailure: Sendable, Equatable {
+    public var messageID: String
+    public var contact: ContactID
+    public var sender: Sender
+    public var reason: Reason?
+    public var code: Int?
+    public var detail: String?
+
+    public init(messageID: String, to contact: ContactID, by sender: Sender, reason: Reason?, code: Int?, detail: String?) {
+        self.messageID = messageID
+        self.contact = contact
+        self.sender = sender
+        self.reason = reason
+        self.code = code
+        self.detail = detail
+    }
+}
+
+/// What handling an event gave back, for the events whose caller waits for an answer.
+public enum EventOutcome: Sendable, Equatable {
+    case done
+    /// An inbound message or a status seen before (the platform retries): nothing happened.
+    case duplicate
+    /// An agent's reply: sent, queued for its slot, or refused and why.
+    case sent(SendOutcome)
+    /// A claim: the hand-off the agent now holds.
+    case claimed(Handoff)
+
+    public var sendOutcome: SendOutcome? { if case .sent(let outcome) = self { outcome } else { nil } }
+    public var handoff: Handoff? { if case .claimed(let handoff) = self { handoff } else { nil } }
+}

@@ -1,0 +1,130 @@
+import ParleyJSON
+import ParleyLua
+import ParleyPolicy
+
+/// The runtime's script calls: each handler call with its conversation, the allowance one
+/// call may spend, and what the call's failure costs. It also answers the scripts' host
+/// functions (`ScriptCalls+Host.swift`).
+final class ScriptCalls {
+    unowned let runtime: Runtime
+    /// What the script call now running has spent of what one call may: sends and log
+    /// bytes (a loop of refused sends would otherwise fill the audit trail, a loop of logs
+    /// the disk).
+    var allowance = CallAllowance()
+    /// Set while a bot's `on_message` runs, for `conv:not_understood()`.
+    var turn: (contact: ContactID, notUnderstood: Bool)?
+    /// A store failure met where it could not be thrown (inside a script's call): the call
+    /// that met it throws it when the script returns, and the event fails with it.
+    var storeFailure: (any Error)?
+
+    init(_ runtime: Runtime) {
+        self.runtime = runtime
+    }
+
+    var now: Instant { runtime.now }
+    var scripts: ScriptSet { runtime.scripts }
+
+    /// Calls a script's handler with the conversation of `contact` (when given) and keeps
+    /// what it left in `conv.state`. A failure, whether an error or a budget, is written to
+    /// the transcript; for a bot it also costs this conversation an escalation, and the
+    /// contact hears that a person takes over. `nil` when the script has no such handler.
+    /// A store failure during the call is thrown once the script has returned.
+    @discardableResult
+    func call(_ script: Script, _ handler: String, on contact: ContactID?, arguments: [JSONValue] = [], results: Int32 = 0)
+        throws -> Result<[JSONValue], ScriptFailure>?
+    {
+        let before = try contact.map { runtime.view(of: try runtime.conversation($0)) }
+        let outer = allowance
+        allowance = CallAllowance(conversation: contact)
+        runtime.callWatch.started(at: now)
+        defer {
+            allowance = outer
+            runtime.callWatch.ended()
+        }
+        let outcome: Result<CallResult?, ScriptFailure>
+        do {
+            outcome = .success(try script.call(handler, conversation: before, arguments: arguments, results: results, at: now))
+        } catch {
+            outcome = .failure(error)
+        }
+        if let failure = storeFailure {
+            storeFailure = nil
+            throw failure
+        }
+        switch outcome {
+        case .success(let result):
+            guard let result else { return nil }
+            if let name = result.firstRestored {
+                runtime.onLog(script.identity.description, """
+                    the call changed '\(name)', which the file set when it loaded; every call starts from the file's value \
+                    (it was put back), so no conversation sees another's data: keep per-conversation data in conv.state
+                    """)
+            }
+            if let contact, let before, let after = result.conversation {
+                try runtime.update(contact) { c in
+                    c.state = after.state
+                    if after.language != before.language { c.language = after.language }
+                }
+            }
+            return .success(result.values)
+        case .failure(let error):
+            scriptError(script, error.description)
+            let definition = script.definition
+            if definition.kind == .bot, let contact {
+                let owner = try runtime.conversation(contact).owner
+                if owner == .bot(definition.name) || owner == .nobody {
+                    try runtime.handoffs.escalate(contact, queue: nil, reason: "bot_error", note: error.description, bot: definition.name, apology: true)
+                }
+                // A bot that failed in a conversation loses its timers there: a timer storm
+                // ends with the first failure instead of failing on every tick.
+                try runtime.agenda.removeTimers(of: definition.name, for: contact)
+            }
+            return .failure(error)
+        }
+    }
+
+    func scriptError(_ script: Script, _ message: String) {
+        runtime.record(Records.fields("script_error", at: now, [
+            ("script", .string(script.identity.description)), ("file", .string(script.path)), ("error", .string(message)),
+        ]))
+    }
+
+    // MARK: Agenda items
+
+    func fireTimer(script name: String, contact: ContactID, name timer: String, data: JSONValue) throws {
+        guard let bot = scripts.bots[name] else { return }
+        try call(bot, "on_timer", on: contact, arguments: [.string(timer), data])
+    }
+
+    func fireWindowClosing(contact: ContactID, generation: Int) throws {
+        let c = try runtime.conversation(contact)
+        guard c.windowGeneration == generation, c.windowClosingNotified != generation, case .bot(let name) = c.owner,
+            let bot = scripts.bots[name], let end = runtime.policy.windowEnd(lastInbound: c.lastInbound), end > now
+        else { return }
+        try runtime.update(contact) { $0.windowClosingNotified = generation }
+        try call(bot, "on_window_closing", on: contact, arguments: [.int((end - now).seconds)])
+    }
+
+    func runAutomation(_ name: String) throws {
+        guard let automation = scripts.automations.first(where: { $0.definition.name == name }) else { return }
+        try call(automation, "run", on: nil)
+        if let every = automation.definition.every { try runtime.agenda.add(.automation(name: name), at: now + every) }
+    }
+
+    // MARK: Agents
+
+    /// An agent runs a macro on a conversation; its sends are the macro's, never a bot's.
+    func runMacro(_ name: String, on contact: ContactID, arguments: JSONValue) throws {
+        guard let macro = scripts.macros[name] else {
+            throw RuntimeError("no macro named '\(name)'" + (scripts.macros.isEmpty ? "" : "; macros: \(scripts.macros.keys.sorted().joined(separator: ", "))"))
+        }
+        try call(macro, "run", on: contact, arguments: [arguments.objectValue != nil ? arguments : .object([:])])
+    }
+}
+
+/// A request the runtime cannot carry out, with what to do instead.
+public struct RuntimeError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
