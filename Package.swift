@@ -108,6 +108,7 @@ let package = Package(
             dependencies: [
                 "ParleyServer", "ParleyConfig", "ParleyJSON", "ParleyPolicy",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

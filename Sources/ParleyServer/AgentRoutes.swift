@@ -35,13 +35,14 @@ struct AgentRoutes {
             var request = request
             let body = try await HTTP.body(&request, limit: 1 << 16)
             guard let name = body["agent"]?.stringValue, !name.isEmpty else {
-                return HTTP.problem(.badRequest, "say who claims it: {\"agent\": \"dana\"}")
+                return HTTP.problem(.badRequest, "the body does not say who claims the conversation", fix: "send {\"agent\": \"dana\"}")
             }
             do {
                 return HTTP.json(try await service.claim(try contact(context), agent: name, queue: body["queue"]?.stringValue,
                                                          takeOver: body["take_over"]?.boolValue ?? false))
             } catch let conflict as ClaimConflict {
-                return HTTP.problem(.conflict, conflict.description)
+                return HTTP.problem(.conflict, "\(conflict.contact) is claimed by \(conflict.agent)",
+                                    fix: "ask \(conflict.agent), or claim with \"take_over\": true to take it from them")
             }
         }
         agent.post("conversations/:contact/reply") { request, context in
@@ -51,7 +52,8 @@ struct AgentRoutes {
             do throws(HostError) {
                 message = try MessageReader.read(body)
             } catch {
-                return HTTP.problem(.badRequest, error.message.replacingOccurrences(of: "send: ", with: ""))
+                return HTTP.problem(.badRequest, error.message.replacingOccurrences(of: "send: ", with: ""),
+                                    fix: "send {\"text\": \"...\"} or a template message, as `send` takes in a script")
             }
             return HTTP.json(try await service.reply(try contact(context), message: message))
         }
@@ -62,7 +64,7 @@ struct AgentRoutes {
             do {
                 return HTTP.json(try await service.runMacro(name, on: try contact(context), arguments: body))
             } catch let error as RuntimeError {
-                return HTTP.problem(.notFound, error.message)
+                return HTTP.problem(.notFound, error.message, fix: "name a macro the scripts folder defines")
             }
         }
         agent.post("conversations/:contact/release") { request, context in
@@ -77,7 +79,8 @@ struct AgentRoutes {
             let id = try context.parameters.require("id")
             let records = try await service.audit(ofMessage: id)
             guard records.arrayValue?.isEmpty == false else {
-                return HTTP.problem(.notFound, "no decision is recorded for message \(id); ids look like out-12 (see the transcript's \"id\")")
+                return HTTP.problem(.notFound, "no decision is recorded for message \(id)",
+                                    fix: "use a message id from the transcript's \"id\" or a send's result; they look like out-12")
             }
             return HTTP.json(records)
         }
@@ -86,7 +89,8 @@ struct AgentRoutes {
     private func contact(_ context: BasicRequestContext) throws -> ContactID {
         let raw = try context.parameters.require("contact").removingPercentEncoding ?? ""
         guard let contact = ContactID(raw) else {
-            throw HTTPError(.badRequest, message: "\"\(raw)\" is not a phone number (e.g. +14155550100) or a business-scoped user id")
+            throw Problem(.badRequest, "\"\(raw)\" is not a phone number or a business-scoped user id",
+                          fix: "write the contact as +14155550100 (E.164) or as a business-scoped user id such as US.13491208655302741918")
         }
         return contact
     }
@@ -100,11 +104,12 @@ struct AgentAuthentication: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let token else {
             if sandbox { return try await next(request, context) }
-            return HTTP.problem(.forbidden, "the agent API is off: set PARLEY_AGENT_TOKEN to turn it on")
+            return HTTP.problem(.forbidden, "the agent API is off", fix: "set PARLEY_AGENT_TOKEN to turn it on, and restart")
         }
         let given = request.headers[.authorization] ?? ""
         guard constantTimeEqual(given, "Bearer " + token) else {
-            return HTTP.problem(.unauthorized, "send Authorization: Bearer <PARLEY_AGENT_TOKEN>")
+            return HTTP.problem(.unauthorized, "the Authorization header is missing or its token is not PARLEY_AGENT_TOKEN",
+                                fix: "send Authorization: Bearer <PARLEY_AGENT_TOKEN>")
         }
         return try await next(request, context)
     }
@@ -129,9 +134,12 @@ struct SandboxRoutes {
             var request = request
             let body = try await HTTP.body(&request, limit: 1 << 16)
             guard let raw = body["from"]?.textValue, let from = ContactID(raw), from.kind == .phone else {
-                return HTTP.problem(.badRequest, "give {\"from\": \"+14155550101\", \"text\": \"...\"}: from must be a phone number")
+                return HTTP.problem(.badRequest, "\"from\" is missing or not a phone number",
+                                    fix: "send {\"from\": \"+14155550101\", \"text\": \"...\"}")
             }
-            guard let text = body["text"]?.stringValue else { return HTTP.problem(.badRequest, "give the message as \"text\"") }
+            guard let text = body["text"]?.stringValue else {
+                return HTTP.problem(.badRequest, "\"text\" is missing", fix: "send {\"from\": \"+14155550101\", \"text\": \"...\"}")
+            }
             let lines = try await service.sandboxInbound(from: from, text: text)
             return HTTP.text(lines.map { $0 + "\n" }.joined())
         }

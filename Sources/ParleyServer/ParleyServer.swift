@@ -16,7 +16,8 @@ public struct ParleyServer: Sendable {
     public let service: RuntimeService
     /// Ends the process when a script call or a stop is stuck for good.
     public let watchdog: Watchdog
-    private let application: Application<RouterResponder<BasicRequestContext>>
+    /// Internal, for tests of the routes in process.
+    let application: Application<RouterResponder<BasicRequestContext>>
     private let logger: Logger
 
     /// Runs until SIGTERM or SIGINT, then stops gracefully: no new connections, the inbox
@@ -90,6 +91,7 @@ public struct ParleyServer: Sendable {
                                 setAside: { service.setAsideBodiesInHand() }, logger: logger, exit: setup.exit)
         let memory = MemoryReturn()
         let router = Router()
+        router.add(middleware: ProblemShape())
         router.get("health") { _, _ in HTTP.json(await service.health(within: .seconds(1))) }
         WebhookRoutes(service: service, settings: settings, budget: bodyBudget, memory: memory).add(to: router)
         AgentRoutes(service: service, settings: settings).add(to: router)

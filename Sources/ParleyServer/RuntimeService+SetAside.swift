@@ -16,6 +16,9 @@ extension RuntimeService {
     /// aside: a body that crashes the process must not crash every restart after it.
     static let attemptsAfterRestart = 3
 
+    /// The store's inbox mark: every body up to it has taken effect, or was set aside.
+    public func inboxMark() throws -> Int64 { try store.inboxProcessed() }
+
     /// One body of the backlog a restart found (the bodies up to `end`), in a transaction of
     /// its own, its attempt counted in the inbox before it is made; a body tried
     /// `attemptsAfterRestart` times (each attempt having ended the process), or set aside by
@@ -43,6 +46,7 @@ extension RuntimeService {
     /// already, and the restart does not meet it again.
     private func finishSettingAside(_ item: (id: Int64, body: [UInt8])) throws {
         try event { try store.setInboxProcessed(item.id) }
+        signals.noteInboxProcessed(through: item.id)
         do {
             let seen = try event { try markSeen(item.body) }
             logger.info("webhook \(item.id): \(seen) message and status ids it carried count as seen; Meta's retries of them are skipped")

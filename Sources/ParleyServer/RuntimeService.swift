@@ -126,6 +126,8 @@ public actor RuntimeService {
     func event<T>(_ body: () throws -> T) throws -> T {
         eventStarted.withLock { $0 = clock.now }
         defer { eventStarted.withLock { $0 = nil } }
+        let dueBefore = runtime.nextDue
+        defer { wakeAgenda(ifSoonerThan: dueBefore) }  // the agenda worker sleeps until what it knew was first
         return try runtime.transaction(body)
     }
 
@@ -162,6 +164,7 @@ public actor RuntimeService {
             logger.error("webhooks \(pending[0].id)...\(last) not processed; they stay in the inbox: \(error)")
             return nil
         }
+        signals.noteInboxProcessed(through: last)
         return last
     }
 

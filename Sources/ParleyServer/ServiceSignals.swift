@@ -1,64 +1,214 @@
-import Foundation
+import Synchronization
 
-/// Wake-up calls between the parts of a running server: a worker waits on its signal, or a
-/// timeout, whichever comes first. Signals sent while nobody waits are not lost.
+/// Wake-up calls between the parts of a running server, and the progress they make: a
+/// worker waits on its wake-up, or a timeout, whichever comes first; whoever needs to know
+/// how far the work has got (a test, so far) waits on `progress`.
 public final class ServiceSignals: Sendable {
-    public let inbox = Signal()
-    public let deliveries = Signal()
-    public let agenda = Signal()
+    public let inbox = WakeUp()
+    public let deliveries = WakeUp()
+    public let agenda = WakeUp()
+    /// How far the workers have got. Reported by the workers as they go.
+    public let progress = Watched(ServiceProgress())
+
+    public init() {}
+
+    /// Every inbox body up to `id` has taken effect (or been set aside).
+    public func noteInboxProcessed(through id: Int64) {
+        progress.update { $0.inboxProcessed = max($0.inboxProcessed, id) }
+    }
+
+    /// Waits until every inbox body up to `id` has taken effect (or been set aside); throws
+    /// `ProgressTimeout` when that has not happened within `limit`.
+    public func waitUntilInboxProcessed(through id: Int64, within limit: Duration = .seconds(60)) async throws {
+        try await reach("the inbox processed through \(id)", within: limit) { $0.inboxProcessed >= id }
+    }
+
+    /// Waits until the sender, in a turn that began after this call, found nothing in flight
+    /// and nothing due: every delivery queued before the call has been tried, and the outcome
+    /// recorded (a retry set for later does not count as due). Throws `ProgressTimeout` after
+    /// `limit`.
+    public func waitUntilSenderIdle(within limit: Duration = .seconds(60)) async throws {
+        let begun = progress.value.senderTurns
+        deliveries.signal()  // a turn now, not at the sender's next poll
+        try await reach("the sender idle", within: limit) { $0.senderIdleTurn > begun }
+    }
+
+    /// Waits until `count` template syncs have finished, successfully or not.
+    public func waitUntilTemplateSyncs(_ count: Int, within limit: Duration = .seconds(60)) async throws {
+        try await reach("\(count) template sync(s) finished", within: limit) { $0.templateSyncs >= count }
+    }
+
+    private func reach(_ mark: String, within limit: Duration, _ condition: @escaping @Sendable (ServiceProgress) -> Bool) async throws {
+        guard await progress.wait(until: condition, timeout: limit) == nil else { return }
+        throw ProgressTimeout(mark: mark, limit: limit, progress: progress.value)
+    }
+}
+
+/// How far the workers have got.
+public struct ServiceProgress: Sendable, Equatable {
+    /// The inbox id through which every body has taken effect (or been set aside).
+    public var inboxProcessed: Int64 = 0
+    /// Sender turns begun so far, and the last of them that ended with nothing in flight
+    /// and nothing due.
+    public var senderTurns = 0
+    public var senderIdleTurn = 0
+    /// Template syncs finished, successfully or not.
+    public var templateSyncs = 0
 
     public init() {}
 }
 
-public final class Signal: @unchecked Sendable {
-    private let lock = NSLock()
-    private var pending = false
-    private var waiter: CheckedContinuation<Void, Never>?
+/// A progress mark that was not reached in time: says which, and how far things had got.
+public struct ProgressTimeout: Error, CustomStringConvertible {
+    public let mark: String
+    public let limit: Duration
+    public let progress: ServiceProgress
+
+    public var description: String { "\(mark) was not reached within \(limit); progress: \(progress)" }
+}
+
+/// Wakes one worker: `signal()` says there is work, and `wait(timeout:)` returns at the next
+/// signal, at once when one came since the last wait returned, or after `timeout`. Signals
+/// that come while the worker is busy make one wake-up, as its next turn sees all their work.
+///
+/// It cannot lose a wake-up: signals are counted, never cleared, and a wait returns once the
+/// count passes what the previous wait saw (see `Watched` for why that check cannot race a
+/// signal). A signal sent just after a wait timed out is above that count, so the next wait
+/// returns at once.
+public final class WakeUp: Sendable {
+    /// Signals sent so far; only grows.
+    private let sent = Watched<UInt64>(0)
+    /// The count the last successful wait saw.
+    private let seen = Atomic<UInt64>(0)
 
     public init() {}
 
     public func signal() {
-        lock.lock()
-        if let waiter {
-            self.waiter = nil
-            lock.unlock()
-            waiter.resume()
-        } else {
-            pending = true
-            lock.unlock()
-        }
+        sent.update { $0 &+= 1 }
     }
 
-    /// Returns on the next signal (or at once if one came meanwhile), or after `timeout`.
-    public func wait(timeout: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.next() }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
+    /// True when woken by a signal; false after `timeout`, or when the task is cancelled.
+    /// For one waiter at a time (each worker has its own).
+    @discardableResult
+    public func wait(timeout: Duration) async -> Bool {
+        let last = seen.load(ordering: .acquiring)
+        guard let count = await sent.wait(until: { $0 > last }, timeout: timeout) else { return false }
+        seen.store(count, ordering: .releasing)
+        return true
+    }
+}
+
+/// A value tasks can wait on, until it meets a condition or a timeout passes.
+///
+/// Why a wait cannot miss a change: checking the condition, suspending, and every way a wait
+/// ends (a change that meets the condition, the timeout, the task's cancellation) each happen
+/// under the one lock that changes take, and a wait ends in exactly one of them: the first to
+/// take the lock removes the waiter and resumes it, the others find it gone. So a change made
+/// as a wait times out is in the value for the next wait to see, and a timeout that fires as
+/// the condition is met neither resumes a waiter twice nor leaves one that nothing resumes.
+/// (The `Signal` this replaces raced a sleep against a wait in two child tasks, and when the
+/// sleep won before the wait had suspended, the wait suspended afterwards and outlived its
+/// timeout until the next signal.)
+public final class Watched<Value: Sendable>: Sendable {
+    private enum Phase {
+        /// Registered, not yet suspended.
+        case starting
+        case suspended(CheckedContinuation<Value?, Never>)
+        /// Ended before it suspended: the value that met the condition, or nil for a timeout.
+        case ended(Value?)
+    }
+
+    private struct Waiter {
+        let condition: @Sendable (Value) -> Bool
+        var phase: Phase
+    }
+
+    private struct State {
+        var value: Value
+        var waiters: [UInt64: Waiter] = [:]
+        var lastID: UInt64 = 0
+    }
+
+    private let state: Mutex<State>
+
+    public init(_ value: Value) {
+        state = Mutex(State(value: value))
+    }
+
+    public var value: Value { state.withLock { $0.value } }
+
+    /// Changes the value, and wakes every wait whose condition it now meets.
+    @discardableResult
+    public func update<Result>(_ change: (inout Value) -> Result) -> Result {
+        let (result, woken) = state.withLock { state -> (Result, [(CheckedContinuation<Value?, Never>, Value)]) in
+            let result = change(&state.value)
+            var woken: [(CheckedContinuation<Value?, Never>, Value)] = []
+            for (id, waiter) in state.waiters where waiter.condition(state.value) {
+                switch waiter.phase {
+                case .starting: state.waiters[id]?.phase = .ended(state.value)
+                case .suspended(let continuation):
+                    state.waiters[id] = nil
+                    woken.append((continuation, state.value))
+                case .ended: continue
+                }
+            }
+            return (result, woken)
+        }
+        for (continuation, value) in woken { continuation.resume(returning: value) }
+        return result
+    }
+
+    /// Waits until the value meets `condition`, and returns that value; nil when `timeout`
+    /// passes first, or the task is cancelled.
+    public func wait(until condition: @escaping @Sendable (Value) -> Bool, timeout: Duration) async -> Value? {
+        let registered = state.withLock { state -> (met: Value?, id: UInt64) in
+            if condition(state.value) { return (state.value, 0) }
+            state.lastID += 1
+            state.waiters[state.lastID] = Waiter(condition: condition, phase: .starting)
+            return (nil, state.lastID)
+        }
+        if let met = registered.met { return met }
+        return await withTaskGroup(of: Void.self) { group in
+            // Cancelling the waiting task cancels this child too: its sleep ends at once.
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                self.end(registered.id)
+            }
+            let outcome = await suspend(registered.id)
             group.cancelAll()
-            self.cancelWaiter()
+            return outcome
         }
     }
 
-    private func next() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            lock.lock()
-            if pending {
-                pending = false
-                lock.unlock()
-                continuation.resume()
-            } else {
-                waiter = continuation
-                lock.unlock()
+    private func suspend(_ id: UInt64) async -> Value? {
+        await withCheckedContinuation { continuation in
+            let ended = state.withLock { state -> Value?? in
+                guard case .ended(let outcome)? = state.waiters[id]?.phase else {
+                    state.waiters[id]?.phase = .suspended(continuation)
+                    return .none
+                }
+                state.waiters[id] = nil
+                return .some(outcome)
+            }
+            if case .some(let outcome) = ended { continuation.resume(returning: outcome) }
+        }
+    }
+
+    /// The timeout, or the task's cancellation: ends the wait unless it has ended already.
+    private func end(_ id: UInt64) {
+        let continuation = state.withLock { state -> CheckedContinuation<Value?, Never>? in
+            guard let waiter = state.waiters[id] else { return nil }
+            switch waiter.phase {
+            case .starting:
+                state.waiters[id]?.phase = .ended(nil)
+                return nil
+            case .suspended(let continuation):
+                state.waiters[id] = nil
+                return continuation
+            case .ended:
+                return nil
             }
         }
-    }
-
-    private func cancelWaiter() {
-        lock.lock()
-        let w = waiter
-        waiter = nil
-        lock.unlock()
-        w?.resume()
+        continuation?.resume(returning: nil)
     }
 }

@@ -10,7 +10,7 @@ enum WebhookSignature {
         return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: body, using: key)
     }
 
-    /// The header a body signed with `secret` carries: for tests and the sandbox.
+    /// The header a body signed with `secret` carries, as Meta signs it: for tests.
     static func header(for body: [UInt8], secret: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
         return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()

@@ -22,6 +22,8 @@ struct InboxWorker: Service {
     func run() async throws {
         let wake = service.signals.inbox
         await withGracefulShutdownHandler {
+            // Where the last process left the mark: what waits on it counts from there.
+            if let mark = try? await service.inboxMark() { service.signals.noteInboxProcessed(through: mark) }
             await processBacklog()
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 while let processed = await service.processInbox() { await trim(through: processed) }
@@ -65,21 +67,35 @@ struct InboxWorker: Service {
 }
 
 /// Runs the agenda: timers, paced messages, window-closing hooks, automations, each as it
-/// falls due.
+/// falls due. It sleeps until the next item is due; an event that sets an earlier one wakes
+/// it (`RuntimeService.event`).
 struct AgendaWorker: Service {
     let service: RuntimeService
+
+    /// The longest sleep, when nothing falls due sooner. Work set for sooner wakes the worker,
+    /// so this bounds only how late an item can be when the wall clock steps under a sleep.
+    static let longestSleep = Span.seconds(10)
 
     func run() async throws {
         let wake = service.signals.agenda
         await withGracefulShutdownHandler {
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 let next = await service.tick()
-                let wait = next.map { max(Span.milliseconds(5), min($0 - SystemClock().now, .seconds(1))) } ?? .seconds(1)
+                let wait = next.map { max(Span.milliseconds(5), min($0 - SystemClock().now, Self.longestSleep)) } ?? Self.longestSleep
                 await wake.wait(timeout: .milliseconds(wait.milliseconds))
             }
         } onGracefulShutdown: {
             wake.signal()
         }
+    }
+}
+
+extension RuntimeService {
+    /// Wakes the agenda worker when the agenda's first item now falls due before `previous`,
+    /// the first before an event: the worker sleeps until the item it knew of.
+    func wakeAgenda(ifSoonerThan previous: Instant?) {
+        guard let next = runtime.nextDue, previous.map({ next < $0 }) ?? true else { return }
+        signals.agenda.signal()
     }
 }
 
@@ -115,11 +131,16 @@ struct DeliveryWorker: Service {
     /// start in any case, so a Graph API outage cannot hold up the stop.
     static let drainWindow = Duration.seconds(10)
 
-    private func sendUntilShutdown(_ finished: FinishedAttempts, _ wake: Signal) async {
+    private func sendUntilShutdown(_ finished: FinishedAttempts, _ wake: WakeUp) async {
+        let progress = service.signals.progress
         await withDiscardingTaskGroup { group in
             var inFlight = 0
             var stopping: ContinuousClock.Instant?  // wall-clock ok: a deadline for the stop
             while !Task.isCancelled {
+                let turn = progress.update { progress in
+                    progress.senderTurns += 1
+                    return progress.senderTurns
+                }
                 // However many attempts finished since the last turn, one call records them
                 // all: under load, outcomes come in batches.
                 let outcomes = finished.takeAll()
@@ -138,6 +159,7 @@ struct DeliveryWorker: Service {
                 if !finished.isEmpty { continue }
                 // In a graceful shutdown, stop once nothing is in flight and nothing more was taken.
                 if Task.isShuttingDownGracefully, inFlight == 0, taken.isEmpty { return }
+                if inFlight == 0, taken.isEmpty { progress.update { $0.senderIdleTurn = turn } }
                 await wake.wait(timeout: .milliseconds(500))
             }
         }
@@ -216,6 +238,7 @@ struct TemplateSyncWorker: Service {
             } catch {
                 logger.error("template sync failed; keeping the catalog as it is: \(error)")
             }
+            service.signals.progress.update { $0.templateSyncs += 1 }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: period) }
         }
     }

@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -7,7 +6,7 @@ import Logging
 import NIOCore
 import ParleyConfig
 import ParleyJSON
-import ParleyServer
+@testable import ParleyServer
 import Synchronization
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -28,6 +27,8 @@ actor FakeGraphAPI {
 
     private(set) var received: [Received] = []
     private var wamids: [String: String] = [:]
+    /// Requests answered so far: what `waitUntil` waits on.
+    private nonisolated let answered = Watched(0)
     private var failures: [(status: Int, body: String)] = []
 
     /// Distinct messages delivered (by idempotency key).
@@ -47,11 +48,29 @@ actor FakeGraphAPI {
 
     func handle(path: String, authorization: String?, key: String?, body: [UInt8]) -> (status: Int, body: String) {
         received.append(Received(path: path, authorization: authorization, idempotencyKey: key, body: (try? JSONValue.parse(body)) ?? .null))
+        defer { answered.update { $0 += 1 } }
         if !failures.isEmpty { return failures.removeFirst() }
         let id = key ?? UUID().uuidString
         let wamid = wamids[id] ?? "wamid.fake.\(wamids.count + 1)"
         wamids[id] = wamid
         return (200, #"{"messaging_product":"whatsapp","contacts":[{"input":"x","wa_id":"x"}],"messages":[{"id":"\#(wamid)"}]}"#)
+    }
+
+    /// Waits until `condition` holds of what the fake has received, checking again at each
+    /// request it answers; throws, naming `what`, when it has not within `limit` (a bound
+    /// for a machine under load, not a measure).
+    nonisolated func waitUntil(_ what: String, within limit: Duration = .seconds(60),
+                               _ condition: @escaping @Sendable (FakeGraphAPI) async -> Bool) async throws {
+        let deadline = ContinuousClock.now + limit  // wall-clock ok: a bound, not an assertion
+        while true {
+            let seen = answered.value
+            if await condition(self) { return }
+            let left = deadline - ContinuousClock.now  // wall-clock ok
+            guard left > .zero else {
+                throw WaitTimeout("the fake Graph API: \(what) did not happen within \(limit); it received \(await received.count) request(s)")
+            }
+            _ = await answered.wait(until: { $0 > seen }, timeout: left)
+        }
     }
 
     /// Template pages served at GET /{version}/{waba}/message_templates, by `after` cursor.
@@ -110,20 +129,18 @@ actor PortPromise {
     }
 }
 
-/// A running `parley serve` on a free port, with its own folder and database.
-struct RunningServer {
-    let url: String
-    let server: ParleyServer
-    let run: StoppableRun
+/// A deployment's folder and settings, as `parley serve` loads them: `scripts` written into a
+/// folder of its own (or into `existing`), and a `parley.toml` on port 0 with its own database.
+struct TestDeployment {
     let folder: URL
+    let settings: DeploymentConfig
 
     /// - Parameters:
+    ///   - live: the Graph API's base URL, for a live deployment; nil for the sandbox.
     ///   - secret: `PARLEY_APP_SECRET`; nil leaves it unset.
     ///   - allowUnsigned: `--allow-unsigned-webhooks`.
-    ///   - options: what `ParleyServer.make` takes besides the settings.
-    static func start(scripts: [String: String], toml: String = "", live graphURL: String? = nil, folder existing: URL? = nil,
-                      templates: String? = nil, secret: String? = appSecret, allowUnsigned: Bool = false,
-                      options: ServerOptions = ServerOptions()) async throws -> RunningServer {
+    init(scripts: [String: String], toml: String = "", live graphURL: String? = nil, folder existing: URL? = nil,
+         templates: String? = nil, secret: String? = appSecret, allowUnsigned: Bool = false) throws {
         let folder = existing ?? FileManager.default.temporaryDirectory.appendingPathComponent("parley-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for (name, source) in scripts { try source.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
@@ -139,16 +156,46 @@ struct RunningServer {
         try text.write(to: folder.appendingPathComponent("parley.toml"), atomically: true, encoding: .utf8)
         var settings = try ConfigFile.loadDeployment(contentsOf: folder.appendingPathComponent("parley.toml"), environment: environment)
         settings.server.allowUnsignedWebhooks = allowUnsigned
+        self.folder = folder
+        self.settings = settings
+    }
+
+    /// The server `parley serve` makes of it; `onRunning` hears the port it listens on.
+    func server(_ options: ServerOptions = ServerOptions(), onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> ParleyServer {
+        try ParleyServer.make(settings: settings, stdlib: stdlib, logger: options.logger,
+                              watchdog: WatchdogSetup(deadlines: options.deadlines, exit: options.exit),
+                              bodyBudget: options.bodyBudget, onRunning: onRunning)
+    }
+}
+
+/// A running `parley serve` on a free port of loopback: for what only a real connection
+/// shows (a graceful stop with requests in flight). Route tests go in process instead
+/// (`TestDeployment.withRoutes`).
+struct RunningServer {
+    let url: String
+    let server: ParleyServer
+    let run: StoppableRun
+    let folder: URL
+
+    static func start(_ deployment: TestDeployment, options: ServerOptions = ServerOptions()) async throws -> RunningServer {
         let port = PortPromise()
-        let server = try ParleyServer.make(settings: settings, stdlib: stdlib, logger: options.logger,
-                                           watchdog: WatchdogSetup(deadlines: options.deadlines, exit: options.exit),
-                                           bodyBudget: options.bodyBudget) { await port.fulfil($0) }
+        let server = try deployment.server(options) { await port.fulfil($0) }
         let run = server.runUntilStopped()
-        return RunningServer(url: "http://127.0.0.1:\(await port.value)", server: server, run: run, folder: folder)
+        return RunningServer(url: "http://127.0.0.1:\(await port.value)", server: server, run: run, folder: deployment.folder)
     }
 
     /// The same graceful stop as SIGTERM.
     func stop() async { await run.stop() }
+}
+
+/// A runtime service alone, without a server or its workers, on the sandbox deployment of
+/// `folder` (made, with `scripts` written into it, if new): a test drives it by hand.
+func runtimeService(in folder: URL, scripts: [String: String] = ["echo.lua": echoBot]) throws -> RuntimeService {
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    for (name, source) in scripts { try source.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+    try "[server]\ndatabase = \"data/parley.sqlite\"\n".write(to: folder.appendingPathComponent("parley.toml"), atomically: true, encoding: .utf8)
+    let settings = try ConfigFile.loadDeployment(contentsOf: folder.appendingPathComponent("parley.toml"), environment: [:])
+    return try RuntimeService(settings: settings, stdlib: stdlib, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
 }
 
 /// What a test may give `ParleyServer.make` besides the settings.
@@ -168,15 +215,22 @@ final class Locked<Value: Sendable>: Sendable {
     func change(_ body: (inout Value) -> Void) { mutex.withLock { body(&$0) } }
 }
 
-/// Log lines, kept for a test to read.
+/// Log lines, kept for a test to read, or to wait for.
 final class LogRecorder: Sendable {
-    private let lines = Mutex<[(level: Logger.Level, message: String)]>([])
+    private let lines = Watched<[(level: Logger.Level, message: String)]>([])
 
     var logger: Logger {
         Logger(label: "parley-test") { _ in Handler(recorder: self) }
     }
 
-    func messages(at level: Logger.Level) -> [String] { lines.withLock { $0.filter { $0.level == level }.map(\.message) } }
+    func messages(at level: Logger.Level) -> [String] { lines.value.filter { $0.level == level }.map(\.message) }
+
+    /// Waits until a line containing `text` is logged; throws when none is within `limit`
+    /// (a bound for a machine under load, not a measure).
+    func waitForLine(containing text: String, within limit: Duration = .seconds(60)) async throws {
+        guard await lines.wait(until: { $0.contains { $0.message.contains(text) } }, timeout: limit) == nil else { return }
+        throw WaitTimeout("no log line containing \"\(text)\" within \(limit)")
+    }
 
     private struct Handler: LogHandler {
         let recorder: LogRecorder
@@ -189,7 +243,7 @@ final class LogRecorder: Sendable {
         }
 
         func log(event: LogEvent) {
-            recorder.lines.withLock { $0.append((event.level, event.message.description)) }
+            recorder.lines.update { $0.append((event.level, event.message.description)) }
         }
     }
 }
@@ -222,22 +276,7 @@ enum Client {
         try await post(url + "/webhook", body: body, headers: [("X-Hub-Signature-256", signature(body, secret: secret))])
     }
 
-    /// A signed webhook's whole response, headers and all.
-    static func webhookResponse(url: String, _ body: String) async throws -> HTTPClientResponse {
-        var request = HTTPClientRequest(url: url + "/webhook")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "X-Hub-Signature-256", value: signature(body, secret: appSecret))
-        request.body = .bytes(ByteBuffer(string: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-        _ = try await response.body.collect(upTo: 1 << 22)
-        return response
-    }
-
-    static func signature(_ body: String, secret: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
-    }
+    static func signature(_ body: String, secret: String) -> String { WebhookSignature.header(for: Array(body.utf8), secret: secret) }
 
     static let agent = [("Authorization", "Bearer agent-token")]
 }
@@ -249,7 +288,15 @@ func textWebhook(from: String, text: String, id: String) -> String {
     """
 }
 
-/// Polls until `condition` holds or `seconds` pass: for what happens after the 200.
+/// A wait for something a test needs that did not come within its bound.
+struct WaitTimeout: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Polls until `condition` holds or `seconds` pass: for a server in a process of its own,
+/// which has no progress marks to wait on. In process, wait on the marks
+/// (`ServiceSignals.waitUntilInboxProcessed`, `waitUntilSenderIdle`, `Routes.settled`).
 func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = Date().addingTimeInterval(seconds)  // wall-clock ok: a test waits for a live server
     while Date() < deadline {  // wall-clock ok

@@ -10,12 +10,7 @@ import Testing
 /// restarts, however late the inbox is trimmed.
 @Suite("Webhook inbox")
 struct InboxTests {
-    func service(in folder: URL) throws -> RuntimeService {
-        try echoBot.write(to: folder.appendingPathComponent("echo.lua"), atomically: true, encoding: .utf8)
-        try "[server]\ndatabase = \"data/parley.sqlite\"\n".write(to: folder.appendingPathComponent("parley.toml"), atomically: true, encoding: .utf8)
-        let settings = try ConfigFile.loadDeployment(contentsOf: folder.appendingPathComponent("parley.toml"), environment: [:])
-        return try RuntimeService(settings: settings, stdlib: stdlib, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-    }
+    func service(in folder: URL) throws -> RuntimeService { try runtimeService(in: folder) }
 
     @Test("a processed body is not processed again after a restart, even before the inbox is trimmed")
     func markSurvivesRestart() async throws {

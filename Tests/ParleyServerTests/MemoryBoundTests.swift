@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Logging
 import ParleyConfig
 import ParleyPolicy
@@ -40,19 +41,19 @@ struct MemoryBoundTests {
     @Test("a webhook that finds the budget full gets 503 with Retry-After, and goes through once there is room")
     func fullBudgetRefuses() async throws {
         let budget = WebhookBodyBudget(limit: 64 << 10)
-        let server = try await RunningServer.start(scripts: ["echo.lua": echoBot], options: ServerOptions(bodyBudget: budget))
-        defer { Task { await server.stop() } }
-        let body = textWebhook(from: "14155550101", text: "hi", id: "wamid.budget.1")
+        try await TestDeployment(scripts: ["echo.lua": echoBot]).withRoutes(ServerOptions(bodyBudget: budget)) { routes in
+            let body = textWebhook(from: "14155550101", text: "hi", id: "wamid.budget.1")
+            #expect(budget.reserve(64 << 10))  // bodies in hand fill it
+            let refused = try await routes.webhook(body)
+            #expect(refused.status == 503)
+            #expect(refused.headers[.retryAfter] == "2")
+            #expect(refused.json["fix"]?.stringValue?.contains("Retry-After") == true)
+            #expect(routes.service.inbox.count() == 0)
 
-        #expect(budget.reserve(64 << 10))  // bodies in hand fill it
-        let refused = try await Client.webhookResponse(url: server.url, body)
-        #expect(refused.status == .serviceUnavailable)
-        #expect(refused.headers.first(name: "Retry-After") == "2")
-        #expect(server.server.service.inbox.count() == 0)
-
-        budget.release(64 << 10)
-        #expect(try await Client.webhook(server, body).status == 200)
-        #expect(budget.inUse == 0)
+            budget.release(64 << 10)
+            #expect(try await routes.webhook(body).status == 200)
+            #expect(budget.inUse == 0)
+        }
     }
 
     @Test("a batch of the inbox stops at its byte limit, with at least one body")

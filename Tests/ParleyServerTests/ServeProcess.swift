@@ -16,7 +16,7 @@ final class ServeProcess: @unchecked Sendable {
     /// Logs at info level, so its warnings and critical lines can be read back.
     static func launch(_ folder: URL, environment: [String: String], arguments: [String] = []) async throws -> ServeProcess {
         let log = folder.appendingPathComponent("serve-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = parley
         process.arguments = ["serve", "--config", folder.appendingPathComponent("parley.toml").path, "--stdlib", stdlib.path,

@@ -117,13 +117,13 @@ struct WatchdogTests {
                                                   arguments: ["--test-stuck-after-ms", "100"])  // stands for twice the budget and 5 s
         #expect(try await Client.webhook(url: serve.url, textWebhook(from: "14155550101", text: "spin", id: "wamid.spin.1")).status == 200)
         var stuck: JSONValue = .null
-        #expect(try await eventually {
+        #expect(await eventually {
             stuck = await serve.health() ?? .null
             return stuck["ok"] == false
         })
         #expect(stuck["runtime_busy"] == true)
         #expect(stuck["runtime"]?.stringValue?.hasPrefix("stuck: one script call has run") == true)
-        #expect(try await eventually(20) { await serve.health()?["ok"] == true })
+        #expect(await eventually(20) { await serve.health()?["ok"] == true })
         #expect(try await eventually {
             try await Client.get(serve.url + "/agent/conversations/+14155550101", headers: Client.agent).body.contains(#""reason":"bot_error""#)
         })
@@ -147,7 +147,7 @@ struct WatchdogTests {
         #expect(try await Client.webhook(url: second.url, spin).status == 200)  // Meta's retry
         #expect(try await Client.webhook(url: second.url, textWebhook(from: "14155550102", text: "hi", id: "wamid.hi")).status == 200)
         // The inbox goes in order: once the later message is answered, the retry was skipped.
-        #expect(try await eventually { await graph.received.contains { $0.body["to"] == "14155550102" } })
+        try await graph.waitUntil("the later message answered") { await $0.received.contains { $0.body["to"] == "14155550102" } }
         #expect(await !graph.received.contains { $0.body["to"] == "14155550101" })
         #expect(await second.terminate() == 0)
     }
@@ -157,7 +157,7 @@ struct WatchdogTests {
         let folder = try deploymentFolder("deadline", scripts: ["spinner.lua": Self.spinner], toml: Self.spinBudget(wallMs: 60_000))
         let serve = try await ServeProcess.launch(folder, environment: ["PARLEY_APP_SECRET": appSecret], arguments: ["--test-stop-deadline-ms", "300"])
         #expect(try await Client.webhook(url: serve.url, textWebhook(from: "14155550101", text: "spin", id: "wamid.spin.1")).status == 200)
-        #expect(try await eventually { await serve.health()?["runtime_busy"] == true })
+        #expect(await eventually { await serve.health()?["runtime_busy"] == true })
         #expect(await serve.terminate() == Watchdog.exitStatus)
         #expect(serve.errors.contains("the graceful stop has not finished"))
     }

@@ -12,8 +12,8 @@ import Testing
 struct WebhookSignatureTests {
     @Test("live mode without PARLEY_APP_SECRET does not start, and says what to set")
     func liveNeedsSecret() async throws {
-        let error = await #expect(throws: (any Error).self) {
-            try await RunningServer.start(scripts: ["echo.lua": echoBot], live: "http://127.0.0.1:9", secret: nil)
+        let error = #expect(throws: (any Error).self) {
+            try TestDeployment(scripts: ["echo.lua": echoBot], live: "http://127.0.0.1:9", secret: nil).server()
         }
         let message = error.map { "\($0)" } ?? ""
         #expect(message.contains("PARLEY_APP_SECRET is not set"))
@@ -49,7 +49,7 @@ struct WebhookSignatureTests {
         #expect(health?["webhook_signatures"] == "not checked (--allow-unsigned-webhooks)")
         let unsigned = try await Client.post(serve.url + "/webhook", body: textWebhook(from: "14155550101", text: "hi", id: "wamid.unsigned.1"))
         #expect(unsigned.status == 200)
-        #expect(try await eventually { await graph.received.contains { $0.body["text"]?["body"] == "echo: hi" } })
+        try await graph.waitUntil("the answer sent") { await $0.received.contains { $0.body["text"]?["body"] == "echo: hi" } }
         #expect(await serve.terminate() == 0)
     }
 
@@ -58,21 +58,21 @@ struct WebhookSignatureTests {
         let graph = FakeGraphAPI()
         let graphURL = try await graph.start()
         let logs = LogRecorder()
-        let server = try await RunningServer.start(scripts: ["echo.lua": echoBot], live: graphURL, secret: nil, allowUnsigned: true,
-                                                   options: ServerOptions(logger: logs.logger))
-        defer { Task { await server.stop() } }
-        #expect(logs.messages(at: .warning).contains { $0.contains("--allow-unsigned-webhooks") && $0.contains("private test network") })
-        #expect(server.server.service.settings.server.allowUnsignedWebhooks)
+        let deployment = try TestDeployment(scripts: ["echo.lua": echoBot], live: graphURL, secret: nil, allowUnsigned: true)
+        try await deployment.withRoutes(ServerOptions(logger: logs.logger)) { routes in
+            #expect(logs.messages(at: .warning).contains { $0.contains("--allow-unsigned-webhooks") && $0.contains("private test network") })
+            #expect(routes.service.settings.server.allowUnsignedWebhooks)
+        }
     }
 
     @Test("the sandbox runs without a secret, and /health says signatures are not checked")
     func sandboxWithoutSecret() async throws {
-        let server = try await RunningServer.start(scripts: ["echo.lua": echoBot], secret: nil)
-        defer { Task { await server.stop() } }
-        let health = try JSONValue.parse(try await Client.get(server.url + "/health").body)
-        #expect(health["ok"] == true)
-        #expect(health["webhook_signatures"] == "not checked (sandbox: no PARLEY_APP_SECRET)")
-        #expect(try await Client.post(server.url + "/webhook", body: textWebhook(from: "14155550101", text: "hi", id: "wamid.sb.1")).status == 200)
+        try await TestDeployment(scripts: ["echo.lua": echoBot], secret: nil).withRoutes { routes in
+            let health = try await routes.get("/health").json
+            #expect(health["ok"] == true)
+            #expect(health["webhook_signatures"] == "not checked (sandbox: no PARLEY_APP_SECRET)")
+            #expect(try await routes.post("/webhook", body: textWebhook(from: "14155550101", text: "hi", id: "wamid.sb.1")).status == 200)
+        }
     }
 
     @Test("the toml file cannot allow unsigned webhooks")
