@@ -5,6 +5,7 @@ let package = Package(
     name: "Parley",
     products: [
         .executable(name: "parley", targets: ["parley"]),
+        .executable(name: "parley-bench", targets: ["parley-bench"]),
         .library(name: "ParleyPolicy", targets: ["ParleyPolicy"]),
         .library(name: "ParleyRuntime", targets: ["ParleyRuntime"]),
     ],
@@ -43,6 +44,16 @@ let package = Package(
         .target(name: "ParleyScripting", dependencies: ["ParleySandbox", "ParleyJSON", "ParleyPolicy"]),
         // Cloud API wire formats: webhook payloads, message requests, errors, templates files.
         .target(name: "ParleyCloudAPI", dependencies: ["ParleyJSON", "ParleyPolicy"]),
+        // The Graph API client: sending messages, syncing templates. Beside the wire format,
+        // outside the server, so `parley templates sync` needs no server.
+        .target(
+            name: "ParleyGraphAPI",
+            dependencies: [
+                "ParleyCloudAPI", "ParleyConfig", "ParleyPolicy",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Webhooks to runtime events: the one path from the wire to the runtime.
         .target(name: "ParleyIngest", dependencies: ["ParleyCloudAPI", "ParleyRuntime", "ParleyPolicy"]),
         // Events, routing, escalation, timers, outbox and dispatcher, store and channel.
@@ -72,7 +83,7 @@ let package = Package(
         .target(
             name: "ParleyServer",
             dependencies: [
-                "ParleyRuntime", "ParleyStorage", "ParleyConfig", "ParleyIngest", "ParleyCloudAPI", "ParleySandbox", "ParleyScripting", "ParleyPolicy", "ParleyJSON",
+                "ParleyRuntime", "ParleyStorage", "ParleyConfig", "ParleyIngest", "ParleyCloudAPI", "ParleyGraphAPI", "ParleySandbox", "ParleyScripting", "ParleyPolicy", "ParleyJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -90,11 +101,18 @@ let package = Package(
         .executableTarget(
             name: "parley",
             dependencies: [
-                "ParleyServer", "ParleyStorage", "ParleyTesting", "ParleySimulation", "ParleyConfig", "ParleyRuntime", "ParleyCloudAPI", "ParleySandbox", "ParleyScripting", "ParleyPolicy", "ParleyJSON",
+                "ParleyServer", "ParleyGraphAPI", "ParleyStorage", "ParleyTesting", "ParleySimulation", "ParleyConfig", "ParleyRuntime", "ParleyCloudAPI", "ParleySandbox", "ParleyPolicy", "ParleyJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // parley-bench: the figures the README quotes, apart from the product.
+        .executableTarget(
+            name: "parley-bench",
+            dependencies: [
+                "ParleyServer", "ParleyTesting", "ParleySimulation", "ParleyRuntime", "ParleySandbox", "ParleyScripting", "ParleyPolicy", "ParleyJSON",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
 
@@ -106,11 +124,10 @@ let package = Package(
         .testTarget(
             name: "ParleyServerTests",
             dependencies: [
-                "ParleyServer", "ParleyConfig", "ParleyJSON", "ParleyPolicy",
+                "ParleyServer", "ParleyConfig", "ParleyRuntime", "ParleyStorage", "ParleyJSON", "ParleyPolicy",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]

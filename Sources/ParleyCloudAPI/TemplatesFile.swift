@@ -7,6 +7,30 @@ import ParleyPolicy
 /// account loads unchanged. Each template is checked against docs/rules.md §2 here, once,
 /// so that a bad catalog fails at load with a message that says how to fix it, not at send.
 public enum TemplatesFile {
+    /// Templates as a templates file, in the Graph API's own format: what
+    /// `parley templates sync` writes and `load` reads back.
+    public static func encode(_ templates: [Template]) -> String {
+        let data: [JSONValue] = templates.map { t in
+            var components: [JSONValue] = []
+            switch t.header {
+            case .text(let text)?: components.append(["type": "HEADER", "format": "TEXT", "text": .string(text)])
+            case .media(let format)?: components.append(["type": "HEADER", "format": .string(format)])
+            case nil: break
+            }
+            components.append(["type": "BODY", "text": .string(t.body)])
+            if let footer = t.footer { components.append(["type": "FOOTER", "text": .string(footer)]) }
+            if !t.buttons.isEmpty {
+                components.append(["type": "BUTTONS", "buttons": .array(t.buttons.map { ["type": .string($0.type), "text": .string($0.text)] })])
+            }
+            return [
+                "name": .string(t.name), "language": .string(t.language), "status": .string(t.status.description),
+                "category": .string(t.category.rawValue), "quality_score": ["score": .string(t.quality.rawValue)],
+                "components": .array(components),
+            ]
+        }
+        return JSONValue.object(["data": .array(data)]).encoded() + "\n"
+    }
+
     public static func load(contentsOf path: String) throws(TemplatesFileError) -> [Template] {
         let file = URL(fileURLWithPath: path).lastPathComponent
         guard let data = FileManager.default.contents(atPath: path) else {

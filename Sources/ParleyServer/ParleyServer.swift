@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ParleyCloudAPI
+import ParleyGraphAPI
 import ParleyConfig
 import ParleyRuntime
 import ServiceLifecycle
@@ -98,7 +99,7 @@ public struct ParleyServer: Sendable {
         if !settings.cloudAPI.isLive { SandboxRoutes(service: service).add(to: router) }
 
         let sender = settings.cloudAPI.isLive
-            ? CloudAPISender(client: graphClient(connections: settings.cloudAPI.concurrentSends), settings: settings.cloudAPI,
+            ? MessageSender(client: graphClient(connections: settings.cloudAPI.concurrentSends), settings: settings.cloudAPI,
                              backoff: Backoff(base: .seconds(1), cap: .seconds(60), maxAttempts: settings.cloudAPI.maxAttempts))
             : nil
         // A graceful shutdown stops services in reverse order, each after the one before has

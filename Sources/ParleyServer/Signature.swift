@@ -3,15 +3,16 @@ import Foundation
 
 /// `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(app secret, raw body)>`, checked in
 /// constant time.
-enum WebhookSignature {
-    static func isValid(_ header: String?, body: [UInt8], secret: String) -> Bool {
+public enum WebhookSignature {
+    public static func isValid(_ header: String?, body: [UInt8], secret: String) -> Bool {
         guard let header, header.hasPrefix("sha256="), let mac = hexBytes(header.dropFirst(7)), mac.count == 32 else { return false }
         let key = SymmetricKey(data: Data(secret.utf8))
         return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: body, using: key)
     }
 
-    /// The header a body signed with `secret` carries, as Meta signs it: for tests.
-    static func header(for body: [UInt8], secret: String) -> String {
+    /// The header a body signed with `secret` carries, as Meta signs it: for tests and the
+    /// serve benchmark.
+    public static func header(for body: [UInt8], secret: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
         return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
     }

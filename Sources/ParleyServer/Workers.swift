@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import ParleyCloudAPI
+import ParleyGraphAPI
 import ParleyPolicy
 import ParleyRuntime
 import ParleyStorage
@@ -113,7 +114,7 @@ public enum DeliveryOutcome: Sendable {
 /// taken, in one runtime call, so one slow send never holds up the others.
 struct DeliveryWorker: Service {
     let service: RuntimeService
-    let sender: CloudAPISender?
+    let sender: MessageSender?
     let logger: Logger
     var concurrency = 16
 
@@ -180,7 +181,15 @@ struct DeliveryWorker: Service {
 
     private func attempt(_ delivery: Delivery) async -> DeliveryOutcome {
         guard let sender else { return .accepted(id: delivery.id, wamid: "wamid.sandbox.\(delivery.id)") }
-        switch await sender.send(delivery) {
+        let dispatch = delivery.dispatch
+        let request: MessageRequest
+        do {
+            request = try MessageRequest(to: dispatch.to, message: dispatch.message, template: dispatch.template, callbackData: dispatch.id)
+        } catch {
+            let invalid = GraphAPIError(code: 131009, title: "Parameter value is not valid", message: error.detail)
+            return .failed(delivery, invalid, retryAt: nil)
+        }
+        switch await sender.send(request, idempotencyKey: dispatch.id, attempt: delivery.attempts) {
         case .accepted(let wamid):
             service.senderProblem.withLock { $0 = nil }
             return .accepted(id: delivery.id, wamid: wamid)

@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import ParleyConfig
 import ParleyJSON
+import ParleyCloudAPI
+import ParleyGraphAPI
 import ParleyPolicy
-import ParleyServer
 
 struct Templates: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,7 +39,7 @@ struct Templates: AsyncParsableCommand {
             }
             for problem in result.problems { complain("warning: \(problem)") }
             let target = output.map { URL(fileURLWithPath: $0) } ?? settings.resolve("templates.json")
-            let text = TemplatesDocument.encode(result.templates)
+            let text = TemplatesFile.encode(result.templates)
             do {
                 try text.write(to: target, atomically: true, encoding: .utf8)
             } catch {
@@ -47,30 +48,5 @@ struct Templates: AsyncParsableCommand {
             }
             print("\(result.templates.count) templates from \(result.pages) page\(result.pages == 1 ? "" : "s") written to \(target.path)")
         }
-    }
-}
-
-/// Templates back to the Graph API's format.
-enum TemplatesDocument {
-    static func encode(_ templates: [Template]) -> String {
-        let data: [JSONValue] = templates.map { t in
-            var components: [JSONValue] = []
-            switch t.header {
-            case .text(let text)?: components.append(["type": "HEADER", "format": "TEXT", "text": .string(text)])
-            case .media(let format)?: components.append(["type": "HEADER", "format": .string(format)])
-            case nil: break
-            }
-            components.append(["type": "BODY", "text": .string(t.body)])
-            if let footer = t.footer { components.append(["type": "FOOTER", "text": .string(footer)]) }
-            if !t.buttons.isEmpty {
-                components.append(["type": "BUTTONS", "buttons": .array(t.buttons.map { ["type": .string($0.type), "text": .string($0.text)] })])
-            }
-            return [
-                "name": .string(t.name), "language": .string(t.language), "status": .string(t.status.description),
-                "category": .string(t.category.rawValue), "quality_score": ["score": .string(t.quality.rawValue)],
-                "components": .array(components),
-            ]
-        }
-        return JSONValue.object(["data": .array(data)]).encoded() + "\n"
     }
 }

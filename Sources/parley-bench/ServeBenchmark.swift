@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import Crypto
 import Foundation
 import NIOCore
 import ParleyJSON
@@ -116,7 +115,12 @@ struct ServeBenchmark {
 
     private func launchServer(_ folder: URL) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        // `parley`, built beside this benchmark: the server is measured as operators run it.
+        let parley = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("parley")
+        guard FileManager.default.isExecutableFile(atPath: parley.path) else {
+            throw BenchError("no parley executable beside parley-bench (\(parley.path)); build both: swift build -c release")
+        }
+        process.executableURL = parley
         process.arguments = ["serve", "--config", folder.appendingPathComponent("parley.toml").path, "--log-level", "error", "--stdlib", stdlib.path]
         process.environment = ProcessInfo.processInfo.environment.merging(
             ["PARLEY_ACCESS_TOKEN": "bench", "PARLEY_APP_SECRET": Self.secret], uniquingKeysWith: { $1 })
@@ -177,7 +181,6 @@ struct ServeBenchmark {
         return try await withThrowingTaskGroup(of: Int.self) { group in
             for worker in 0..<connections {
                 group.addTask {
-                    let key = SymmetricKey(data: Data(Self.secret.utf8))
                     var n = 0
                     var due = start + (interval ?? .zero) * Double(worker) / Double(connections)
                     while due < end {
@@ -190,11 +193,10 @@ struct ServeBenchmark {
                         let id = "w\(worker)-\(n)"
                         let contact = "1415\(String(format: "%07d", worker * 100_000 + n / 10))"
                         let body = Self.webhook(from: contact, id: id)
-                        let mac = HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: key)
                         var request = HTTPClientRequest(url: url)
                         request.method = .POST
                         request.headers.add(name: "Content-Type", value: "application/json")
-                        request.headers.add(name: "X-Hub-Signature-256", value: "sha256=" + mac.map { String(format: "%02x", $0) }.joined())
+                        request.headers.add(name: "X-Hub-Signature-256", value: WebhookSignature.header(for: Array(body.utf8), secret: Self.secret))
                         request.body = .bytes(ByteBuffer(string: body))
                         await replies.posted(id)
                         let response = try await client.execute(request, timeout: .seconds(30))

@@ -12,10 +12,12 @@ import ParleyTesting
 import Glibc
 #endif
 
-struct Bench: AsyncParsableCommand {
+@main
+struct ParleyBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "parley-bench",
         abstract: "Measure the runtime's speed and memory, and print the figures.",
-        discussion: "Build in release mode for figures worth quoting: swift run -c release parley bench"
+        discussion: "Build in release mode for figures worth quoting: swift build -c release && .build/release/parley-bench"
     )
 
     @Option(help: "Inbound messages for the throughput figure.")
@@ -47,8 +49,7 @@ struct Bench: AsyncParsableCommand {
 
     func run() async throws {
         guard let stdlib = ModuleLibrary.locateStdlib() else {
-            complain("parley bench: cannot find the Stdlib folder; run from the Parley checkout or set PARLEY_STDLIB")
-            throw Exit.cannotLoad
+            throw ValidationError("cannot find the Stdlib folder; run from the Parley checkout or set PARLEY_STDLIB")
         }
         if serve {
             try await ServeBenchmark(stdlib: stdlib, seconds: seconds, connections: connections, rate: rate).run()
@@ -61,9 +62,9 @@ struct Bench: AsyncParsableCommand {
         let scripts = try BenchScripts()
         defer { scripts.remove() }
         #if DEBUG
-        print("note: a debug build; run `swift run -c release parley bench` for figures worth quoting")
+        print("note: a debug build; run `swift build -c release && .build/release/parley-bench` for figures worth quoting")
         #endif
-        print("parley bench, one core, in memory")
+        print("parley-bench, one core, in memory")
         let pipeline = try median { try measurePipeline(scripts, stdlib, simulating: false) }
         print(row("inbound → router → bot → send → policy → dispatch", "\(group(Int(pipeline))) events/s", "target ≥ 100,000"))
         let simulated = try median { try measurePipeline(scripts, stdlib, simulating: true) }

@@ -6,34 +6,34 @@ import NIOHTTP1
 import ParleyCloudAPI
 import ParleyConfig
 import ParleyPolicy
-import ParleyStorage
 
-/// Sends one delivery to the Graph API: `POST {base_url}/{version}/{phone_number_id}/messages`
-/// with the bearer token, the message's own id as the idempotency key of every attempt.
-struct CloudAPISender: Sendable {
+/// Sends one message to the Graph API: `POST {base_url}/{version}/{phone_number_id}/messages`
+/// with the bearer token, and the message's own id as the idempotency key of every attempt,
+/// so a retry after a lost answer is never a second message.
+public struct MessageSender: Sendable {
     let client: HTTPClient
     let settings: CloudAPISettings
     let backoff: Backoff
 
-    enum Outcome: Sendable {
+    public init(client: HTTPClient, settings: CloudAPISettings, backoff: Backoff) {
+        self.client = client
+        self.settings = settings
+        self.backoff = backoff
+    }
+
+    public enum Outcome: Sendable {
         case accepted(wamid: String)
         /// Failed; `retryAfter` is when to try again, `nil` to give up.
         case failed(GraphAPIError, retryAfter: Duration?)
     }
 
-    func send(_ delivery: Delivery) async -> Outcome {
-        let dispatch = delivery.dispatch
-        let request: MessageRequest
-        do {
-            request = try MessageRequest(to: dispatch.to, message: dispatch.message, template: dispatch.template, callbackData: dispatch.id)
-        } catch {
-            return .failed(GraphAPIError(code: 131009, title: "Parameter value is not valid", message: error.detail), retryAfter: nil)
-        }
+    /// Attempt number `attempt` (from 1) to send `request`, keyed by `idempotencyKey`.
+    public func send(_ request: MessageRequest, idempotencyKey: String, attempt: Int) async -> Outcome {
         var http = HTTPClientRequest(url: settings.baseURL + MessageRequest.path(version: settings.version, phoneNumberID: settings.phoneNumberID ?? ""))
         http.method = .POST
         http.headers.add(name: "Authorization", value: "Bearer \(settings.accessToken ?? "")")
         http.headers.add(name: "Content-Type", value: "application/json")
-        http.headers.add(name: "Idempotency-Key", value: dispatch.id)
+        http.headers.add(name: "Idempotency-Key", value: idempotencyKey)
         http.body = .bytes(ByteBuffer(string: request.encoded()))
         let failure: GraphAPIError
         do {
@@ -46,7 +46,7 @@ struct CloudAPISender: Sendable {
                 // it is not sent again; after a 5xx (a proxy's page) it is, as for any 5xx.
                 let status = Int(response.status.code)
                 let tooLarge = GraphAPIError(code: nil, message: "an answer of over 1 MiB", httpStatus: status)
-                return .failed(tooLarge, retryAfter: (200..<300).contains(status) ? nil : retryDelay(for: tooLarge, attempt: delivery.attempts))
+                return .failed(tooLarge, retryAfter: (200..<300).contains(status) ? nil : retryDelay(for: tooLarge, attempt: attempt))
             }
             let text = String(buffer: body)
             if (200..<300).contains(response.status.code) {
@@ -61,12 +61,12 @@ struct CloudAPISender: Sendable {
             // The connection failed: as transient as a timeout.
             failure = GraphAPIError(code: nil, message: "\(error)", isTimeout: true)
         }
-        return .failed(failure, retryAfter: retryDelay(for: failure, attempt: delivery.attempts))
+        return .failed(failure, retryAfter: retryDelay(for: failure, attempt: attempt))
     }
 
     /// How long a message waits while the access token is refused: the fault is the
     /// deployment's, not the message's, so it is never given up for it.
-    static let authenticationPause = Duration.seconds(60)
+    public static let authenticationPause = Duration.seconds(60)
 
     private func retryDelay(for error: GraphAPIError, attempt: Int) -> Duration? {
         if error.isAuthentication { return Self.authenticationPause }
