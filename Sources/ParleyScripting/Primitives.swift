@@ -56,16 +56,7 @@ struct Primitives {
                 throw HostError("send: a router only routes; return \"bot:<name>\" and let the bot answer")
             }
             let message = try MessageReader.read(args[1])
-            let outcome = try runtime().send(message, to: args[0].textValue ?? "", by: script)
-            switch outcome.result {
-            case .accepted(let kind, let queued):
-                return [["ok": true, "id": .string(outcome.id), "kind": .string(kind.rawValue), "queued": .bool(queued)]]
-            case .refused(let refusal):
-                var result: [String: JSONValue] = ["ok": false, "id": .string(outcome.id), "reason": .string(refusal.reason.rawValue),
-                                                   "detail": .string(refusal.detail)]
-                if let code = refusal.code { result["code"] = .int(Int64(code)) }
-                return [.object(result)]
-            }
+            return [try runtime().send(message, to: args[0].textValue ?? "", by: script).json]
         }
     }
 

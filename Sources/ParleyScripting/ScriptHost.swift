@@ -58,6 +58,22 @@ public struct SendOutcome: Sendable, Equatable {
     }
 }
 
+extension SendOutcome {
+    /// The outcome as scripts and the agent API see it, one shape for both:
+    /// `{ok = true, id, kind, queued}` or `{ok = false, id, reason, detail, code?}`.
+    public var json: JSONValue {
+        switch result {
+        case .accepted(let kind, let queued):
+            return ["ok": true, "id": .string(id), "kind": .string(kind.rawValue), "queued": .bool(queued)]
+        case .refused(let refusal):
+            var fields: [String: JSONValue] = ["ok": false, "id": .string(id), "reason": .string(refusal.reason.rawValue),
+                                               "detail": .string(refusal.detail)]
+            if let code = refusal.code { fields["code"] = .int(Int64(code)) }
+            return .object(fields)
+        }
+    }
+}
+
 public struct EscalationRequest: Sendable, Equatable {
     public var queue: String?
     public var reason: String?

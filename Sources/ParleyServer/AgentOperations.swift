@@ -24,16 +24,8 @@ extension RuntimeService {
 
     /// An agent's reply; the policy applies as to any sender.
     public func reply(_ contact: ContactID, message: OutboundMessage) throws -> JSONValue {
-        guard let outcome = try event({ try runtime.handle(.agentReply(message, to: contact.value)) }).sendOutcome else { return ["ok": false] }
-        switch outcome.result {
-        case .accepted(let kind, let queued):
-            return ["ok": true, "id": .string(outcome.id), "kind": .string(kind.rawValue), "queued": .bool(queued)]
-        case .refused(let refusal):
-            var result: [String: JSONValue] = ["ok": false, "id": .string(outcome.id), "reason": .string(refusal.reason.rawValue),
-                                               "detail": .string(refusal.detail)]
-            if let code = refusal.code { result["code"] = .int(Int64(code)) }
-            return .object(result)
-        }
+        let outcome = try event { try runtime.handle(.agentReply(message, to: contact.value)) }
+        return outcome.sendOutcome?.json ?? ["ok": false]
     }
 
     public func runMacro(_ name: String, on contact: ContactID, arguments: JSONValue) throws -> JSONValue {
