@@ -22,7 +22,7 @@ local M = {}
 -- function so its errors name the caller's line.
 function M.install(runner, locate, globals)
   blocks.bind(runner)
-  world.bind(runner)
+  world.bind(runner, locate)
   records.bind(runner)
   globals.describe = locate(blocks.describe)
   globals.it = locate(blocks.it)

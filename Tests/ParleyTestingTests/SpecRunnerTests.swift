@@ -255,6 +255,25 @@ struct SpecRunnerTests {
         #expect(summary.results.map(\.name) == ["group › beta"])
     }
 
+    @Test("a mistake in world{...}, or an assertion on a stale world, names the spec's line and no line of the spec library")
+    func mistakesNameOnlyTheSpec() throws {
+        let summary = try run(["a_spec.lua": """
+        local kept
+        it("keeps", function() kept = world{} end)
+        it("misspells an option", function()
+          world { tire = "TIER_2K" }
+        end)
+        it("asserts on a stale world", function()
+          assert.sent(kept, { text = "hi" })
+        end)
+        """])
+        let messages = summary.results.map { $0.message ?? "" }
+        #expect(messages.allSatisfy { !$0.contains("parley/spec") }, "\(messages)")
+        #expect(messages[1].hasSuffix("a_spec.lua:4: world{...}: unknown option 'tire' (known: scripts, templates, config, tier, start)"), "\(messages[1])")
+        #expect(messages[2].hasSuffix("a_spec.lua:7: this world belonged to an earlier test; make a new one with world{...} in this test or in before_each"),
+                "\(messages[2])")
+    }
+
     @Test("a mistake in an event names the spec's line")
     func eventMistake() throws {
         let summary = try run(["a_spec.lua": """

@@ -4,7 +4,7 @@
 local values = require "parley.spec.values"
 local world = require "parley.spec.world"
 local show, same, fail = values.show, values.same, values.fail
-local is_world = world.is_world
+local is_world, transcript = world.is_world, world.transcript
 
 local host   -- the runner's functions (parley.spec binds them)
 
@@ -133,7 +133,7 @@ local function find_record(w, kind, expected, name)
   expect_world(w, name)
   if expected ~= nil and type(expected) ~= "table" then fail("assert." .. name .. " expects a table of fields, as in {text = \"...\"}") end
   check_expected(kind, name, expected or {})
-  local records = w:transcript()
+  local records = transcript(w)
   for _, record in ipairs(records) do
     if record.type == kind and matches(record, expected or {}) then return record end
   end
@@ -162,7 +162,7 @@ function assertions.not_sent(w, expected)
   expect_world(w, "not_sent")
   if type(expected) ~= "table" then fail("assert.not_sent expects a table of fields, as in {by = \"bot:orders\"}") end
   check_expected("sent", "not_sent", expected)
-  for _, record in ipairs(w:transcript()) do
+  for _, record in ipairs(transcript(w)) do
     if record.type == "sent" and matches(record, expected) then
       fail("expected no sent record with " .. show(expected) .. ", but " .. host.line(record) .. " was. The transcript:\n" .. context(w))
     end
@@ -171,7 +171,7 @@ end
 
 function assertions.nothing_sent(w)
   expect_world(w, "nothing_sent")
-  local records = w:transcript()
+  local records = transcript(w)
   for _, record in ipairs(records) do
     if record.type == "sent" then
       fail("expected nothing sent since the last clear, but " .. host.line(record) .. " was. The transcript:\n" .. context(w))

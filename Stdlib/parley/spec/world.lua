@@ -9,6 +9,14 @@ local host   -- the runner's functions (parley.spec binds them)
 local World = {}
 World.__index = World
 
+-- Calls a host function. Its error is raised without a position, the host's own taken
+-- off: every caller runs under locate, which names the spec's line.
+local function ask(fn, ...)
+  local results = table.pack(pcall(fn, ...))
+  if not results[1] then error((tostring(results[2]):gsub("^[^\n:]+:%d+: ", "")), 0) end
+  return table.unpack(results, 2, results.n)
+end
+
 --- world{ scripts = "Scripts", templates = "Scripts/templates.json", config = ...,
 ---        tier = "TIER_250", start = "2026-01-05T09:00:00Z" }
 local function world(options)
@@ -16,17 +24,8 @@ local function world(options)
     error("world{...} belongs inside it or before_each: each test gets a fresh world", 2)
   end
   if options ~= nil and type(options) ~= "table" then error("world{...} takes a table of options", 2) end
-  local id = host.new(options or {})
+  local id = ask(host.new, options or {})
   return setmetatable({ id = id, cursor = 0 }, World)
-end
-
--- Calls a host function for a World method; a mistake is reported at the spec's line
--- (level 3: this function, the World method, then the spec). Methods must not tail-call
--- this, or the spec's frame is gone.
-local function ask(fn, ...)
-  local results = table.pack(pcall(fn, ...))
-  if not results[1] then error((tostring(results[2]):gsub("^[^\n:]+:%d+: ", "")), 3) end
-  return table.unpack(results, 2, results.n)
 end
 
 -- Events --------------------------------------------------------------------------
@@ -86,32 +85,40 @@ end
 -- Reading -------------------------------------------------------------------------
 
 --- The transcript records since the last w:clear().
-function World:transcript()
-  local records = ask(host.records, self.id, self.cursor)
-  return records
+local function transcript(w)
+  return ask(host.records, w.id, w.cursor)
 end
+World.transcript = transcript
 
 --- Forgets what was asserted: assertions look only at records after this.
 function World:clear()
-  local records = ask(host.records, self.id, self.cursor)
-  self.cursor = self.cursor + #records
+  self.cursor = self.cursor + #transcript(self)
   return self
 end
 
 --- { owner =, state =, language =, in_window =, seconds_left = } for a contact.
 function World:conversation(contact)
-  local info = ask(host.info, self.id, contact)
-  return info
+  return ask(host.info, self.id, contact)
 end
 
 --- The simulated time, in seconds.
 function World:now()
-  local seconds = ask(host.now, self.id)
-  return seconds
+  return ask(host.now, self.id)
+end
+
+-- Binds the module to the runner. Each method is wrapped by locate, so a mistake names
+-- the spec's line; the assertions read through transcript(), unwrapped, as they run
+-- under locate themselves.
+local function bind(runner, locate)
+  host = runner
+  for name, method in pairs(World) do
+    if type(method) == "function" then World[name] = locate(method) end
+  end
 end
 
 return {
   world = world,
+  transcript = transcript,
   is_world = function(w) return getmetatable(w) == World end,
-  bind = function(runner) host = runner end,
+  bind = bind,
 }
