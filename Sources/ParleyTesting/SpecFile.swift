@@ -81,6 +81,12 @@ final class SpecFile {
         }
     }
 
+    /// The transcript's record schema as the spec library reads it: each kind's fields,
+    /// `at` and `type` included, and the JSON type of each.
+    static let recordSchema: JSONValue = .object(TranscriptSchema.kinds.mapValues { own in
+        .object(Dictionary(uniqueKeysWithValues: (TranscriptSchema.common + own).map { ($0.name, .string($0.type.rawValue)) }))
+    })
+
     private func runnerFunctions() -> [String: HostFunction] {
         [
             "controls": HostFunction("controls", [.init("tests", .function), .init("run", .function)], returns: "nothing") { [unowned self] args in
@@ -111,6 +117,9 @@ final class SpecFile {
             },
             "line": HostFunction("line", [.init("record", .table)], returns: "string") { args in
                 [.string(SpecWorlds.line(args[0]))]
+            },
+            "schema": HostFunction("schema", [], returns: "table") { _ in
+                [Self.recordSchema]
             },
             "finish": HostFunction("finish", [], returns: "nothing") { [unowned self] _ in
                 worlds.finishTest()

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyRuntime
 import ParleyTesting
 import Testing
 #if canImport(FoundationXML)
@@ -90,6 +91,26 @@ struct SpecRunnerTests {
         #expect(messages[0].contains("a sent record has no field \"txt\"; its fields:"))
         #expect(messages[1].contains("code is compared as a number, got \"131047\""))
         #expect(messages[2].contains("is not a valid Lua pattern: a ( is not closed; it was matched as plain text only"))
+    }
+
+    @Test("the fields an assertion may compare, and their types, are those of the runtime's transcript schema")
+    func fieldsFromTheSchema() throws {
+        let kinds = ["sent", "blocked", "escalated"]
+        let summary = try run(["a_spec.lua": """
+        local w
+        before_each(function() w = world{} end)
+        it("sent", function() assert.sent(w, { txt = "echo" }) end)
+        it("blocked", function() assert.blocked(w, { txt = "echo" }) end)
+        it("escalated", function() assert.escalated(w, { txt = "echo" }) end)
+        it("a table field", function() assert.sent(w, { buttons = "yes" }) end)
+        """])
+        for (kind, result) in zip(kinds, summary.results) {
+            let fields = (TranscriptSchema.common + TranscriptSchema.kinds[kind, default: []]).map(\.name).filter { $0 != "type" }.sorted()
+            let article = kind == "escalated" ? "an" : "a"
+            #expect(result.message?.hasSuffix("assert.\(kind): \(article) \(kind) record has no field \"txt\"; its fields: \(fields.joined(separator: ", "))") == true,
+                    "\(result.message ?? "")")
+        }
+        #expect(summary.results.last?.message?.hasSuffix(#"assert.sent: buttons is compared as a table, got "yes" (a string)"#) == true)
     }
 
     @Test("a passing test passes, and a failing assertion fails with the spec's line and the transcript")

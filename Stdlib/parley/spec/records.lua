@@ -12,17 +12,29 @@ local function expect_world(w, name)
   if not is_world(w) then fail("assert." .. name .. " takes a world first, as in assert." .. name .. "(w, {...})") end
 end
 
--- The fields each kind of record has (docs/scripts.md), and what type a spec compares them with:
--- a misspelt field or a wrongly typed value is a mistake in the spec, and must not make an
--- assertion pass (or fail) without a word.
-local record_fields = {
-  sent = { at = "string", to = "string", kind = "string", by = "string", template = "string", language = "string",
-           category = "string", text = "string", id = "string", buttons = "table", list = "table",
-           image = "table", document = "table", video = "table", audio = "table", sticker = "table" },
-  blocked = { at = "string", to = "string", reason = "string", code = "number", by = "string", stage = "string", kind = "string",
-              template = "string", detail = "string", id = "string" },
-  escalated = { at = "string", to = "string", queue = "string", reason = "string", route = "string", bot = "string" },
-}
+-- What a spec compares each JSON type of the host's record schema as.
+local lua_type = { string = "string", number = "number", array = "table", object = "table" }
+
+-- The fields each kind of record has, from the host's schema (docs/scripts.md §16), and
+-- the type a spec compares each with: a misspelt field or a wrongly typed value is a
+-- mistake in the spec, and must not make an assertion pass (or fail) without a word.
+-- `type` is not among them: the assertion names the kind.
+local record_fields = {}
+
+local function bind(runner)
+  host = runner
+  for kind, fields in pairs(host.schema()) do
+    local known = {}
+    for name, json_type in pairs(fields) do known[name] = lua_type[json_type] end
+    known.type = nil
+    record_fields[kind] = known
+  end
+end
+
+-- "a sent", "an escalated": a kind of record with its article.
+local function a(kind)
+  return (kind:match("^[aeiou]") and "an " or "a ") .. kind
+end
 
 local function sorted_keys(t)
   local keys = {}
@@ -85,7 +97,7 @@ local function check_expected(kind, name, expected)
   for key, value in pairs(expected) do
     local want = known[key]
     if want == nil then
-      fail("assert." .. name .. ": a " .. kind .. " record has no field " .. show(key) .. "; its fields: " ..
+      fail("assert." .. name .. ": " .. a(kind) .. " record has no field " .. show(key) .. "; its fields: " ..
         table.concat(sorted_keys(known), ", "))
     end
     if type(value) ~= want then
@@ -147,7 +159,7 @@ local function find_record(w, kind, expected, name)
         "; it was matched as plain text only)"
     end
   end
-  fail("expected " .. (kind == "escalated" and "an " or "a ") .. kind .. " record with " .. show(expected or {}) .. ", but none of the " .. count ..
+  fail("expected " .. a(kind) .. " record with " .. show(expected or {}) .. ", but none of the " .. count ..
     " " .. kind .. " record" .. (count == 1 and "" or "s") .. " since the last clear matches." .. note .. " The transcript:\n" .. context(w))
 end
 
@@ -179,7 +191,4 @@ function assertions.nothing_sent(w)
   end
 end
 
-return {
-  assertions = assertions,
-  bind = function(runner) host = runner end,
-}
+return { assertions = assertions, bind = bind }
