@@ -115,9 +115,6 @@ final class SpecFile {
             "contact": HostFunction("contact", [.init("contact", .value)], returns: "string") { args in
                 [args[0].textValue.flatMap(ContactID.init).map { .string($0.value) } ?? args[0]]
             },
-            "line": HostFunction("line", [.init("record", .table)], returns: "string") { args in
-                [.string(SpecWorlds.line(args[0]))]
-            },
             "schema": HostFunction("schema", [], returns: "table") { _ in
                 [Self.recordSchema]
             },

@@ -113,6 +113,21 @@ struct SpecRunnerTests {
         #expect(summary.results.last?.message?.hasSuffix(#"assert.sent: buttons is compared as a table, got "yes" (a string)"#) == true)
     }
 
+    @Test("the record a failure names reads as the transcript writes it, its fields in the same order")
+    func recordsReadAsTheTranscript() throws {
+        let summary = try run(["a_spec.lua": """
+        local w
+        before_each(function() w = world{}; w:inbound("+14155550101", "hi") end)
+        it("not_sent", function() assert.not_sent(w, { text = "echo" }) end)
+        it("nothing_sent", function() assert.nothing_sent(w) end)
+        """])
+        #expect(summary.results.map(\.status) == [.failed, .failed])
+        for result in summary.results {
+            let sent = try #require(result.transcript.first { $0.contains(#""type":"sent""#) })
+            #expect(result.message?.contains("but \(sent) was. The transcript:") == true, "\(result.message ?? "")")
+        }
+    }
+
     @Test("a passing test passes, and a failing assertion fails with the spec's line and the transcript")
     func failingAssertion() throws {
         let summary = try run(["a_spec.lua": """

@@ -129,6 +129,11 @@ local function matches(record, expected)
   return true
 end
 
+-- Record i since the last clear, as the transcript writes it.
+local function line(w, i)
+  return host.lines(w.id, w.cursor + i - 1)[1]
+end
+
 -- The records around a failure: the last few since the last clear, one a line, as the
 -- transcript writes them.
 local function context(w)
@@ -174,19 +179,18 @@ function assertions.not_sent(w, expected)
   expect_world(w, "not_sent")
   if type(expected) ~= "table" then fail("assert.not_sent expects a table of fields, as in {by = \"bot:orders\"}") end
   check_expected("sent", "not_sent", expected)
-  for _, record in ipairs(transcript(w)) do
+  for i, record in ipairs(transcript(w)) do
     if record.type == "sent" and matches(record, expected) then
-      fail("expected no sent record with " .. show(expected) .. ", but " .. host.line(record) .. " was. The transcript:\n" .. context(w))
+      fail("expected no sent record with " .. show(expected) .. ", but " .. line(w, i) .. " was. The transcript:\n" .. context(w))
     end
   end
 end
 
 function assertions.nothing_sent(w)
   expect_world(w, "nothing_sent")
-  local records = transcript(w)
-  for _, record in ipairs(records) do
+  for i, record in ipairs(transcript(w)) do
     if record.type == "sent" then
-      fail("expected nothing sent since the last clear, but " .. host.line(record) .. " was. The transcript:\n" .. context(w))
+      fail("expected nothing sent since the last clear, but " .. line(w, i) .. " was. The transcript:\n" .. context(w))
     end
   end
 end
