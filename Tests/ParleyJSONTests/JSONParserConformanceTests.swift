@@ -4,7 +4,7 @@ import Testing
 /// The parser against the cases of JSONTestSuite ("Parsing JSON is a Minefield"), written
 /// here by hand and named as the suite names them: a `y_` text must be accepted, an `n_`
 /// text refused, and for an `i_` text RFC 8259 leaves the choice to the parser, so each
-/// says which choice Parley makes.
+/// says which choice Parley makes. A refusal names what is wrong and the byte where it is.
 @Suite("JSON parser conformance")
 struct JSONParserConformanceTests {
     /// A JSON text. Written as a Swift string, where `\xHH` stands for the raw byte HH, so
@@ -205,6 +205,66 @@ struct JSONParserConformanceTests {
     @Test("i_: accepted, with the value Parley reads", arguments: Self.choicesAccepted)
     func acceptedByChoice(text: Text, value: JSONValue) throws {
         #expect(try JSONValue.parse(text.bytes) == value)
+    }
+
+    @Test("i_: refused, and the error says what is wrong and where", arguments: [
+        // Text must be UTF-8, inside strings too: each problem named at its first byte.
+        (Text("i_string_invalid_utf-8", #"["\xFF"]"#), "invalid UTF-8: byte 0xFF is never part of UTF-8 (at byte 2)"),
+        (Text("i_string_iso_latin_1", #"["\xE9"]"#), "invalid UTF-8: byte 0xE9 begins a 3-byte character that is cut short (at byte 2)"),
+        (Text("i_string_lone_utf8_continuation_byte", #"["\x81"]"#), "invalid UTF-8: byte 0x81 continues a character that never began (at byte 2)"),
+        (Text("i_string_truncated-utf-8", #"["\xE0\xFF"]"#), "invalid UTF-8: byte 0xE0 begins a 3-byte character that is cut short (at byte 2)"),
+        (Text("i_string_UTF-8_invalid_sequence", #"["日ш\xFA"]"#), "invalid UTF-8: byte 0xFA is never part of UTF-8 (at byte 7)"),
+        (Text("i_string_overlong_sequence_2_bytes", #"["\xC0\xAF"]"#), "invalid UTF-8: byte 0xC0 begins an overlong encoding (at byte 2)"),
+        (Text("i_string_overlong_sequence_3_bytes", #"["\xE0\x80\xAF"]"#), "invalid UTF-8: an overlong encoding (at byte 2)"),
+        (Text("i_string_overlong_sequence_6_bytes", #"["\xFC\x83\xBF\xBF\xBF\xBF"]"#), "invalid UTF-8: byte 0xFC is never part of UTF-8 (at byte 2)"),
+        (Text("i_string_UTF8_surrogate_U+D800", #"["\xED\xA0\x80"]"#),
+         "invalid UTF-8: an encoded UTF-16 surrogate (U+D800 to U+DFFF), which is no character (at byte 2)"),
+        (Text("i_string_not_in_unicode_range", #"["\xF4\xBF\xBF\xBF"]"#), "invalid UTF-8: a code point past U+10FFFF (at byte 2)"),
+        (Text("i_string_invalid_utf8_in_key", #"{"ok":1, "k\xFE":2}"#), "invalid UTF-8: byte 0xFE is never part of UTF-8 (at byte 11)"),
+        (Text("i_string_invalid_utf8_after_an_escape", #"["\n\xC3"]"#), "invalid UTF-8: byte 0xC3 begins a 2-byte character that is cut short (at byte 4)"),
+        (Text("i_string_utf16LE_no_BOM", #"[\x00"\x00]\x00"#), "unexpected byte 0x00: expected a value (at byte 1)"),
+        (Text("i_string_UTF-16LE_with_BOM", #"\xFF\xFE[\x00]\x00"#), "unexpected byte 0xFF: expected a value (at byte 0)"),
+        // A byte order mark is skipped at the very start, and nowhere else.
+        (Text("i_structure_UTF-8_BOM_after_whitespace", #" \xEF\xBB\xBF{}"#), "unexpected byte 0xEF: expected a value (at byte 1)"),
+        // Numbers past a float's range: JSON cannot carry infinity.
+        (Text("i_number_real_pos_overflow", "[123123e100000]"), "number out of range: past what a 64-bit float holds (at byte 1)"),
+        (Text("i_number_real_neg_overflow", "[-123123e100000]"), "number out of range: past what a 64-bit float holds (at byte 1)"),
+        (Text("i_number_neg_int_huge_exp", "[-1e+9999]"), "number out of range: past what a 64-bit float holds (at byte 1)"),
+        (Text("i_number_pos_double_huge_exp", "[1.5e+9999]"), "number out of range: past what a 64-bit float holds (at byte 1)"),
+        (Text("i_number_huge_exp", "[0.4e" + String(repeating: "9", count: 300) + "]"), "number out of range: past what a 64-bit float holds (at byte 1)"),
+        // Nesting deeper than 128 levels: a payload must not exhaust the stack.
+        (Text("i_structure_500_nested_arrays", String(repeating: "[", count: 500) + String(repeating: "]", count: 500)),
+         "nesting deeper than 128 levels (at byte 128)"),
+    ])
+    func refusedByChoice(text: Text, description: String) {
+        let error = #expect(throws: JSONParseError.self) { try JSONValue.parse(text.bytes) }
+        #expect(error?.description == description)
+    }
+
+    // MARK: What a refusal says
+
+    @Test("a refusal names what is wrong and the byte where it is", arguments: [
+        ("[1 true]", "expected ',' or ']' in an array (at byte 3)"),
+        (#"{"id":0,}"#, "expected a member name in double quotes (at byte 8)"),
+        (#"{"a" 1}"#, #"expected ':' after member name "a" (at byte 5)"#),
+        ("[-]", "invalid number: a digit must follow '-' (at byte 2)"),
+        ("[-012]", "invalid number: no digit may follow a leading 0 (at byte 3)"),
+        ("[1.]", "invalid number: digits must follow '.' (at byte 3)"),
+        ("[1e+]", "invalid number: digits must follow the exponent (at byte 4)"),
+        ("[tru]", "invalid literal: expected 'true' (at byte 1)"),
+        ("[*]", "unexpected character '*': expected a value (at byte 1)"),
+        (#"{"a":"b"}#"#, "unexpected character '#' after the JSON value (at byte 9)"),
+        (#"["a"#, "unterminated string (at byte 3)"),
+        ("[\"tab\there\"]", "control character 0x09 in a string: escape it (at byte 5)"),
+        (#"["\a"]"#, #"invalid escape: '\' followed by character 'a' (at byte 3)"#),
+        (#"["\u00G0"]"#, "invalid \\u escape: expected 4 hex digits, got character 'G' (at byte 6)"),
+        (#"["\u00"#, "unterminated \\u escape (at byte 6)"),
+        ("", "empty input: expected a JSON value (at byte 0)"),
+        ("[1,", "unexpected end of input: expected a value (at byte 3)"),
+    ])
+    func errorMessages(text: String, description: String) {
+        let error = #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
+        #expect(error?.description == description)
     }
 
     @Test("the nesting limit counts arrays and objects alike, and a deeper limit can be asked for")
