@@ -45,7 +45,8 @@ public struct TranscriptRecord: Sendable, Equatable {
     }
 }
 
-/// The transcript records the runtime writes, one builder per kind (docs/scripts.md).
+/// The transcript records the runtime writes, one builder per kind, each of the shape
+/// `TranscriptSchema` declares for it (docs/scripts.md §16).
 enum Records {
     static func sent(_ d: Dispatch, at now: Instant) -> TranscriptRecord {
         var r = TranscriptRecord("sent", at: now)

@@ -81,6 +81,12 @@ final class SpecFile {
         }
     }
 
+    /// The transcript's record schema as the spec library reads it: each kind's fields,
+    /// `at` and `type` included, and the JSON type of each.
+    static let recordSchema: JSONValue = .object(TranscriptSchema.kinds.mapValues { own in
+        .object(Dictionary(uniqueKeysWithValues: (TranscriptSchema.common + own).map { ($0.name, .string($0.type.rawValue)) }))
+    })
+
     private func runnerFunctions() -> [String: HostFunction] {
         [
             "controls": HostFunction("controls", [.init("tests", .function), .init("run", .function)], returns: "nothing") { [unowned self] args in
@@ -109,8 +115,8 @@ final class SpecFile {
             "contact": HostFunction("contact", [.init("contact", .value)], returns: "string") { args in
                 [args[0].textValue.flatMap(ContactID.init).map { .string($0.value) } ?? args[0]]
             },
-            "line": HostFunction("line", [.init("record", .table)], returns: "string") { args in
-                [.string(SpecWorlds.line(args[0]))]
+            "schema": HostFunction("schema", [], returns: "table") { _ in
+                [Self.recordSchema]
             },
             "finish": HostFunction("finish", [], returns: "nothing") { [unowned self] _ in
                 worlds.finishTest()

@@ -165,7 +165,7 @@ final class SpecWorlds {
     func records(_ id: Int64, from offset: Int) throws(HostError) -> [JSONValue] {
         let records = try world(id).records
         guard offset < records.count else { return [] }
-        return records[max(0, offset)...].map(SpecWorlds.table)
+        return records[max(0, offset)...].map(\.json)
     }
 
     /// The same records as transcript lines.
@@ -200,22 +200,6 @@ final class SpecWorlds {
         guard !worlds.isEmpty else { return }
         finished = worlds.keys.sorted().compactMap { worlds[$0]?.records }
         worlds.removeAll()
-    }
-
-    static func table(_ record: TranscriptRecord) -> JSONValue {
-        var fields: [String: JSONValue] = ["at": .string(record.at.iso8601), "type": .string(record.type)]
-        for member in record.fields.members { fields[member.key] = member.value }
-        return .object(fields)
-    }
-
-    /// A record table as its transcript line: `at` and `type` first, then the rest by name.
-    static func line(_ table: JSONValue) -> String {
-        guard let fields = table.objectValue else { return table.encoded() }
-        var ordered = OrderedJSONObject()
-        ordered.append("at", fields["at"])
-        ordered.append("type", fields["type"])
-        for key in fields.keys.sorted() where key != "at" && key != "type" { ordered.append(key, fields[key]) }
-        return ordered.encoded()
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyRuntime
 import ParleyTesting
 import Testing
 #if canImport(FoundationXML)
@@ -90,6 +91,41 @@ struct SpecRunnerTests {
         #expect(messages[0].contains("a sent record has no field \"txt\"; its fields:"))
         #expect(messages[1].contains("code is compared as a number, got \"131047\""))
         #expect(messages[2].contains("is not a valid Lua pattern: a ( is not closed; it was matched as plain text only"))
+    }
+
+    @Test("the fields an assertion may compare, and their types, are those of the runtime's transcript schema")
+    func fieldsFromTheSchema() throws {
+        let kinds = ["sent", "blocked", "escalated"]
+        let summary = try run(["a_spec.lua": """
+        local w
+        before_each(function() w = world{} end)
+        it("sent", function() assert.sent(w, { txt = "echo" }) end)
+        it("blocked", function() assert.blocked(w, { txt = "echo" }) end)
+        it("escalated", function() assert.escalated(w, { txt = "echo" }) end)
+        it("a table field", function() assert.sent(w, { buttons = "yes" }) end)
+        """])
+        for (kind, result) in zip(kinds, summary.results) {
+            let fields = (TranscriptSchema.common + TranscriptSchema.kinds[kind, default: []]).map(\.name).filter { $0 != "type" }.sorted()
+            let article = kind == "escalated" ? "an" : "a"
+            #expect(result.message?.hasSuffix("assert.\(kind): \(article) \(kind) record has no field \"txt\"; its fields: \(fields.joined(separator: ", "))") == true,
+                    "\(result.message ?? "")")
+        }
+        #expect(summary.results.last?.message?.hasSuffix(#"assert.sent: buttons is compared as a table, got "yes" (a string)"#) == true)
+    }
+
+    @Test("the record a failure names reads as the transcript writes it, its fields in the same order")
+    func recordsReadAsTheTranscript() throws {
+        let summary = try run(["a_spec.lua": """
+        local w
+        before_each(function() w = world{}; w:inbound("+14155550101", "hi") end)
+        it("not_sent", function() assert.not_sent(w, { text = "echo" }) end)
+        it("nothing_sent", function() assert.nothing_sent(w) end)
+        """])
+        #expect(summary.results.map(\.status) == [.failed, .failed])
+        for result in summary.results {
+            let sent = try #require(result.transcript.first { $0.contains(#""type":"sent""#) })
+            #expect(result.message?.contains("but \(sent) was. The transcript:") == true, "\(result.message ?? "")")
+        }
     }
 
     @Test("a passing test passes, and a failing assertion fails with the spec's line and the transcript")
@@ -253,6 +289,25 @@ struct SpecRunnerTests {
         end)
         """], filter: "beta")
         #expect(summary.results.map(\.name) == ["group › beta"])
+    }
+
+    @Test("a mistake in world{...}, or an assertion on a stale world, names the spec's line and no line of the spec library")
+    func mistakesNameOnlyTheSpec() throws {
+        let summary = try run(["a_spec.lua": """
+        local kept
+        it("keeps", function() kept = world{} end)
+        it("misspells an option", function()
+          world { tire = "TIER_2K" }
+        end)
+        it("asserts on a stale world", function()
+          assert.sent(kept, { text = "hi" })
+        end)
+        """])
+        let messages = summary.results.map { $0.message ?? "" }
+        #expect(messages.allSatisfy { !$0.contains("parley/spec") }, "\(messages)")
+        #expect(messages[1].hasSuffix("a_spec.lua:4: world{...}: unknown option 'tire' (known: scripts, templates, config, tier, start)"), "\(messages[1])")
+        #expect(messages[2].hasSuffix("a_spec.lua:7: this world belonged to an earlier test; make a new one with world{...} in this test or in before_each"),
+                "\(messages[2])")
     }
 
     @Test("a mistake in an event names the spec's line")
