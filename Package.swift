@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(name: "ParleyPolicyTests", dependencies: ["ParleyPolicy"]),
         .testTarget(name: "ParleySandboxTests", dependencies: ["ParleySandbox", "ParleyScripting", "ParleyJSON"]),
         .testTarget(name: "ParleyCloudAPITests", dependencies: ["ParleyCloudAPI", "ParleyJSON", "ParleyPolicy"]),
-        .testTarget(name: "ParleyTestingTests", dependencies: ["ParleyTesting"]),
+        .testTarget(name: "ParleyTestingTests", dependencies: ["ParleyTesting", "ParleyRuntime"]),
         .testTarget(
             name: "ParleyServerTests",
             dependencies: [

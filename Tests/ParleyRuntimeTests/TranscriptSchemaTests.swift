@@ -82,9 +82,9 @@ struct TranscriptSchemaTests {
             """)
         for step in scenario.steps { world.simulation.apply(step) }
         // What only `parley serve` does: an agent claims a conversation, and the platform fails a delivery.
-        try world.runtime.claim(ContactID(bob)!, by: "agent-7")
-        world.runtime.deliveryFailed(messageID: "out-1", to: Self.contact, by: .bot("orders"), reason: .outsideWindow, code: 131047,
-                                     detail: "the window closed")
+        try world.runtime.handle(.claim(ContactID(bob)!, agent: "agent-7", queue: nil, takeOver: false))
+        try world.runtime.handle(.deliveryFailed(DeliveryFailure(messageID: "out-1", to: Self.contact, by: .bot("orders"), reason: .outsideWindow,
+                                                                 code: 131047, detail: "the window closed")))
 
         for record in world.records {
             #expect(TranscriptSchema.problem(with: record) == nil, "\(record.line)")
