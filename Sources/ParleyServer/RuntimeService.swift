@@ -29,7 +29,9 @@ public actor RuntimeService {
     private var recent: [TranscriptRecord] = []
     private let recentLimit = 500
     private var keptInAll = 0
-    /// Wakes the workers: new inbox bodies, new deliveries.
+    /// Wakes the workers (new inbox bodies, new deliveries, an agenda item sooner than the
+    /// agenda worker's sleep) and tells tests of progress (the inbox processed through N, the
+    /// sender idle).
     public nonisolated let signals: ServiceSignals
     /// What stops every send, when something does (a refused access token); `/health` says it.
     public nonisolated let senderProblem = Mutex<String?>(nil)

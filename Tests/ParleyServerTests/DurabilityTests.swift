@@ -86,7 +86,11 @@ struct DurabilityTests {
             #expect(texts.contains("echo m\(i)"))
             #expect(texts.contains("later m\(i)"))
         }
-        try await Task.sleep(for: .seconds(1))
+        // Settled: nothing waits in the inbox or the delivery queue, so nothing more can go out.
+        #expect(try await eventually {
+            guard let health = try? await Client.get(url + "/health"), let json = try? JSONValue.parse(health.body) else { return false }
+            return json["inbox_backlog"] == 0 && json["deliveries_waiting"] == 0
+        })
         #expect(await graph.delivered == 80)
     }
 
