@@ -31,15 +31,10 @@ public struct Delivery: Sendable, Equatable {
 /// crash between the two.
 extension SQLiteStore {
     public func enqueueDelivery(_ dispatch: Dispatch, at now: Instant) throws {
-        let text = try json(dispatch)
-        try write { db in
-            try db.executeCached(
-                sql: """
-                    INSERT OR IGNORE INTO delivery (id, contact, json, state, attempts, next_attempt_at, created_at, updated_at)
-                    VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)
-                    """,
-                arguments: [dispatch.id, dispatch.to.value, text, now.millisecondsSinceEpoch, now.millisecondsSinceEpoch, now.millisecondsSinceEpoch])
-        }
+        let at = now.millisecondsSinceEpoch
+        let row = DeliveryRow(id: dispatch.id, contact: dispatch.to.value, json: dispatch, state: Delivery.State.pending.rawValue, attempts: 0,
+                              nextAttemptAt: at, wamid: nil, error: nil, createdAt: at, updatedAt: at)
+        try write { db in try row.insert(db, onConflict: .ignore) }
     }
 
     /// Up to `limit` deliveries due by `now`, oldest first, each marked `sending` with one
@@ -47,26 +42,23 @@ extension SQLiteStore {
     /// unless its outcome never comes (the process died), and then only once the lease ends.
     /// `untriedOnly` leaves out retries: what a server stopping takes, so that it ends soon.
     public func takeDueDeliveries(at now: Instant, limit: Int, lease: Span, untriedOnly: Bool = false) throws -> [Delivery] {
-        let rows = try write { db in
-            try Row.fetchAllCached(db, sql: """
-                SELECT id, json, state, attempts, wamid, error FROM delivery
+        try write { db in
+            // In the partial index's order (`delivery_waiting`), so the backlog is never sorted.
+            let due = try DeliveryRow.fetchAll(db.cachedStatement(sql: """
+                SELECT * FROM delivery
                 WHERE state IN ('pending', 'sending') AND next_attempt_at <= ?\(untriedOnly ? " AND attempts = 0" : "")
                 ORDER BY next_attempt_at, created_at LIMIT ?
-                """, arguments: [now.millisecondsSinceEpoch, limit])
-        }
-        var taken: [Delivery] = []
-        for row in rows {
-            let text: String = row["json"]
-            let dispatch = try decoder.decode(Dispatch.self, from: Data(text.utf8))
-            let attempts: Int = row["attempts"]
-            try write { db in
+                """), arguments: [now.millisecondsSinceEpoch, limit])
+            return try due.map { row in
                 try db.executeCached(sql: """
                     UPDATE delivery SET state = 'sending', attempts = attempts + 1, next_attempt_at = ?, updated_at = ? WHERE id = ?
-                    """, arguments: [(now + lease).millisecondsSinceEpoch, now.millisecondsSinceEpoch, dispatch.id])
+                    """, arguments: [(now + lease).millisecondsSinceEpoch, now.millisecondsSinceEpoch, row.id])
+                var taken = row.delivery
+                taken.state = .sending
+                taken.attempts += 1
+                return taken
             }
-            taken.append(Delivery(dispatch: dispatch, state: .sending, attempts: attempts + 1, wamid: row["wamid"], error: row["error"]))
         }
-        return taken
     }
 
     /// Makes the attempts a previous process left in flight due at once: their outcome will
@@ -102,19 +94,12 @@ extension SQLiteStore {
     }
 
     public func delivery(_ id: String) throws -> Delivery? {
-        try delivery(sql: "SELECT id, json, state, attempts, wamid, error FROM delivery WHERE id = ?", id)
+        try read { db in try DeliveryRow.fetchOne(db, key: id)?.delivery }
     }
 
     /// The delivery the platform knows as `wamid`: status webhooks name messages so.
     public func delivery(wamid: String) throws -> Delivery? {
-        try delivery(sql: "SELECT id, json, state, attempts, wamid, error FROM delivery WHERE wamid = ?", wamid)
-    }
-
-    private func delivery(sql: String, _ argument: String) throws -> Delivery? {
-        guard let row = try read({ db in try Row.fetchOneCached(db, sql: sql, arguments: [argument]) }) else { return nil }
-        let dispatch = try decoder.decode(Dispatch.self, from: Data((row["json"] as String).utf8))
-        return Delivery(dispatch: dispatch, state: Delivery.State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
-                        wamid: row["wamid"], error: row["error"])
+        try read { db in try DeliveryRow.filter(Column("wamid") == wamid).fetchOne(db)?.delivery }
     }
 
     /// Deliveries not yet accepted nor given up: the sender's backlog.

@@ -18,13 +18,6 @@ public final class SQLiteStore: Store {
     let queue: DatabaseQueue
     /// The open transaction's connection, while `transaction(_:)` runs.
     private var current: Database?
-    private let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        return e
-    }()
-    let decoder = JSONDecoder()
-
     /// Conversations recently read or written, up to `cacheLimit`: memory follows the
     /// contacts in play, not every contact ever seen.
     private var cache: [ContactID: Conversation] = [:]
@@ -88,13 +81,8 @@ public final class SQLiteStore: Store {
         return try queue.read(operation)
     }
 
-    func json<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    private static func setting<T: Decodable>(_ db: Database, _ name: String, as type: T.Type) throws -> T? {
-        guard let text = try String.fetchOneCached(db, sql: "SELECT json FROM setting WHERE name = ?", arguments: [name]) else { return nil }
-        return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+    private static func setting<T: Codable>(_ db: Database, _ name: String, as type: T.Type) throws -> T? {
+        try SettingRow<T>.fetchOne(db, key: name)?.json
     }
 
     private func reloadSettings() {
@@ -106,11 +94,7 @@ public final class SQLiteStore: Store {
 
     public func conversation(_ contact: ContactID) throws -> Conversation? {
         if let cached = cache[contact] { return cached }
-        let text = try read { db in
-            try String.fetchOneCached(db, sql: "SELECT json FROM conversation WHERE contact = ?", arguments: [contact.value])
-        }
-        guard let text else { return nil }
-        let c = try decoder.decode(Conversation.self, from: Data(text.utf8))
+        guard let c = try read({ db in try ConversationRow.fetchOne(db, key: contact.value)?.json }) else { return nil }
         cache[contact] = c
         return c
     }
@@ -142,28 +126,21 @@ public final class SQLiteStore: Store {
     }
 
     private func insert(_ conversation: Conversation, into db: Database) throws {
-        try db.executeCached(
-            sql: "INSERT OR REPLACE INTO conversation (contact, owner, last_inbound, json) VALUES (?, ?, ?, ?)",
-            arguments: [conversation.contact.value, conversation.owner.description, conversation.lastInbound?.millisecondsSinceEpoch,
-                        try json(conversation)])
+        try ConversationRow(conversation).insert(db, onConflict: .replace)
     }
 
     public func conversations(where include: (Conversation) -> Bool) throws -> [Conversation] {
         try writeUnsaved()
-        let texts = try read { db in try String.fetchAllCached(db, sql: "SELECT json FROM conversation ORDER BY contact") }
-        return try texts.map { text in
-            let c = try decoder.decode(Conversation.self, from: Data(text.utf8))
-            return cache[c.contact] ?? c
-        }.filter(include)
+        let rows = try read { db in try ConversationRow.order(Column("contact")).fetchAll(db) }
+        return rows.map { cache[$0.json.contact] ?? $0.json }.filter(include)
     }
 
     /// Conversations a person owns, by queue: the hand-off queue agents work from.
     public func humanOwnedConversations() throws -> [Conversation] {
         try writeUnsaved()
-        let texts = try read { db in
-            try String.fetchAllCached(db, sql: "SELECT json FROM conversation WHERE owner LIKE 'human:%' ORDER BY contact")
+        return try read { db in
+            try ConversationRow.filter(Column("owner").like("human:%")).order(Column("contact")).fetchAll(db).map(\.json)
         }
-        return try texts.map { try decoder.decode(Conversation.self, from: Data($0.utf8)) }
     }
 
     // MARK: Catalog and account
@@ -172,49 +149,38 @@ public final class SQLiteStore: Store {
     public private(set) var account: AccountStanding
 
     public func save(_ catalog: TemplateCatalog) throws {
-        try putSetting("catalog", try json(TemplateCatalogDocument(catalog: catalog)))
+        try write { db in try SettingRow(name: "catalog", json: TemplateCatalogDocument(catalog: catalog)).insert(db, onConflict: .replace) }
         self.catalog = catalog
     }
 
     public func save(_ account: AccountStanding) throws {
-        try putSetting("account", try json(account))
+        try write { db in try SettingRow(name: "account", json: account).insert(db, onConflict: .replace) }
         self.account = account
-    }
-
-    private func putSetting(_ name: String, _ text: String) throws {
-        try write { db in try db.executeCached(sql: "INSERT OR REPLACE INTO setting (name, json) VALUES (?, ?)", arguments: [name, text]) }
     }
 
     // MARK: The messaging limit
 
     public func limitCounts(after start: Instant) throws -> [(contact: ContactID, at: Instant)] {
         let rows = try read { db in
-            try Row.fetchAllCached(db, sql: "SELECT contact, counted_at FROM limit_ledger WHERE counted_at > ? ORDER BY counted_at",
-                                   arguments: [start.millisecondsSinceEpoch])
+            try LimitCountRow.filter(Column("counted_at") > start.millisecondsSinceEpoch).order(Column("counted_at")).fetchAll(db)
         }
-        return rows.compactMap { row in
-            ContactID(row["contact"] as String).map { ($0, Instant(millisecondsSinceEpoch: row["counted_at"])) }
-        }
+        return rows.compactMap { row in ContactID(row.contact).map { ($0, Instant(millisecondsSinceEpoch: row.countedAt)) } }
     }
 
     public func addLimitCount(_ contact: ContactID, at instant: Instant) throws {
-        try write { db in
-            try db.executeCached(sql: "INSERT OR REPLACE INTO limit_ledger (contact, counted_at) VALUES (?, ?)",
-                                 arguments: [contact.value, instant.millisecondsSinceEpoch])
-        }
+        try write { db in try LimitCountRow(contact: contact.value, countedAt: instant.millisecondsSinceEpoch).insert(db, onConflict: .replace) }
     }
 
     public func removeLimitCount(_ contact: ContactID, at instant: Instant) throws {
         try write { db in
-            try db.executeCached(sql: "DELETE FROM limit_ledger WHERE contact = ? AND counted_at = ?",
-                                 arguments: [contact.value, instant.millisecondsSinceEpoch])
+            _ = try LimitCountRow.filter(Column("contact") == contact.value && Column("counted_at") == instant.millisecondsSinceEpoch).deleteAll(db)
         }
     }
 
     public func prune(limitCountsBefore cutoff: Instant, seenBefore: Instant) throws {
         try write { db in
-            try db.executeCached(sql: "DELETE FROM limit_ledger WHERE counted_at <= ?", arguments: [cutoff.millisecondsSinceEpoch])
-            try db.executeCached(sql: "DELETE FROM inbound_seen WHERE seen_at < ?", arguments: [seenBefore.millisecondsSinceEpoch])
+            _ = try LimitCountRow.filter(Column("counted_at") <= cutoff.millisecondsSinceEpoch).deleteAll(db)
+            _ = try SeenRow.filter(Column("seen_at") < seenBefore.millisecondsSinceEpoch).deleteAll(db)
         }
     }
 
@@ -222,7 +188,7 @@ public final class SQLiteStore: Store {
 
     public func firstSighting(ofInbound id: String, at now: Instant) throws -> Bool {
         try write { db in
-            try db.executeCached(sql: "INSERT OR IGNORE INTO inbound_seen (id, seen_at) VALUES (?, ?)", arguments: [id, now.millisecondsSinceEpoch])
+            try SeenRow(id: id, seenAt: now.millisecondsSinceEpoch).insert(db, onConflict: .ignore)
             return db.changesCount == 1
         }
     }
@@ -230,67 +196,54 @@ public final class SQLiteStore: Store {
     // MARK: The audit trail
 
     public func appendAudit(_ decision: Decision) throws {
-        let record = decision.auditRecord.encoded()
-        try write { db in
-            try db.executeCached(sql: "INSERT INTO audit (message_id, contact, at, json) VALUES (?, ?, ?, ?)",
-                                 arguments: [decision.request.id, decision.request.recipient?.value, decision.at.millisecondsSinceEpoch, record])
-        }
+        var row = AuditRow(messageID: decision.request.id, contact: decision.request.recipient?.value, at: decision.at.millisecondsSinceEpoch,
+                           json: decision.auditRecord.unordered.objectValue ?? [:])
+        try write { db in try row.insert(db) }
     }
 
     public func audit(ofMessage id: String) throws -> [JSONValue] {
-        let texts = try read { db in try String.fetchAllCached(db, sql: "SELECT json FROM audit WHERE message_id = ? ORDER BY seq", arguments: [id]) }
-        return try texts.map { try JSONValue.parse($0) }
+        try read { db in try AuditRow.filter(Column("message_id") == id).order(Column("seq")).fetchAll(db).map { .object($0.json) } }
     }
 
     public func audit(ofContact contact: ContactID) throws -> [JSONValue] {
-        let texts = try read { db in
-            try String.fetchAllCached(db, sql: "SELECT json FROM audit WHERE contact = ? ORDER BY seq", arguments: [contact.value])
-        }
-        return try texts.map { try JSONValue.parse($0) }
+        try read { db in try AuditRow.filter(Column("contact") == contact.value).order(Column("seq")).fetchAll(db).map { .object($0.json) } }
     }
 
     // MARK: The agenda and counters
 
     public func addAgendaItem(_ work: DueWork, at: Instant) throws -> Int64 {
-        let text = try json(work)
-        return try write { db in
-            try db.executeCached(sql: "INSERT INTO agenda (at, json) VALUES (?, ?)", arguments: [at.millisecondsSinceEpoch, text])
-            return db.lastInsertedRowID
-        }
+        var row = AgendaRow(at: at.millisecondsSinceEpoch, json: work)
+        try write { db in try row.insert(db) }
+        guard let key = row.key else { throw StoreError("the agenda item was kept without a key") }
+        return key
     }
 
     public func removeAgendaItem(_ key: Int64) throws {
-        try write { db in try db.executeCached(sql: "DELETE FROM agenda WHERE key = ?", arguments: [key]) }
+        try write { db in _ = try AgendaRow.deleteOne(db, key: key) }
     }
 
     public func agendaItems() throws -> [AgendaItem] {
-        let rows = try read { db in try Row.fetchAllCached(db, sql: "SELECT key, at, json FROM agenda ORDER BY key") }
-        return try rows.map { row in
-            let text: String = row["json"]
-            return AgendaItem(key: row["key"], at: Instant(millisecondsSinceEpoch: row["at"]), work: try decoder.decode(DueWork.self, from: Data(text.utf8)))
+        try read { db in
+            try AgendaRow.order(Column("key")).fetchAll(db).map { AgendaItem(key: $0.key ?? 0, at: Instant(millisecondsSinceEpoch: $0.at), work: $0.json) }
         }
     }
 
     /// The last webhook-inbox id whose effects this store holds. Set it in the transaction
     /// that applies the body, so a crash can neither lose nor repeat it.
     public func inboxProcessed() throws -> Int64 {
-        try read { db in try Int64.fetchOneCached(db, sql: "SELECT value FROM counter WHERE name = 'inbox_processed'") ?? 0 }
+        try read { db in try CounterRow.fetchOne(db, key: "inbox_processed")?.value ?? 0 }
     }
 
     public func setInboxProcessed(_ id: Int64) throws {
-        try write { db in
-            try db.executeCached(sql: "INSERT OR REPLACE INTO counter (name, value) VALUES ('inbox_processed', ?)", arguments: [id])
-        }
+        try write { db in try CounterRow(name: "inbox_processed", value: id).insert(db, onConflict: .replace) }
     }
 
     public func nextNumber(_ counter: String) throws -> Int64 {
         try write { db in
-            try db.executeCached(sql: "INSERT INTO counter (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1",
-                                 arguments: [counter])
-            guard let value = try Int64.fetchOneCached(db, sql: "SELECT value FROM counter WHERE name = ?", arguments: [counter]) else {
-                throw StoreError("counter \(counter) did not count")
-            }
-            return value
+            var row = try CounterRow.fetchOne(db, key: counter) ?? CounterRow(name: counter, value: 0)
+            row.value += 1
+            try row.insert(db, onConflict: .replace)
+            return row.value
         }
     }
 }
