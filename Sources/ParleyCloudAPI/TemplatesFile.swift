@@ -71,8 +71,8 @@ public enum TemplatesFile {
 
 /// Reads one entry, failing with the entry's number and name on the first problem.
 private struct EntryReader {
-    static let headerLimit = 60, bodyLimit = 1024, footerLimit = 60, nameLimit = 512
-    static let buttonLimit = 10, buttonLabelLimit = 25
+    /// The platform's limits: the same figures the policy holds a filled-in template to.
+    static let limits = TemplateLimits()
     static let buttonCaps = ["QUICK_REPLY": 10, "URL": 2, "PHONE_NUMBER": 1, "COPY_CODE": 1]
     static let mediaFormats = ["IMAGE", "VIDEO", "DOCUMENT", "LOCATION"]
 
@@ -114,7 +114,7 @@ private struct EntryReader {
         guard nameIsValid else {
             throw fail("name", "is \"\(name)\"; use only lowercase letters, digits and \"_\", e.g. \"order_update\"")
         }
-        try limit(name, Self.nameLimit, at: "name", what: "a template name")
+        try limit(name, Self.limits.name, at: "name", what: "a template name")
         let language = try string("language", of: json, at: "language", hint: "give the template's language code, e.g. \"en_US\"")
         let status = try string("status", of: json, at: "status", hint: "give the template's review status, e.g. \"APPROVED\"")
         let categoryText = try string("category", of: json, at: "category", hint: "use one of MARKETING, UTILITY, AUTHENTICATION")
@@ -148,12 +148,12 @@ private struct EntryReader {
             case "BODY":
                 try once(body)
                 let text = try string("text", of: item, at: "\(path).text", hint: "give the body's text")
-                try limit(text, Self.bodyLimit, at: "\(path).text", what: "a body")
+                try limit(text, Self.limits.body, at: "\(path).text", what: "a body")
                 body = text
             case "FOOTER":
                 try once(footer)
                 let text = try string("text", of: item, at: "\(path).text", hint: "give the footer's text or drop the footer")
-                try limit(text, Self.footerLimit, at: "\(path).text", what: "a footer")
+                try limit(text, Self.limits.footer, at: "\(path).text", what: "a footer")
                 footer = text
             case "BUTTONS":
                 try once(buttons)
@@ -177,7 +177,7 @@ private struct EntryReader {
         if Self.mediaFormats.contains(format) { return .media(format) }
         guard format == "TEXT" else { throw fail("\(path).format", "is \"\(format)\"; \(formats)") }
         let text = try string("text", of: item, at: "\(path).text", hint: "give the header's text, or use a media format")
-        try limit(text, Self.headerLimit, at: "\(path).text", what: "a text header")
+        try limit(text, Self.limits.header, at: "\(path).text", what: "a text header")
         if Placeholders(in: text).count > 1 {
             throw fail("\(path).text", "has \(Placeholders(in: text).count) parameters; a text header may have at most one")
         }
@@ -187,8 +187,8 @@ private struct EntryReader {
     private func buttons(_ item: JSONValue, at path: String) throws(TemplatesFileError) -> [Template.Button] {
         guard let value = item["buttons"] else { throw fail("\(path).buttons", "is missing; list the buttons or drop the BUTTONS component") }
         guard let items = value.arrayValue else { throw fail("\(path).buttons", "is \(value.kindWithArticle), not an array") }
-        guard items.count <= Self.buttonLimit else {
-            throw fail("\(path).buttons", "has \(items.count) buttons; a template may have at most \(Self.buttonLimit)")
+        guard items.count <= Self.limits.buttons else {
+            throw fail("\(path).buttons", "has \(items.count) buttons; a template may have at most \(Self.limits.buttons)")
         }
         var buttons: [Template.Button] = []
         var counts: [String: Int] = [:]
@@ -197,7 +197,7 @@ private struct EntryReader {
             guard button.objectValue != nil else { throw fail(here, "is \(button.kindWithArticle); each button must be an object") }
             let type = try string("type", of: button, at: "\(here).type", hint: "e.g. QUICK_REPLY, URL, PHONE_NUMBER, COPY_CODE").uppercased()
             let text = try string("text", of: button, at: "\(here).text", hint: "give the button's label")
-            try limit(text, Self.buttonLabelLimit, at: "\(here).text", what: "a button label")
+            try limit(text, Self.limits.buttonLabel, at: "\(here).text", what: "a button label")
             counts[type, default: 0] += 1
             if let cap = Self.buttonCaps[type], let count = counts[type], count > cap {
                 throw fail("\(here).type", "is one \(type) button too many; a template may have at most \(cap)")

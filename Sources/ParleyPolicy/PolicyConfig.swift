@@ -7,8 +7,8 @@ public struct PolicyConfig: Sendable {
     public var limitWindow = Span.hours(24)
     /// How long the first and second pause of a template last; one more disables it.
     public var templatePauses: [Span] = [.hours(3), .hours(6)]
-    public var templateBodyLimit = 1024
-    public var templateHeaderLimit = 60
+    /// How long a template's parts may be, as defined and once filled in.
+    public var templateLimits = TemplateLimits()
     /// The language a template falls back to.
     public var defaultLanguage = "en_US"
     public var pacing = PacingConfig()
@@ -30,4 +30,18 @@ public struct PolicyConfig: Sendable {
         if !chain.contains(defaultLanguage) { chain.append(defaultLanguage) }
         return chain
     }
+}
+
+/// The platform's limits on a template's parts, in characters: one source for the
+/// templates file's checks (a template as defined) and the policy's (as filled in).
+public struct TemplateLimits: Sendable, Equatable {
+    public var name = 512
+    public var header = 60
+    public var body = 1024
+    public var footer = 60
+    /// Buttons in all, and one button's label.
+    public var buttons = 10
+    public var buttonLabel = 25
+
+    public init() {}
 }

@@ -27,13 +27,13 @@ enum TemplateRules {
             return .failure(refusal)
         }
         let body = template.bodyText.hydrate(with: request.body)
-        if body.count > config.templateBodyLimit {
-            return .failure(Refusal(.templateTooLong, "template \(key) body is \(body.count) characters with its parameters; the limit is \(config.templateBodyLimit)"))
+        if body.count > config.templateLimits.body {
+            return .failure(Refusal(.templateTooLong, "template \(key) body is \(body.count) characters with its parameters; the limit is \(config.templateLimits.body)"))
         }
         if let headerText = template.headerText {
             let header = headerText.hydrate(with: request.header)
-            if header.count > config.templateHeaderLimit {
-                return .failure(Refusal(.templateTooLong, "template \(key) header is \(header.count) characters with its parameter; the limit is \(config.templateHeaderLimit)"))
+            if header.count > config.templateLimits.header {
+                return .failure(Refusal(.templateTooLong, "template \(key) header is \(header.count) characters with its parameter; the limit is \(config.templateLimits.header)"))
             }
         }
         return .success(Passed(hydratedBody: body))

@@ -255,7 +255,7 @@ struct TemplateTests {
     @Test("the body and header limits are configurable")
     func lengthLimitsAreConfigurable() {
         var w = bareBody
-        w.policy = Policy({ var c = PolicyConfig(); c.templateBodyLimit = 10; c.templateHeaderLimit = 5; return c }())
+        w.policy = Policy({ var c = PolicyConfig(); c.templateLimits.body = 10; c.templateLimits.header = 5; return c }())
         #expect(w.decide(template("bare", "en_US", [.of(11)], header: ["h"]), at: outside).reason == .templateTooLong)
         #expect(w.decide(template("bare", "en_US", ["b"], header: [.of(6)]), at: outside).reason == .templateTooLong)
     }
