@@ -86,7 +86,7 @@ public struct WebhookIngest {
 
     /// A status as the runtime writes it down, under the platform's message id.
     public static func deliveryStatus(_ s: MessageStatus, id: String? = nil, contact: ContactID? = nil) -> DeliveryStatus {
-        DeliveryStatus(id: id ?? s.id, status: s.state.description, contact: contact ?? s.recipient,
+        DeliveryStatus(id: id ?? s.id, platformID: s.id, status: s.state.description, contact: contact ?? s.recipient,
                        errors: s.errors.map { UpstreamError(code: $0.code, title: $0.title) })
     }
 

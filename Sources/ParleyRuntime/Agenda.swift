@@ -1,23 +1,39 @@
 import ParleyPolicy
 
 /// The runtime's agenda: what falls due when, in memory for speed and in the store so it
-/// survives a restart (but for automations' runs, which the scripts define anew at each
-/// start). The heap is an index of the store's rows; `Runtime.transaction` puts it back
-/// when the store rolls back.
+/// survives a restart. Automations' runs are the exception: the scripts define them anew at
+/// each start, so they are kept here only, in `automations` as well as in the heap.
+///
+/// The heap is an index of the store's rows: when a transaction fails, `rebuild` reads it
+/// again from the store, rather than every transaction keeping a copy of it.
 final class Agenda {
-    private unowned let store: any Store
-    /// The heap: a value, so a transaction can keep a copy.
-    var heap = Scheduler()
+    private unowned(unsafe) let store: any Store
+    private(set) var heap = Scheduler()
+    /// When each automation runs next.
+    private(set) var automations: [String: Instant] = [:]
 
     init(store: any Store) throws {
         self.store = store
+        try rebuild(automations: [:])
+    }
+
+    /// The heap from the store's rows, and `automations`, which no store holds.
+    func rebuild(automations: [String: Instant]) throws {
+        var heap = Scheduler()
         for item in try store.agendaItems() { heap.add(item.work, at: item.at, key: item.key) }
+        for (name, at) in automations.sorted(by: { $0.key < $1.key }) { heap.add(.automation(name: name), at: at, key: 0) }
+        self.heap = heap
+        self.automations = automations
     }
 
     /// Puts work on the agenda.
     func add(_ work: DueWork, at instant: Instant) throws {
         var key: Int64 = 0
-        if case .automation = work {} else { key = try store.addAgendaItem(work, at: instant) }
+        if case .automation(let name) = work {
+            automations[name] = instant
+        } else {
+            key = try store.addAgendaItem(work, at: instant)
+        }
         heap.add(work, at: instant, key: key)
     }
 
@@ -25,6 +41,7 @@ final class Agenda {
     func next(dueBy limit: Instant) throws -> (at: Instant, work: DueWork)? {
         guard let item = heap.next(dueBy: limit) else { return nil }
         if item.key != 0 { try store.removeAgendaItem(item.key) }
+        if case .automation(let name) = item.work { automations[name] = nil }
         return (item.at, item.work)
     }
 

@@ -4,7 +4,7 @@ import ParleyPolicy
 /// Hand-offs between bots and people: escalation (docs/rules.md §6), an agent's claim, and
 /// the release back to the bot. A conversation's owner is its state, in the store.
 final class Handoffs {
-    private unowned let runtime: Runtime
+    private unowned(unsafe) let runtime: Runtime
 
     init(_ runtime: Runtime) {
         self.runtime = runtime

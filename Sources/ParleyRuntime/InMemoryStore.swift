@@ -45,11 +45,13 @@ public final class InMemoryStore: Store {
     public func conversation(_ contact: ContactID) -> Conversation? { contents.conversations[contact] }
     public func save(_ conversation: Conversation) { contents.conversations[conversation.contact] = conversation }
 
+    public func update<T>(_ contact: ContactID, _ change: (inout Conversation) -> T) -> T {
+        change(&contents.conversations[contact, default: Conversation(contact: contact)])
+    }
+
     public func conversations(where include: (Conversation) -> Bool) -> [Conversation] {
         contents.conversations.values.filter(include).sorted { $0.contact < $1.contact }
     }
-
-    public var conversationCount: Int { contents.conversations.count }
 
     // MARK: Catalog and account
 

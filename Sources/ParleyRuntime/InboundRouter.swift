@@ -1,11 +1,12 @@
 import ParleyJSON
 import ParleyScripting
 import ParleyPolicy
+import ParleySandbox
 
 /// Where a contact's message goes: the core's keywords first, then the owner of the
 /// conversation, or the router's choice for one nobody owns.
 final class InboundRouter {
-    private unowned let runtime: Runtime
+    private unowned(unsafe) let runtime: Runtime
 
     init(_ runtime: Runtime) {
         self.runtime = runtime
@@ -137,7 +138,13 @@ final class InboundRouter {
             return
         }
         runtime.calls.turn = (contact, false)
-        let outcome = try runtime.calls.call(bot, "on_message", on: contact, arguments: [msg ?? message.scriptValue])
+        let outcome: Result<[JSONValue], ScriptFailure>?
+        do {
+            outcome = try runtime.calls.call(bot, "on_message", on: contact, arguments: [msg ?? message.scriptValue])
+        } catch {
+            runtime.calls.turn = nil
+            throw error
+        }
         let notUnderstood = runtime.calls.turn?.notUnderstood ?? false
         runtime.calls.turn = nil
         // What the bot said this turn goes out before any hand-off that follows it.

@@ -17,6 +17,9 @@ import ParleyPolicy
 /// (`SendPipeline`), the call now running (`ScriptCalls`). A failed `transaction` puts
 /// the memory back as it was, so it never holds what the store rolled back.
 ///
+/// The parts hold their runtime `unowned(unsafe)`: it owns them and outlives every call into
+/// them, and a checked reference cost a few percent of the pipeline's time.
+///
 /// The parts, each in its own file: `InboundRouter` (a contact wrote: who hears it),
 /// `ScriptCalls` (calling scripts, and answering them), `SendPipeline` (the policy,
 /// pacing and the channel), `Handoffs` (bots and people), `Agenda` (what falls due).
@@ -47,6 +50,9 @@ public final class Runtime {
     private(set) var calls: ScriptCalls!
     private(set) var handoffs: Handoffs!
     private(set) var router: InboundRouter!
+    /// Memory a failed transaction could not rebuild (the store failed again): the next
+    /// transaction rebuilds it first.
+    private var memoryToRebuild: Memory?
     /// Records and decisions made in the open transaction, told when it commits.
     private var pending: (records: [TranscriptRecord], decisions: [Decision])?
     /// Set while the agenda is being worked through: work that falls due meanwhile joins the
@@ -61,7 +67,7 @@ public final class Runtime {
         self.store = store
         self.channel = channel
         agenda = try Agenda(store: store)
-        sending = try SendPipeline(self, waiting: agenda.waitingDispatches)
+        sending = try SendPipeline(self)
         calls = ScriptCalls(self)
         handoffs = Handoffs(self)
         router = InboundRouter(self)
@@ -79,7 +85,7 @@ public final class Runtime {
         self.scripts = scripts
         for automation in scripts.automations {
             if let every = automation.definition.every {
-                agenda.heap.add(.automation(name: automation.definition.name), at: now + every, key: 0)
+                try? agenda.add(.automation(name: automation.definition.name), at: now + every)  // kept in memory only: cannot fail
             }
         }
     }
@@ -87,23 +93,27 @@ public final class Runtime {
     // MARK: Transactions
 
     /// Runs `body` (events, usually) as one unit in a store transaction: if it throws,
-    /// the store rolls back and the runtime's memory is put back as it was, so the same
+    /// the store rolls back and the runtime's memory is made what it was, so the same
     /// events can run again on this runtime. Records and decisions reach `onRecord` and
     /// `onDecision` only when it commits.
     ///
-    /// Why a copy of memory rather than a rebuild from the store: the pacer's slots are in
-    /// no store, and the copy is free until the first change (each part's memory is a value).
+    /// Memory that indexes the store (the agenda's heap, the limit ledger) is read again
+    /// from the store after a failure; memory no store holds (the pacer's slots, when the
+    /// automations run) is copied before and put back. Failures are rare and events are
+    /// many, so the common path copies only what it must. Should the store fail the rebuild
+    /// too, the next transaction does it before anything else.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         precondition(pending == nil, "Runtime transactions do not nest")
-        let before = (agenda.heap, sending.state)
+        if let memory = memoryToRebuild { try rebuild(memory) }
+        let before = Memory(pacer: sending.state.pacer, automations: agenda.automations)
         pending = ([], [])
         defer { pending = nil }
         let result: T
         do {
             result = try store.transaction(body)
         } catch {
-            (agenda.heap, sending.state) = before
-            calls.storeFailure = nil
+            calls.reset()
+            do { try rebuild(before) } catch { memoryToRebuild = before }
             throw error
         }
         let (records, decisions) = pending!
@@ -111,6 +121,18 @@ public final class Runtime {
         if let onRecord { records.forEach(onRecord) }
         decisions.forEach(onDecision)
         return result
+    }
+
+    /// What a transaction keeps of the memory no store holds.
+    struct Memory {
+        let pacer: Pacer
+        let automations: [String: Instant]
+    }
+
+    private func rebuild(_ memory: Memory) throws {
+        try agenda.rebuild(automations: memory.automations)
+        try sending.rebuild(pacer: memory.pacer)
+        memoryToRebuild = nil
     }
 
     /// When the next item on the agenda falls due: a live deployment sleeps until then.
@@ -141,10 +163,7 @@ public final class Runtime {
     /// Changes a conversation, creating it when new; returns what `change` returns.
     @discardableResult
     func update<T>(_ contact: ContactID, _ change: (inout Conversation) -> T) throws -> T {
-        var c = try conversation(contact)
-        let result = change(&c)
-        try store.save(c)
-        return result
+        try store.update(contact, change)
     }
 
     func view(of c: Conversation) -> ConversationView {

@@ -55,13 +55,17 @@ public enum RuntimeEvent: Sendable, Equatable {
 /// A delivery status for one of our messages (or, when it cannot be tied to one, the
 /// platform's id).
 public struct DeliveryStatus: Sendable, Equatable {
+    /// Our message's id when the status is tied to one, else the platform's.
     public var id: String
+    /// The platform's message id (a wamid): what a retried webhook names it by.
+    public var platformID: String
     public var status: String
     public var contact: ContactID?
     public var errors: [UpstreamError]
 
-    public init(id: String, status: String, contact: ContactID?, errors: [UpstreamError] = []) {
+    public init(id: String, platformID: String? = nil, status: String, contact: ContactID?, errors: [UpstreamError] = []) {
         self.id = id
+        self.platformID = platformID ?? id
         self.status = status
         self.contact = contact
         self.errors = errors
@@ -69,8 +73,9 @@ public struct DeliveryStatus: Sendable, Equatable {
 }
 
 extension DeliveryStatus {
-    /// The key a status is remembered by, so that a retried webhook tells it once.
-    public var sightingKey: String { "status:\(status):\(id)" }
+    /// The key a status is remembered by, so that a retried webhook tells it once: the
+    /// platform's id, which a retry always carries, whether or not it is tied to ours yet.
+    public var sightingKey: String { "status:\(status):\(platformID)" }
 }
 
 /// An error code and title from the platform.

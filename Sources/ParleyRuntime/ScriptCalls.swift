@@ -7,7 +7,7 @@ import ParleyPolicy
 /// call may spend, and what the call's failure costs. It also answers the scripts' host
 /// functions (`ScriptCalls+Host.swift`).
 final class ScriptCalls {
-    unowned let runtime: Runtime
+    unowned(unsafe) let runtime: Runtime
     /// What the script call now running has spent of what one call may: sends and log
     /// bytes (a loop of refused sends would otherwise fill the audit trail, a loop of logs
     /// the disk).
@@ -20,6 +20,13 @@ final class ScriptCalls {
 
     init(_ runtime: Runtime) {
         self.runtime = runtime
+    }
+
+    /// Forgets the call that was running: after a failed transaction nothing of it stays.
+    func reset() {
+        allowance = CallAllowance()
+        turn = nil
+        storeFailure = nil
     }
 
     var now: Instant { runtime.now }

@@ -11,10 +11,11 @@ import ParleyPolicy
 ///   whose outcome comes back as a status event.
 /// A *send* is the script primitive that submits.
 final class SendPipeline {
-    /// What the pipeline keeps in memory: a value, so a transaction can keep a copy.
+    /// What the pipeline keeps in memory.
     struct State {
+        /// The pacer's slots, which no store holds: a transaction keeps a copy to put back.
         var pacer: Pacer
-        /// An index of the store's limit counts that still count.
+        /// An index of the store's limit counts that still count: rebuilt after a failure.
         var ledger: MessagingLimitLedger
         /// Paced messages waiting, per contact: what the pacer's per-contact bound counts.
         var waiting: [ContactID: Int]
@@ -22,17 +23,24 @@ final class SendPipeline {
         var countsSincePrune = 0
     }
 
-    private unowned let runtime: Runtime
+    private unowned(unsafe) let runtime: Runtime
     var state: State
 
-    init(_ runtime: Runtime, waiting: [ContactID: Int]) throws {
+    init(_ runtime: Runtime) throws {
         self.runtime = runtime
         let config = runtime.config.policy
-        var ledger = MessagingLimitLedger(window: config.limitWindow)
-        for count in try runtime.store.limitCounts(after: runtime.now - ledger.window) {
+        state = State(pacer: Pacer(config.pacing), ledger: MessagingLimitLedger(window: config.limitWindow), waiting: [:])
+        try rebuild(pacer: state.pacer)
+    }
+
+    /// The ledger from the store's limit counts, the waiting counts from the agenda, and
+    /// `pacer` as it was.
+    func rebuild(pacer: Pacer) throws {
+        var ledger = MessagingLimitLedger(window: state.ledger.window)
+        for count in try store.limitCounts(after: now - ledger.window) {
             _ = ledger.reserve(count.contact, limit: nil, at: count.at)
         }
-        state = State(pacer: Pacer(config.pacing), ledger: ledger, waiting: waiting)
+        state = State(pacer: pacer, ledger: ledger, waiting: runtime.agenda.waitingDispatches, countsSincePrune: state.countsSincePrune)
     }
 
     private var store: any Store { runtime.store }

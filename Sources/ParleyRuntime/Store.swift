@@ -22,6 +22,9 @@ public protocol Store: AnyObject {
 
     func conversation(_ contact: ContactID) throws -> Conversation?
     func save(_ conversation: Conversation) throws
+    /// Changes a conversation in place, creating it when new; returns what `change` returns.
+    /// (By default a read and a save; a store in memory changes it where it lies.)
+    func update<T>(_ contact: ContactID, _ change: (inout Conversation) -> T) throws -> T
     /// Conversations in contact order, for automations that look for work.
     func conversations(where include: (Conversation) -> Bool) throws -> [Conversation]
 
@@ -55,6 +58,15 @@ public protocol Store: AnyObject {
     func agendaItems() throws -> [AgendaItem]
     /// The next number of a named counter (message ids, hand-off ids), from 1.
     func nextNumber(_ counter: String) throws -> Int64
+}
+
+extension Store {
+    public func update<T>(_ contact: ContactID, _ change: (inout Conversation) -> T) throws -> T {
+        var c = try conversation(contact) ?? Conversation(contact: contact)
+        let result = change(&c)
+        try save(c)
+        return result
+    }
 }
 
 /// An item of the agenda as the store keeps it.

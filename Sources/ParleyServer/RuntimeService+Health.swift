@@ -13,8 +13,9 @@ import ParleyRuntime
 extension RuntimeService {
     /// What `/health` reports when the actor answers: the runtime is free, so nothing is stuck.
     public func health() -> JSONValue {
-        var health: [String: JSONValue] = ["ok": true, "inbox_backlog": .int(Int64(inboxBacklog()))]
+        var health: [String: JSONValue] = ["ok": true]
         do {
+            health["inbox_backlog"] = .int(Int64(try inboxBacklog()))
             health["deliveries_waiting"] = .int(Int64(try store.deliveriesWaiting()))
         } catch {
             health["ok"] = false

@@ -175,7 +175,7 @@ public actor RuntimeService {
     static let batchBytes = 8 << 20
 
     /// Webhook bodies kept and not yet processed.
-    public func inboxBacklog() -> Int { inbox.count(after: (try? store.inboxProcessed()) ?? 0) }
+    public func inboxBacklog() throws -> Int { inbox.count(after: try store.inboxProcessed()) }
 
     private func ingest(_ body: [UInt8]) throws {
         let json: JSONValue
@@ -250,7 +250,7 @@ public actor RuntimeService {
         }
     }
 
-    public func deliveryCounts() -> [Delivery.State: Int] { (try? store.deliveryCounts()) ?? [:] }
+    public func deliveryCounts() throws -> [Delivery.State: Int] { try store.deliveryCounts() }
 
     /// Deletes one batch of records older than the retention; returns how many went.
     public func pruneRecords() -> Int {

@@ -44,20 +44,30 @@ extension SQLiteStore {
     public func takeDueDeliveries(at now: Instant, limit: Int, lease: Span, untriedOnly: Bool = false) throws -> [Delivery] {
         try write { db in
             // In the partial index's order (`delivery_waiting`), so the backlog is never sorted.
-            let due = try DeliveryRow.fetchAll(db.cachedStatement(sql: """
+            let due = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM delivery
                 WHERE state IN ('pending', 'sending') AND next_attempt_at <= ?\(untriedOnly ? " AND attempts = 0" : "")
                 ORDER BY next_attempt_at, created_at LIMIT ?
                 """), arguments: [now.millisecondsSinceEpoch, limit])
-            return try due.map { row in
+            var taken: [Delivery] = []
+            for raw in due {
+                let id: String = raw["id"]
+                guard let row = try? DeliveryRow(row: raw) else {
+                    // A row this version cannot read is given up, not retried: one bad row must
+                    // not fail every batch of outcomes it is taken with.
+                    try db.executeCached(sql: "UPDATE delivery SET state = 'failed', error = ?, updated_at = ? WHERE id = ?",
+                                         arguments: ["the stored message cannot be read by this version", now.millisecondsSinceEpoch, id])
+                    continue
+                }
                 try db.executeCached(sql: """
                     UPDATE delivery SET state = 'sending', attempts = attempts + 1, next_attempt_at = ?, updated_at = ? WHERE id = ?
-                    """, arguments: [(now + lease).millisecondsSinceEpoch, now.millisecondsSinceEpoch, row.id])
-                var taken = row.delivery
-                taken.state = .sending
-                taken.attempts += 1
-                return taken
+                    """, arguments: [(now + lease).millisecondsSinceEpoch, now.millisecondsSinceEpoch, id])
+                var delivery = row.delivery
+                delivery.state = .sending
+                delivery.attempts += 1
+                taken.append(delivery)
             }
+            return taken
         }
     }
 

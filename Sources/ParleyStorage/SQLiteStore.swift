@@ -50,6 +50,7 @@ public final class SQLiteStore: Store {
     /// from the file so they never hold what was not committed.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         precondition(current == nil, "SQLiteStore transactions do not nest")
+        let settings = (catalog, account)
         var result: T?
         do {
             try queue.inTransaction { db in
@@ -60,9 +61,11 @@ public final class SQLiteStore: Store {
                 return .commit
             }
         } catch {
+            // The copies in memory go back to what the file holds, with no I/O: the disk may be
+            // what failed.
             cache.removeAll()
             unsaved.removeAll()
-            reloadSettings()
+            (catalog, account) = settings
             throw error
         }
         trimCache()
@@ -83,11 +86,6 @@ public final class SQLiteStore: Store {
 
     private static func setting<T: Codable>(_ db: Database, _ name: String, as type: T.Type) throws -> T? {
         try SettingRow<T>.fetchOne(db, key: name)?.json
-    }
-
-    private func reloadSettings() {
-        if let c = try? queue.read({ db in try Self.setting(db, "catalog", as: TemplateCatalogDocument.self) }) { catalog = c.catalog }
-        if let a = try? queue.read({ db in try Self.setting(db, "account", as: AccountStanding.self) }) { account = a }
     }
 
     // MARK: Conversations

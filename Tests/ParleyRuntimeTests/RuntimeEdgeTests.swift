@@ -9,6 +9,16 @@ import Testing
 struct RuntimeEdgeTests {
     let template = OutboundMessage.template(TemplateRequest(name: "order_update", body: .positional(["A1", "late"])))
 
+    @Test("a status is remembered by the platform's id, whether or not it was tied to one of ours")
+    func statusSightingKey() throws {
+        let world = try World(scripts: ["b.lua": bot("")])
+        let tied = DeliveryStatus(id: "out-1", platformID: "wamid.A", status: "failed", contact: ContactID(alice))
+        #expect(world.handle(.deliveryStatus(tied)) == .done)
+        let untied = DeliveryStatus(id: "wamid.A", status: "failed", contact: ContactID(alice))
+        #expect(world.handle(.deliveryStatus(untied)) == .duplicate, "a retry before the wamid was known is the same status")
+        #expect(try !world.runtime.store.firstSighting(ofInbound: "status:failed:wamid.A", at: world.now), "the key an upgrade must still find")
+    }
+
     @Test("a template asked for inside the window that goes out after it takes a limit slot then")
     func limitAtDispatch() throws {
         let world = try World(scripts: ["b.lua": bot("")])

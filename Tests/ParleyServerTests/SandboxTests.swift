@@ -35,7 +35,7 @@ struct SandboxTests {
         try await TestDeployment(scripts: ["echo.lua": Self.bot]).withRoutes { routes in
             _ = try await routes.post("/sandbox/inbound", body: #"{"from":"+14155550101","text":"hi"}"#)
             try await routes.settled()
-            #expect(await routes.service.deliveryCounts()[.accepted] == 1)
+            #expect(try await routes.service.deliveryCounts()[.accepted] == 1)
             let status = """
             {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":"1234"},"statuses":[{"id":"wamid.sandbox.out-1","status":"failed","timestamp":"1767603600","recipient_id":"14155550101","errors":[{"code":131026,"title":"Message undeliverable"}]}]}}]}]}
             """
