@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "ParleyGraphAPI",
             dependencies: [
-                "ParleyCloudAPI", "ParleyConfig", "ParleyPolicy",
+                "ParleyCloudAPI", "ParleyPolicy",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -72,7 +72,7 @@ let package = Package(
         // parley.toml: a deployment's settings, with errors that name the key and the fix.
         .target(
             name: "ParleyConfig",
-            dependencies: ["ParleyRuntime", "ParleySandbox", "ParleyScripting", "ParleyPolicy", "ParleyJSON", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["ParleyRuntime", "ParleyGraphAPI", "ParleySandbox", "ParleyScripting", "ParleyPolicy", "ParleyJSON", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         // Scenarios and transcripts on a simulated clock.
         .target(
@@ -120,6 +120,7 @@ let package = Package(
         .testTarget(name: "ParleyPolicyTests", dependencies: ["ParleyPolicy"]),
         .testTarget(name: "ParleySandboxTests", dependencies: ["ParleySandbox", "ParleyScripting", "ParleyJSON"]),
         .testTarget(name: "ParleyCloudAPITests", dependencies: ["ParleyCloudAPI", "ParleyJSON", "ParleyPolicy"]),
+        .testTarget(name: "ParleyGraphAPITests", dependencies: ["ParleyGraphAPI", "ParleyCloudAPI"]),
         .testTarget(name: "ParleyTestingTests", dependencies: ["ParleyTesting", "ParleyRuntime"]),
         .testTarget(
             name: "ParleyServerTests",

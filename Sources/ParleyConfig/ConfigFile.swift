@@ -1,8 +1,9 @@
 import Foundation
+import ParleyGraphAPI
 import ParleyJSON
-import ParleySandbox
 import ParleyPolicy
 import ParleyRuntime
+import ParleySandbox
 import TOMLKit
 
 /// `parley.toml`: a deployment's settings. Every key is optional; a wrong one is an error

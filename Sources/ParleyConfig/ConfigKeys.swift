@@ -1,3 +1,4 @@
+import ParleyGraphAPI
 import ParleyPolicy
 import ParleyRuntime
 

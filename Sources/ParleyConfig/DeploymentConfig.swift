@@ -1,4 +1,5 @@
 import Foundation
+import ParleyGraphAPI
 import ParleyPolicy
 import ParleyRuntime
 
@@ -59,28 +60,4 @@ public struct ServerSettings: Sendable, Equatable {
     public init() {}
 }
 
-public struct CloudAPISettings: Sendable, Equatable {
-    public var baseURL = "https://graph.facebook.com"
-    public var version = "v23.0"
-    public var phoneNumberID: String?
-    public var wabaID: String?
-    public var timeoutMilliseconds = 10_000
-    public var maxAttempts = 6
-    /// Sends in flight at once, each on its own connection.
-    public var concurrentSends = 16
-    /// `PARLEY_ACCESS_TOKEN`: without it, serve runs the local sandbox channel.
-    public var accessToken: String?
-    /// `PARLEY_APP_SECRET`: webhook bodies are checked against `X-Hub-Signature-256` with it.
-    public var appSecret: String?
-    /// `PARLEY_VERIFY_TOKEN`: the token of the webhook subscription handshake.
-    public var verifyToken: String?
-    /// `PARLEY_AGENT_TOKEN`: the bearer token of the agent API.
-    public var agentToken: String?
 
-    public init() {}
-
-    /// Whether messages go to the real Cloud API (or to the local sandbox).
-    public var isLive: Bool { accessToken != nil }
-
-    static func environmentName(_ key: String) -> String { "PARLEY_" + key.uppercased() }
-}

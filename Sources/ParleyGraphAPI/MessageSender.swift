@@ -4,7 +4,6 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import ParleyCloudAPI
-import ParleyConfig
 import ParleyPolicy
 
 /// Sends one message to the Graph API: `POST {base_url}/{version}/{phone_number_id}/messages`

@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import ParleyCloudAPI
-import ParleyConfig
 import ParleyPolicy
 
 /// `GET /{version}/{waba-id}/message_templates`, page by page: the account's templates as

@@ -1,4 +1,5 @@
 import ParleyCloudAPI
+import ParleyGraphAPI
 import Testing
 
 @Suite("Backoff")
