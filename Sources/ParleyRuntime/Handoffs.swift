@@ -11,8 +11,9 @@ final class Handoffs {
     }
 
     private var now: Instant { runtime.now }
-    private var config: RuntimeConfig { runtime.config }
-    private var scripts: ScriptSet { runtime.scripts }
+    private var policy: Policy { _read { yield runtime.policy } }
+    private var config: RuntimeConfig { _read { yield runtime.config } }
+    private var scripts: ScriptSet { _read { yield runtime.scripts } }
 
     /// Hands a conversation to a human (docs/rules.md §6). The queue is the one asked
     /// for, else the bot's; the contact is told, with the contact route when the queue is

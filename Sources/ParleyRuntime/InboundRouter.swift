@@ -13,8 +13,9 @@ final class InboundRouter {
     }
 
     private var now: Instant { runtime.now }
-    private var config: RuntimeConfig { runtime.config }
-    private var scripts: ScriptSet { runtime.scripts }
+    private var policy: Policy { _read { yield runtime.policy } }
+    private var config: RuntimeConfig { _read { yield runtime.config } }
+    private var scripts: ScriptSet { _read { yield runtime.scripts } }
 
     /// A contact wrote. The path of one message (docs/architecture.md): the window restarts;
     /// consent keywords are the core's; escalation keywords hand off before any bot sees
@@ -31,7 +32,7 @@ final class InboundRouter {
         }
         runtime.record(Records.inbound(message, owner: owner, at: now))
 
-        let meaning = message.carriesKeywords ? message.text.flatMap(runtime.policy.keywords.meaning) : nil
+        let meaning = message.carriesKeywords ? message.text.flatMap(policy.keywords.meaning) : nil
         switch meaning {
         case .optOut?: try runtime.optOut(contact, confirm: true)
         case .optIn?: try runtime.resumeMarketing(contact, confirm: true)
@@ -166,7 +167,7 @@ final class InboundRouter {
         guard scripts.anyBotWatchesWindow else { return }
         let c = try runtime.conversation(contact)
         guard case .bot(let name) = c.owner, let bot = scripts.bots[name], bot.definition.has("on_window_closing"),
-            let end = runtime.policy.windowEnd(lastInbound: c.lastInbound)
+            let end = policy.windowEnd(lastInbound: c.lastInbound)
         else { return }
         let at = end - (bot.definition.windowClosingLead ?? .hours(1))
         if at >= now { try runtime.agenda.add(.windowClosing(contact: contact, generation: c.windowGeneration), at: at) }

@@ -7,7 +7,7 @@ import ParleyPolicy
 extension ScriptCalls: ScriptHost {
     public func send(_ message: OutboundMessage, to recipient: String, by script: ScriptIdentity) throws(HostError) -> SendOutcome {
         guard let sender = script.sender else { throw HostError("send: \(script) cannot send") }
-        let limits = runtime.config.allowance
+        let limits = config.allowance
         let key = ContactID(recipient)?.value ?? recipient  // one contact, however it is written
         let sent = allowance.sends[key, default: 0] + 1
         allowance.sends[key] = sent
@@ -40,7 +40,7 @@ extension ScriptCalls: ScriptHost {
         } catch {
             return .failure(Refusal(.invalidRecipient, error.message))
         }
-        return runtime.policy.pickTemplate(query, catalog: runtime.store.catalog, facts: facts, to: contact, at: now, by: script.sender ?? .bot(script.name))
+        return policy.pickTemplate(query, catalog: runtime.store.catalog, facts: facts, to: contact, at: now, by: script.sender ?? .bot(script.name))
     }
 
     public func escalate(_ recipient: String, request: EscalationRequest, by script: ScriptIdentity) throws(HostError) -> Handoff {
@@ -68,7 +68,7 @@ extension ScriptCalls: ScriptHost {
         guard contact == allowance.conversation else {
             throw HostError("schedule: a bot sets timers for the conversation it was called for (conv), not for \(contact)")
         }
-        let limits = runtime.config.allowance
+        let limits = config.allowance
         allowance.timers += 1
         guard allowance.timers <= limits.timersPerCall else {
             throw HostError("schedule: one call may set \(limits.timersPerCall) timers at most; is a loop scheduling?")
@@ -89,7 +89,6 @@ extension ScriptCalls: ScriptHost {
 
     public func conversations(_ filter: ConversationFilter, by script: ScriptIdentity) -> [ConversationView] {
         let now = self.now
-        let policy = runtime.policy
         let found = try? storeWork("conversations") { try runtime.store.conversations { c in
             if let owner = filter.owner, c.owner.description != owner { return false }
             let end = policy.windowEnd(lastInbound: c.lastInbound)
@@ -104,7 +103,7 @@ extension ScriptCalls: ScriptHost {
     }
 
     public func log(_ line: String, by script: ScriptIdentity) {
-        let most = runtime.config.allowance.logBytes
+        let most = config.allowance.logBytes
         guard allowance.logBytes < most else { return }
         allowance.logBytes += line.utf8.count
         if allowance.logBytes >= most {

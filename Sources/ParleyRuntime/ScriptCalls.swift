@@ -30,7 +30,10 @@ final class ScriptCalls {
     }
 
     var now: Instant { runtime.now }
-    var scripts: ScriptSet { runtime.scripts }
+    /// The runtime's, borrowed: a copy per access would cost the hot path.
+    var scripts: ScriptSet { _read { yield runtime.scripts } }
+    var policy: Policy { _read { yield runtime.policy } }
+    var config: RuntimeConfig { _read { yield runtime.config } }
 
     /// Calls a script's handler with the conversation of `contact` (when given) and keeps
     /// what it left in `conv.state`. A failure, whether an error or a budget, is written to
@@ -107,7 +110,7 @@ final class ScriptCalls {
     func fireWindowClosing(contact: ContactID, generation: Int) throws {
         let c = try runtime.conversation(contact)
         guard c.windowGeneration == generation, c.windowClosingNotified != generation, case .bot(let name) = c.owner,
-            let bot = scripts.bots[name], let end = runtime.policy.windowEnd(lastInbound: c.lastInbound), end > now
+            let bot = scripts.bots[name], let end = policy.windowEnd(lastInbound: c.lastInbound), end > now
         else { return }
         try runtime.update(contact) { $0.windowClosingNotified = generation }
         try call(bot, "on_window_closing", on: contact, arguments: [.int((end - now).seconds)])

@@ -43,8 +43,10 @@ final class SendPipeline {
         state = State(pacer: pacer, ledger: ledger, waiting: runtime.agenda.waitingDispatches, countsSincePrune: state.countsSincePrune)
     }
 
-    private var store: any Store { runtime.store }
+    private var store: any Store { _read { yield runtime.store } }
     private var now: Instant { runtime.now }
+    private var policy: Policy { _read { yield runtime.policy } }
+    private var config: RuntimeConfig { _read { yield runtime.config } }
 
     /// What the policy needs to know about a contact now. The messaging limit matters
     /// only to templates, so free-form messages skip the ledger (and their audit records
@@ -66,7 +68,7 @@ final class SendPipeline {
     func submit(_ message: OutboundMessage, to recipient: String, by sender: Sender) throws -> SendOutcome {
         let id = "out-\(try store.nextNumber("message"))"
         let request = SendRequest(id: id, sender: sender, to: recipient, message: message)
-        let decision = runtime.policy.decide(request, facts: try facts(for: request.recipient, kind: message.kind), catalog: store.catalog,
+        let decision = policy.decide(request, facts: try facts(for: request.recipient, kind: message.kind), catalog: store.catalog,
                                              at: now, stage: .request)
         guard decision.isAllowed, let contact = request.recipient else { return try refuse(decision) }
 
@@ -107,7 +109,7 @@ final class SendPipeline {
     func dispatch(_ entry: OutboxEntry) throws {
         let waiting = (state.waiting[entry.contact] ?? 1) - 1
         state.waiting[entry.contact] = waiting > 0 ? waiting : nil
-        var decision = runtime.policy.decide(entry.request, facts: try facts(for: entry.contact, kind: entry.request.message.kind),
+        var decision = policy.decide(entry.request, facts: try facts(for: entry.contact, kind: entry.request.message.kind),
                                              catalog: store.catalog, at: now, stage: .dispatch)
         // The limit as things stand now: a template asked for inside the window may go out
         // after it closed, and then it counts; one that counted may now go inside a window.
@@ -141,7 +143,7 @@ final class SendPipeline {
     /// days, and a `failed` status told twice would reach the bot twice. `false` for a
     /// status seen before.
     func deliveryStatus(_ s: DeliveryStatus) throws -> Bool {
-        if runtime.config.deduplicatesInbound, try !store.firstSighting(ofInbound: s.sightingKey, at: now) { return false }
+        if config.deduplicatesInbound, try !store.firstSighting(ofInbound: s.sightingKey, at: now) { return false }
         runtime.record(Records.status(id: s.id, status: s.status, contact: s.contact, error: s.errors.first.map { ($0.code, $0.title) }, at: now))
         return true
     }
@@ -156,7 +158,7 @@ final class SendPipeline {
         r.add("detail", f.detail)
         runtime.record(r)
         if f.reason == .outsideWindow {
-            let now = self.now, windowLength = runtime.config.policy.windowLength
+            let now = self.now, windowLength = config.policy.windowLength
             try runtime.update(f.contact) { c in
                 if let last = c.lastInbound, last + windowLength > now { c.lastInbound = now - windowLength }
             }
