@@ -32,7 +32,8 @@ final class InboundRouter {
         }
         runtime.record(Records.inbound(message, owner: owner, at: now))
 
-        let meaning = message.carriesKeywords ? message.text.flatMap(policy.keywords.meaning) : nil
+        var meaning: KeywordMeaning?
+        if message.carriesKeywords, let text = message.text { meaning = policy.keywords.meaning(of: text) }
         switch meaning {
         case .optOut?: try runtime.optOut(contact, confirm: true)
         case .optIn?: try runtime.resumeMarketing(contact, confirm: true)

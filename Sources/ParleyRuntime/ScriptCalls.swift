@@ -52,46 +52,52 @@ final class ScriptCalls {
             allowance = outer
             runtime.callWatch.ended()
         }
-        let outcome: Result<CallResult?, ScriptFailure>
+        let result: CallResult?
         do {
-            outcome = .success(try script.call(handler, conversation: before, arguments: arguments, results: results, at: now))
+            result = try script.call(handler, conversation: before, arguments: arguments, results: results, at: now)
         } catch {
-            outcome = .failure(error)
+            try throwStoreFailure()
+            return .failure(try failed(script, error, in: contact))
         }
-        if let failure = storeFailure {
-            storeFailure = nil
-            throw failure
+        try throwStoreFailure()
+        guard let result else { return nil }
+        if let name = result.firstRestored {
+            runtime.onLog(script.identity.description, """
+                the call changed '\(name)', which the file set when it loaded; every call starts from the file's value \
+                (it was put back), so no conversation sees another's data: keep per-conversation data in conv.state
+                """)
         }
-        switch outcome {
-        case .success(let result):
-            guard let result else { return nil }
-            if let name = result.firstRestored {
-                runtime.onLog(script.identity.description, """
-                    the call changed '\(name)', which the file set when it loaded; every call starts from the file's value \
-                    (it was put back), so no conversation sees another's data: keep per-conversation data in conv.state
-                    """)
+        if let contact, let before, let after = result.conversation {
+            try runtime.update(contact) { c in
+                c.state = after.state
+                if after.language != before.language { c.language = after.language }
             }
-            if let contact, let before, let after = result.conversation {
-                try runtime.update(contact) { c in
-                    c.state = after.state
-                    if after.language != before.language { c.language = after.language }
-                }
-            }
-            return .success(result.values)
-        case .failure(let error):
-            scriptError(script, error.description)
-            let definition = script.definition
-            if definition.kind == .bot, let contact {
-                let owner = try runtime.conversation(contact).owner
-                if owner == .bot(definition.name) || owner == .nobody {
-                    try runtime.handoffs.escalate(contact, queue: nil, reason: "bot_error", note: error.description, bot: definition.name, apology: true)
-                }
-                // A bot that failed in a conversation loses its timers there: a timer storm
-                // ends with the first failure instead of failing on every tick.
-                try runtime.agenda.removeTimers(of: definition.name, for: contact)
-            }
-            return .failure(error)
         }
+        return .success(result.values)
+    }
+
+    /// A store failure the script's primitives met: the event fails with it.
+    private func throwStoreFailure() throws {
+        guard let failure = storeFailure else { return }
+        storeFailure = nil
+        throw failure
+    }
+
+    /// What a failed call costs: the transcript says why; a bot's conversation escalates,
+    /// and the bot loses its timers there.
+    private func failed(_ script: Script, _ error: ScriptFailure, in contact: ContactID?) throws -> ScriptFailure {
+        scriptError(script, error.description)
+        let definition = script.definition
+        if definition.kind == .bot, let contact {
+            let owner = try runtime.conversation(contact).owner
+            if owner == .bot(definition.name) || owner == .nobody {
+                try runtime.handoffs.escalate(contact, queue: nil, reason: "bot_error", note: error.description, bot: definition.name, apology: true)
+            }
+            // A bot that failed in a conversation loses its timers there: a timer storm
+            // ends with the first failure instead of failing on every tick.
+            try runtime.agenda.removeTimers(of: definition.name, for: contact)
+        }
+        return error
     }
 
     func scriptError(_ script: Script, _ message: String) {
