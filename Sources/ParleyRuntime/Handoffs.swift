@@ -5,14 +5,18 @@ import ParleyPolicy
 /// the release back to the bot. A conversation's owner is its state, in the store.
 final class Handoffs {
     private unowned(unsafe) let runtime: Runtime
+    /// The runtime's, which never change: kept here, as reading them through `runtime` copied
+    /// them on every use in the hot path.
+    let policy: Policy
+    let config: RuntimeConfig
 
     init(_ runtime: Runtime) {
         self.runtime = runtime
+        policy = runtime.policy
+        config = runtime.config
     }
 
     private var now: Instant { runtime.now }
-    private var policy: Policy { _read { yield runtime.policy } }
-    private var config: RuntimeConfig { _read { yield runtime.config } }
     private var scripts: ScriptSet { _read { yield runtime.scripts } }
 
     /// Hands a conversation to a human (docs/rules.md §6). The queue is the one asked

@@ -7,14 +7,18 @@ import ParleySandbox
 /// conversation, or the router's choice for one nobody owns.
 final class InboundRouter {
     private unowned(unsafe) let runtime: Runtime
+    /// The runtime's, which never change: kept here, as reading them through `runtime` copied
+    /// them on every use in the hot path.
+    let policy: Policy
+    let config: RuntimeConfig
 
     init(_ runtime: Runtime) {
         self.runtime = runtime
+        policy = runtime.policy
+        config = runtime.config
     }
 
     private var now: Instant { runtime.now }
-    private var policy: Policy { _read { yield runtime.policy } }
-    private var config: RuntimeConfig { _read { yield runtime.config } }
     private var scripts: ScriptSet { _read { yield runtime.scripts } }
 
     /// A contact wrote. The path of one message (docs/architecture.md): the window restarts;

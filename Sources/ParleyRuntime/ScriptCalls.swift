@@ -8,6 +8,10 @@ import ParleyPolicy
 /// functions (`ScriptCalls+Host.swift`).
 final class ScriptCalls {
     unowned(unsafe) let runtime: Runtime
+    /// The runtime's, which never change: kept here, as reading them through `runtime` copied
+    /// them on every use in the hot path.
+    let policy: Policy
+    let config: RuntimeConfig
     /// What the script call now running has spent of what one call may: sends and log
     /// bytes (a loop of refused sends would otherwise fill the audit trail, a loop of logs
     /// the disk).
@@ -20,6 +24,8 @@ final class ScriptCalls {
 
     init(_ runtime: Runtime) {
         self.runtime = runtime
+        policy = runtime.policy
+        config = runtime.config
     }
 
     /// Forgets the call that was running: after a failed transaction nothing of it stays.
@@ -32,8 +38,6 @@ final class ScriptCalls {
     var now: Instant { runtime.now }
     /// The runtime's, borrowed: a copy per access would cost the hot path.
     var scripts: ScriptSet { _read { yield runtime.scripts } }
-    var policy: Policy { _read { yield runtime.policy } }
-    var config: RuntimeConfig { _read { yield runtime.config } }
 
     /// Calls a script's handler with the conversation of `contact` (when given) and keeps
     /// what it left in `conv.state`. A failure, whether an error or a budget, is written to

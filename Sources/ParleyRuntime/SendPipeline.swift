@@ -24,10 +24,16 @@ final class SendPipeline {
     }
 
     private unowned(unsafe) let runtime: Runtime
+    /// The runtime's, which never change: kept here, as reading them through `runtime` copied
+    /// them on every use in the hot path.
+    let policy: Policy
+    let config: RuntimeConfig
     var state: State
 
     init(_ runtime: Runtime) throws {
         self.runtime = runtime
+        policy = runtime.policy
+        config = runtime.config
         let config = runtime.config.policy
         state = State(pacer: Pacer(config.pacing), ledger: MessagingLimitLedger(window: config.limitWindow), waiting: [:])
         try rebuild(pacer: state.pacer)
@@ -45,8 +51,6 @@ final class SendPipeline {
 
     private var store: any Store { _read { yield runtime.store } }
     private var now: Instant { runtime.now }
-    private var policy: Policy { _read { yield runtime.policy } }
-    private var config: RuntimeConfig { _read { yield runtime.config } }
 
     /// What the policy needs to know about a contact now. The messaging limit matters
     /// only to templates, so free-form messages skip the ledger (and their audit records
