@@ -3,7 +3,7 @@ import ParleyPolicy
 import ParleyRuntime
 import ParleySimulation
 
-/// `parley bench --attacks`: how long each attack on the sandbox runs before it is stopped,
+/// `parley-bench --attacks`: how long each attack on the sandbox runs before it is stopped,
 /// against the wall-time budget of one call. Work inside C is where budgets are hardest to
 /// keep; each of these once ran for minutes, or for ever.
 struct AttackBenchmark {
@@ -52,7 +52,7 @@ struct AttackBenchmark {
     ]
 
     func run() throws {
-        print("parley bench --attacks: each attack in one call, budget \(Self.wallMilliseconds) ms of wall time")
+        print("parley-bench --attacks: each attack in one call, budget \(Self.wallMilliseconds) ms of wall time")
         var worst = 0.0
         for attack in Self.attacks {
             let (seconds, outcome) = try measure(attack.lua)

@@ -8,7 +8,7 @@ import ParleyServer
 import Glibc
 #endif
 
-/// `parley bench --serve`: a real `parley serve` in a child process, with durable SQLite
+/// `parley-bench --serve`: a real `parley serve` in a child process, with durable SQLite
 /// state and a Lua bot that answers every message; this process posts it signed webhooks
 /// and plays the Graph API on loopback. Measures webhook-to-reply throughput and latency,
 /// and the server's memory over time.
@@ -52,7 +52,7 @@ struct ServeBenchmark {
         try await waitUntilHealthy(base, client)
 
         let load = rate > 0 ? "\(rate) messages/s offered" : "as fast as \(connections) connections allow"
-        print("parley bench --serve: \(seconds) s, \(load), one contact per 10 messages (under the pair-rate burst); the server in its own process, SQLite in WAL mode")
+        print("parley-bench --serve: \(seconds) s, \(load), one contact per 10 messages (under the pair-rate burst); the server in its own process, SQLite in WAL mode")
         let start = ContinuousClock.now  // wall-clock ok: a benchmark measures real time
         let cpuAtStart = Self.cpuSeconds(of: server.processIdentifier)
         let sampler = Task { try await sampleEveryTenSeconds(base, client, server.processIdentifier, replies) }
