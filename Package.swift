@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "ParleySandbox", dependencies: ["CLuaShim", "ParleyJSON", "ParleyPolicy"]),
         // The scripting model on the sandbox: the four kinds of script, the primitives, and
         // the host protocol the runtime answers them through.
-        .target(name: "ParleyScripting", dependencies: ["ParleySandbox", "ParleyJSON", "ParleyPolicy"]),
+        .target(name: "ParleyScripting", dependencies: ["ParleySandbox", "CLuaShim", "ParleyJSON", "ParleyPolicy"]),
         // Cloud API wire formats: webhook payloads, message requests, errors, templates files.
         .target(name: "ParleyCloudAPI", dependencies: ["ParleyJSON", "ParleyPolicy"]),
         // The Graph API client: sending messages, syncing templates. Beside the wire format,

@@ -56,7 +56,7 @@ final class ScriptCalls {
             allowance = outer
             runtime.callWatch.ended()
         }
-        let result: CallResult?
+        let result: Script.Result?
         do {
             result = try script.call(handler, conversation: before, arguments: arguments, results: results, at: now)
         } catch {

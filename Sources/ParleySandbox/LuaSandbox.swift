@@ -9,7 +9,7 @@ import ParleyPolicy
 /// a call is killed by a budget, throw the sandbox away and build a new one; never reuse
 /// a state that stopped half-way.
 public final class LuaSandbox {
-    let L: OpaquePointer
+    package let L: OpaquePointer
     private let budget: UnsafeMutablePointer<parley_budget>
     public let limits: Budget
     private var hostFunctions: [HostFunction] = []
@@ -32,30 +32,7 @@ public final class LuaSandbox {
             budget.deallocate()
             throw .error("cannot open the sandbox libraries: \(message)")
         }
-        keysRef = Self.internKeys(L)
     }
-
-    /// The keys of a conversation table, interned once: pushing them from the registry
-    /// skips hashing the same strings on every call.
-    enum ConversationKey: Int64, CaseIterable {
-        case contact = 1, owner, language, state
-        var name: String { "\(self)" }
-    }
-
-    var keysRef: Int32 = 0
-
-    private static func internKeys(_ L: OpaquePointer) -> Int32 {
-        lua_createtable(L, Int32(ConversationKey.allCases.count), 0)
-        for key in ConversationKey.allCases {
-            LuaValues(L).push(key.name)
-            lua_rawseti(L, -2, key.rawValue)
-        }
-        return luaL_ref(L, parley_registryindex())
-    }
-
-    /// The conversation a call is about, while it runs: `conv.state` is produced from it on
-    /// first use, and only for that call's own `conv` table.
-    var pending: (table: Int64, state: JSONValue)?
 
     deinit {
         lua_close(L)
@@ -105,40 +82,13 @@ public final class LuaSandbox {
         }
     }
 
-    /// The metatable of `conv` tables: `methods` (such as `conv:not_understood()`) and a
-    /// lazily produced `conv.state`, locked against `getmetatable`. Returns a registry
-    /// reference.
-    public func makeConversationMetatable(_ methods: [HostFunction]) -> Int32 {
-        let loader = HostFunction("conv.state", [.init("conv", .identity)], returns: "table") { [unowned self] args throws(HostError) in
-            guard let pending, args[0].integerValue == pending.table else {
-                throw HostError("conv.state can be read only during the call that received this conv")
-            }
-            return [pending.state]
-        }
-        return host {
-            lua_createtable(L, 0, Int32(methods.count + 1))
-            for f in methods {
-                pushHostFunction(f)
-                lua_setfield(L, -2, lastComponent(f.name))
-            }
-            pushHostFunction(loader)
-            parley_push_conversation_index(L)
-            lua_createtable(L, 0, 2)
-            lua_rotate(L, -2, 1)
-            lua_setfield(L, -2, "__index")
-            values.push("locked")
-            lua_setfield(L, -2, "__metatable")
-            return luaL_ref(L, parley_registryindex())
-        }
-    }
-
-    private func lastComponent(_ name: String) -> String {
+    package func lastComponent(_ name: String) -> String {
         name.split(separator: ".").last.map(String.init) ?? name
     }
 
     func pushHostFunctionForPrelude(_ function: HostFunction) { pushHostFunction(function) }
 
-    private func pushHostFunction(_ function: HostFunction) {
+    package func pushHostFunction(_ function: HostFunction) {
         hostFunctions.append(function)
         parley_push_host_function(L, dispatchHostCall, Unmanaged.passUnretained(self).toOpaque(), Int64(hostFunctions.count - 1))
     }
@@ -226,14 +176,14 @@ public final class LuaSandbox {
 
     /// Runs `body` with the Lua API open to Swift (see lua_shim.h).
     @discardableResult
-    func host<T>(_ body: () throws(ScriptFailure) -> T) throws(ScriptFailure) -> T {
+    package func host<T>(_ body: () throws(ScriptFailure) -> T) throws(ScriptFailure) -> T {
         parley_host_enter(L)
         defer { parley_host_leave(L) }
         return try body()
     }
 
     @discardableResult
-    func host<T>(_ body: () -> T) -> T {
+    package func host<T>(_ body: () -> T) -> T {
         parley_host_enter(L)
         defer { parley_host_leave(L) }
         return body()
@@ -241,7 +191,7 @@ public final class LuaSandbox {
 
     /// The value bridge, reading at most the state's memory (for script definitions,
     /// which cross once, at load).
-    var values: LuaValues {
+    package var values: LuaValues {
         var values = LuaValues(L)
         values.maxBytes = limits.memoryBytes
         return values
@@ -249,7 +199,7 @@ public final class LuaSandbox {
 
     /// The value bridge for what a call hands back (results, `conv.state`): at most
     /// `dataBytes`, since it crosses at every call and is stored.
-    var callValues: LuaValues {
+    package var callValues: LuaValues {
         var values = LuaValues(L)
         values.maxBytes = limits.dataBytes
         return values

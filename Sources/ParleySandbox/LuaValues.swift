@@ -8,7 +8,7 @@ import ParleyJSON
 /// metamethod runs; depth, entries and the JSON they become are bounded, cycles are refused.
 ///
 /// Call these only between `parley_host_enter` and `parley_host_leave` (see lua_shim.h).
-struct LuaValues {
+package struct LuaValues {
     let L: OpaquePointer
     var maxDepth = 32
     var maxEntries = 100_000
@@ -45,7 +45,7 @@ struct LuaValues {
     // MARK: Lua to Swift
 
     /// The value at `index`. `path` names it in errors: `conv.state.items[3]`.
-    func read(_ index: Int32, path: String) throws(ScriptFailure) -> JSONValue {
+    package func read(_ index: Int32, path: String) throws(ScriptFailure) -> JSONValue {
         do {
             return try readReporting(index, path: path)
         } catch {
@@ -237,7 +237,7 @@ struct LuaValues {
     // MARK: Swift to Lua
 
     /// Pushes `value`: arrays become sequences, objects records, null nil. [-0, +1]
-    func push(_ value: JSONValue) {
+    package func push(_ value: JSONValue) {
         switch value {
         case .null: lua_pushnil(L)
         case .bool(let b): lua_pushboolean(L, b ? 1 : 0)
@@ -262,7 +262,7 @@ struct LuaValues {
         }
     }
 
-    func push(_ s: String) {
+    package func push(_ s: String) {
         s.utf8.withContiguousStorageIfAvailable { buffer in
             _ = lua_pushlstring(L, UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self), buffer.count)
         } ?? {
@@ -304,7 +304,7 @@ struct LuaValues {
     }
 
     /// Pushes a key the host spells itself, without converting it. [-0, +1]
-    func push(key: StaticString) {
+    package func push(key: StaticString) {
         _ = lua_pushlstring(L, UnsafeRawPointer(key.utf8Start).assumingMemoryBound(to: CChar.self), key.utf8CodeUnitCount)
     }
 

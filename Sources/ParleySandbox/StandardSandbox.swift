@@ -84,6 +84,6 @@ extension LuaSandbox {
     /// Calls a kept function with data arguments under the budget and returns its first
     /// `results` values.
     public func call(_ function: FunctionRef, _ arguments: [JSONValue], results: Int32) throws(ScriptFailure) -> [JSONValue] {
-        try call(function, conversation: nil, arguments: arguments, results: results).values
+        try call(function, arguments: arguments, results: results, seed: Self.seed(nil, at: nil)).values
     }
 }

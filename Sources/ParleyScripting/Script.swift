@@ -35,7 +35,19 @@ public final class Script {
 
     private struct Loaded {
         let sandbox: LuaSandbox
-        let conversationMethods: Int32
+        let conversations: ConversationBridge
+    }
+
+    /// What a handler returned, and its conversation as the script left it.
+    public struct Result: Sendable, Equatable {
+        public var values: [JSONValue]
+        /// The conversation after the call (its `state` and `language` may have changed).
+        public var conversation: ConversationView?
+        /// How many of the file's locals (and metamethod fields of its tables) the call had
+        /// changed, all put back as the file left them; the name of the first, when it has
+        /// not been reported before.
+        public var restoredLocals = 0
+        public var firstRestored: String?
     }
 
     public var identity: ScriptIdentity { ScriptIdentity(kind: definition.kind, name: definition.name) }
@@ -60,7 +72,7 @@ public final class Script {
     /// Calls `handler` (a field such as `on_message`) at `instant`; `nil` when the script
     /// has none.
     public func call(_ handler: String, conversation: ConversationView? = nil, arguments: [JSONValue] = [], results: Int32 = 0,
-                     at instant: Instant? = nil) throws(ScriptFailure) -> CallResult?
+                     at instant: Instant? = nil) throws(ScriptFailure) -> Result?
     {
         guard let ref = definition.handlers[handler] else { return nil }
         guard let loaded else {
@@ -68,10 +80,16 @@ public final class Script {
             return try call(handler, conversation: conversation, arguments: arguments, results: results, at: instant)
         }
         do {
-            var result = try loaded.sandbox.call(ref, conversation: conversation, conversationMethods: loaded.conversationMethods,
-                                                 arguments: arguments, results: results, at: instant)
-            if let name = result.firstRestored, !reportedLocals.insert(name).inserted { result.firstRestored = nil }
-            return result
+            var subject: ConversationBridge?
+            if let conversation {
+                loaded.conversations.prepare(conversation)
+                subject = loaded.conversations
+            }
+            let called = try loaded.sandbox.call(ref, subject: subject, arguments: arguments, results: results,
+                                                 seed: LuaSandbox.seed(conversation?.contact, at: instant))
+            var restored = called.firstRestored
+            if let name = restored, !reportedLocals.insert(name).inserted { restored = nil }
+            return Result(values: called.values, conversation: subject?.after, restoredLocals: called.restoredLocals, firstRestored: restored)
         } catch {
             self.loaded = nil
             try? rebuild()
@@ -112,8 +130,8 @@ public final class Script {
         }
         let definition = try ScriptDefinition(file: path, fields: returned.fields, handlers: returned.handlers)
         box.identity = ScriptIdentity(kind: definition.kind, name: definition.name)
-        let methods = sandbox.makeConversationMetatable(primitives.conversationMethods)
-        return (Loaded(sandbox: sandbox, conversationMethods: methods), definition)
+        let conversations = ConversationBridge(sandbox, methods: primitives.conversationMethods)
+        return (Loaded(sandbox: sandbox, conversations: conversations), definition)
     }
 }
 

@@ -29,7 +29,7 @@ struct IsolationTests {
         return try Script(path: "test.lua", source: source, setup: ScriptSetup(modules: library, limits: HostileScriptTests.budget, host: host))
     }
 
-    func message(_ script: Script, _ conv: ConversationView, _ text: String) throws -> CallResult? {
+    func message(_ script: Script, _ conv: ConversationView, _ text: String) throws -> Script.Result? {
         try script.call("on_message", conversation: conv, arguments: [["text": .string(text)]])
     }
 

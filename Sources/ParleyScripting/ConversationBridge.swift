@@ -1,0 +1,144 @@
+import CLuaShim
+import ParleyJSON
+import ParleySandbox
+
+/// A conversation as a script sees it: `conv.contact`, `conv.owner`, `conv.language` and
+/// `conv.state`, with methods such as `conv:not_understood()` from a method table.
+public struct ConversationView: Sendable, Equatable {
+    public var contact: String
+    public var owner: String
+    public var language: String?
+    public var state: JSONValue
+
+    public init(contact: String, owner: String, language: String?, state: JSONValue) {
+        self.contact = contact
+        self.owner = owner
+        self.language = language
+        self.state = state
+    }
+}
+
+/// `conv` in one script's sandbox: the table a call receives, its methods, and its
+/// `conv.state`, produced only when the script first reads it (most turns never do) and
+/// only for that call's own `conv`; after the call the table is retired, so a `conv` a
+/// script kept reads nothing later.
+final class ConversationBridge: CallSubject {
+    private unowned let sandbox: LuaSandbox
+    /// The keys of a conversation table, interned once: pushing them from the registry
+    /// skips hashing the same strings on every call.
+    private let keysRef: Int32
+    private var metatableRef: Int32 = 0
+    /// The conversation of the call now running, and what the script left of it.
+    private var current: ConversationView?
+    private(set) var after: ConversationView?
+    /// The running call's `conv` table (its address) and state, for the lazy loader.
+    private var pending: (table: Int64, state: JSONValue)?
+
+    private enum Key: Int64, CaseIterable {
+        case contact = 1, owner, language, state
+    }
+
+    /// The longest `conv.language` kept: language codes are a few letters.
+    static let maxLanguageBytes = 32
+
+    init(_ sandbox: LuaSandbox, methods: [HostFunction]) {
+        self.sandbox = sandbox
+        keysRef = sandbox.host {
+            let L = sandbox.L
+            lua_createtable(L, Int32(Key.allCases.count), 0)
+            for key in Key.allCases {
+                sandbox.values.push("\(key)")
+                lua_rawseti(L, -2, key.rawValue)
+            }
+            return luaL_ref(L, parley_registryindex())
+        }
+        metatableRef = makeMetatable(methods)
+    }
+
+    /// The metatable of `conv` tables: `methods` and a lazily produced `conv.state`,
+    /// locked against `getmetatable`.
+    private func makeMetatable(_ methods: [HostFunction]) -> Int32 {
+        let loader = HostFunction("conv.state", [.init("conv", .identity)], returns: "table") { [unowned self] args throws(HostError) in
+            guard let pending, args[0].integerValue == pending.table else {
+                throw HostError("conv.state can be read only during the call that received this conv")
+            }
+            return [pending.state]
+        }
+        return sandbox.host {
+            let L = sandbox.L
+            lua_createtable(L, 0, Int32(methods.count + 1))
+            for f in methods {
+                sandbox.pushHostFunction(f)
+                lua_setfield(L, -2, sandbox.lastComponent(f.name))
+            }
+            sandbox.pushHostFunction(loader)
+            parley_push_conversation_index(L)
+            lua_createtable(L, 0, 2)
+            lua_rotate(L, -2, 1)
+            lua_setfield(L, -2, "__index")
+            sandbox.values.push("locked")
+            lua_setfield(L, -2, "__metatable")
+            return luaL_ref(L, parley_registryindex())
+        }
+    }
+
+    /// The subject of the next call: `conversation`.
+    func prepare(_ conversation: ConversationView) {
+        current = conversation
+        after = nil
+    }
+
+    // MARK: CallSubject
+
+    func push(into sandbox: LuaSandbox) {
+        guard let c = current else { return lua_pushnil(sandbox.L) }
+        let L = sandbox.L
+        lua_rawgeti(L, parley_registryindex(), Int64(keysRef))
+        let keys = lua_gettop(L)
+        lua_createtable(L, 0, 4)
+        func set(_ key: Key, _ value: String) {
+            lua_rawgeti(L, keys, key.rawValue)
+            sandbox.values.push(value)
+            lua_rawset(L, -3)
+        }
+        set(.contact, c.contact)
+        set(.owner, c.owner)
+        if let language = c.language { set(.language, language) }
+        parley_remove(L, keys)
+        lua_rawgeti(L, parley_registryindex(), Int64(metatableRef))
+        lua_setmetatable(L, -2)
+        pending = (Int64(Int(bitPattern: lua_topointer(L, -1))), c.state)
+    }
+
+    func read(from sandbox: LuaSandbox, at index: Int32) throws(ScriptFailure) {
+        guard let original = current else { return }
+        let L = sandbox.L
+        var after = original
+        defer { parley_retire_conversation(L, index) }
+        sandbox.values.push(key: "state")
+        if lua_rawget(L, index) != LUA_TNIL {  // nil: never read nor set, so unchanged
+            let state = try sandbox.callValues.read(-1, path: "conv.state")
+            guard state.objectValue != nil else {
+                parley_pop(L, 1)
+                throw .conversion("conv.state must stay a table of named values, not a \(state.kindName)")
+            }
+            after.state = state
+        }
+        parley_pop(L, 1)
+        sandbox.values.push(key: "language")
+        if lua_rawget(L, index) == LUA_TSTRING {
+            guard lua_rawlen(L, -1) <= Self.maxLanguageBytes, case .string(let language) = try sandbox.callValues.read(-1, path: "conv.language") else {
+                parley_pop(L, 1)
+                throw .conversion("conv.language must be a language code such as \"en_US\" or \"pt_BR\" (at most \(Self.maxLanguageBytes) bytes)")
+            }
+            after.language = language
+        }
+        parley_pop(L, 1)
+        self.after = after
+    }
+
+    func end() {
+        pending = nil
+        current = nil
+    }
+}
