@@ -18,14 +18,16 @@ extension RuntimeService {
 
     public func claim(_ contact: ContactID, agent: String, queue: String?, takeOver: Bool = false) throws -> JSONValue {
         let outcome = try event { try runtime.handle(.claim(contact, agent: agent, queue: queue, takeOver: takeOver)) }
-        guard let handoff = outcome.handoff else { return ["ok": false] }
+        // A claim always answers with its hand-off; anything else is a bug, and says so.
+        guard let handoff = outcome.handoff else { throw RuntimeError("a claim came back as \(outcome), not a hand-off") }
         return ["ok": true, "queue": .string(handoff.queue), "handoff_id": .string(handoff.id)]
     }
 
     /// An agent's reply; the policy applies as to any sender.
     public func reply(_ contact: ContactID, message: OutboundMessage) throws -> JSONValue {
         let outcome = try event { try runtime.handle(.agentReply(message, to: contact.value)) }
-        return outcome.sendOutcome?.json ?? ["ok": false]
+        guard let sent = outcome.sendOutcome else { throw RuntimeError("a reply came back as \(outcome), not a send's outcome") }
+        return sent.json
     }
 
     public func runMacro(_ name: String, on contact: ContactID, arguments: JSONValue) throws -> JSONValue {
