@@ -7,7 +7,9 @@ public final class InMemoryStore: Store {
     /// Everything the store holds, in one value, so a transaction can keep a copy (copy on
     /// write: free until the first change) and put it back.
     private struct Contents {
-        var conversations: [ContactID: Conversation] = [:]
+        /// Boxed, so a growing table moves pointers, not conversations; a box is changed in
+        /// place, so a transaction keeps what it changed in `undo` instead.
+        var conversations: [ContactID: ConversationBox] = [:]
         var catalog: TemplateCatalog
         var account: AccountStanding
         var limitCounts: [(contact: ContactID, at: Instant)] = []
@@ -20,6 +22,8 @@ public final class InMemoryStore: Store {
 
     private var contents: Contents
     private var inTransaction = false
+    /// In a transaction: each conversation it changed, as it was before.
+    private var undo: [(box: ConversationBox, before: Conversation)] = []
     /// Keep the audit trail (off only in benchmarks that measure the rest).
     public var keepsAudit = true
 
@@ -32,9 +36,11 @@ public final class InMemoryStore: Store {
         inTransaction = true
         defer { inTransaction = false }
         let before = contents
+        defer { undo = [] }
         do {
             return try body()
         } catch {
+            for (box, value) in undo.reversed() { box.value = value }
             contents = before
             throw error
         }
@@ -42,15 +48,21 @@ public final class InMemoryStore: Store {
 
     // MARK: Conversations
 
-    public func conversation(_ contact: ContactID) -> Conversation? { contents.conversations[contact] }
-    public func save(_ conversation: Conversation) { contents.conversations[conversation.contact] = conversation }
+    public func conversation(_ contact: ContactID) -> Conversation? { contents.conversations[contact]?.value }
+    public func save(_ conversation: Conversation) { update(conversation.contact) { $0 = conversation } }
 
     public func update<T>(_ contact: ContactID, _ change: (inout Conversation) -> T) -> T {
-        change(&contents.conversations[contact, default: Conversation(contact: contact)])
+        guard let box = contents.conversations[contact] else {
+            var new = Conversation(contact: contact)
+            defer { contents.conversations[contact] = ConversationBox(new) }
+            return change(&new)
+        }
+        if inTransaction { undo.append((box, box.value)) }
+        return change(&box.value)
     }
 
     public func conversations(where include: (Conversation) -> Bool) -> [Conversation] {
-        contents.conversations.values.filter(include).sorted { $0.contact < $1.contact }
+        contents.conversations.values.lazy.map(\.value).filter(include).sorted { $0.contact < $1.contact }
     }
 
     // MARK: Catalog and account
@@ -120,4 +132,9 @@ public final class InMemoryStore: Store {
         contents.counters[counter, default: 0] += 1
         return contents.counters[counter]!
     }
+}
+
+private final class ConversationBox {
+    var value: Conversation
+    init(_ value: Conversation) { self.value = value }
 }

@@ -28,7 +28,8 @@ final class ConversationBridge: CallSubject {
     /// skips hashing the same strings on every call.
     private let keysRef: Int32
     private var metatableRef: Int32 = 0
-    /// The conversation of the call now running, and what the script left of it.
+    /// The conversation of the call now running, and what the script left of it: `nil`
+    /// when the call changed neither `conv.state` nor `conv.language`, so nothing is written.
     private var current: ConversationView?
     private(set) var after: ConversationView?
     /// The running call's `conv` table (its address) and state, for the lazy loader.
@@ -36,6 +37,16 @@ final class ConversationBridge: CallSubject {
 
     private enum Key: Int64, CaseIterable {
         case contact = 1, owner, language, state
+
+        /// Spelled out: interpolating a case name goes through reflection, on every sandbox.
+        var name: String {
+            switch self {
+            case .contact: "contact"
+            case .owner: "owner"
+            case .language: "language"
+            case .state: "state"
+            }
+        }
     }
 
     /// The longest `conv.language` kept: language codes are a few letters.
@@ -47,7 +58,7 @@ final class ConversationBridge: CallSubject {
             let L = sandbox.L
             lua_createtable(L, Int32(Key.allCases.count), 0)
             for key in Key.allCases {
-                sandbox.values.push("\(key)")
+                sandbox.values.push(key.name)
                 lua_rawseti(L, -2, key.rawValue)
             }
             return luaL_ref(L, parley_registryindex())
@@ -114,6 +125,7 @@ final class ConversationBridge: CallSubject {
         guard let original = current else { return }
         let L = sandbox.L
         var after = original
+        var changed = false
         defer { parley_retire_conversation(L, index) }
         sandbox.values.push(key: "state")
         if lua_rawget(L, index) != LUA_TNIL {  // nil: never read nor set, so unchanged
@@ -123,6 +135,7 @@ final class ConversationBridge: CallSubject {
                 throw .conversion("conv.state must stay a table of named values, not a \(state.kindName)")
             }
             after.state = state
+            changed = true
         }
         parley_pop(L, 1)
         sandbox.values.push(key: "language")
@@ -131,10 +144,11 @@ final class ConversationBridge: CallSubject {
                 parley_pop(L, 1)
                 throw .conversion("conv.language must be a language code such as \"en_US\" or \"pt_BR\" (at most \(Self.maxLanguageBytes) bytes)")
             }
+            changed = changed || language != original.language
             after.language = language
         }
         parley_pop(L, 1)
-        self.after = after
+        self.after = changed ? after : nil
     }
 
     func end() {

@@ -41,7 +41,8 @@ public final class Script {
     /// What a handler returned, and its conversation as the script left it.
     public struct Result: Sendable, Equatable {
         public var values: [JSONValue]
-        /// The conversation after the call (its `state` and `language` may have changed).
+        /// The conversation after the call, when it may have changed its `state` (the script
+        /// read it) or its `language`; `nil` when there is nothing to write back.
         public var conversation: ConversationView?
         /// How many of the file's locals (and metamethod fields of its tables) the call had
         /// changed, all put back as the file left them; the name of the first, when it has

@@ -21,12 +21,16 @@ public final class Simulation {
         public var templates: [Template]
         public var config: RuntimeConfig
         public var stdlib: URL
+        /// Where `require` finds modules: by default a library of `stdlib` and `scripts` of its
+        /// own; many simulations of one folder (a spec run) share one, and read each file once.
+        public var modules: ModuleLibrary
 
-        public init(scripts: URL, templates: [Template], config: RuntimeConfig, stdlib: URL) {
+        public init(scripts: URL, templates: [Template], config: RuntimeConfig, stdlib: URL, modules: ModuleLibrary? = nil) {
             self.scripts = scripts
             self.templates = templates
             self.config = config
             self.stdlib = stdlib
+            self.modules = modules ?? ModuleLibrary(stdlib: stdlib, scripts: scripts)
         }
     }
 
@@ -39,10 +43,9 @@ public final class Simulation {
         } catch {
             throw SimulationError(["the runtime cannot start: \(error)"])
         }
-        let modules = ModuleLibrary(stdlib: setup.stdlib, scripts: setup.scripts)
         let loaded: (ScriptSet, [ScriptSet.Problem])
         do {
-            loaded = try ScriptSet.load(from: setup.scripts, setup: runtime.scriptSetup(modules: modules))
+            loaded = try ScriptSet.load(from: setup.scripts, setup: runtime.scriptSetup(modules: setup.modules))
         } catch {
             throw SimulationError([error.message])
         }

@@ -15,6 +15,7 @@ final class SpecFile {
     let worlds: SpecWorlds
     private var sandbox: LuaSandbox?
     private var controls: (tests: FunctionRef, run: FunctionRef)?
+    private let cache: SpecCache
 
     /// What the spec library's bootstrap does in each state: bind the library to this
     /// runner, and make describe, it, assert, world... globals.
@@ -24,6 +25,7 @@ final class SpecFile {
     """
 
     init(url: URL, stdlib: URL, budget: Budget, cache: SpecCache) {
+        self.cache = cache
         self.url = url
         self.path = ModuleLibrary.displayPath(url)
         self.stdlib = stdlib
@@ -38,7 +40,7 @@ final class SpecFile {
         guard let data = FileManager.default.contents(atPath: url.path), let source = String(data: data, encoding: .utf8) else {
             throw .error("\(path): cannot read the file")
         }
-        let modules = ModuleLibrary(stdlib: stdlib, scripts: url.deletingLastPathComponent())
+        let modules = cache.modules(stdlib: stdlib, scripts: url.deletingLastPathComponent())
         let log = HostFunction("log", [.init("values", .restAsText)], returns: "nothing") { [unowned self] args in
             worlds.onLog("[\(path)] " + (args[0].arrayValue?.compactMap(\.stringValue).joined(separator: "\t") ?? ""))
             return []

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyRuntime
 
 /// How one test ended.
 public struct SpecResult: Sendable, Equatable {
@@ -17,17 +18,21 @@ public struct SpecResult: Sendable, Equatable {
     public let status: Status
     /// What went wrong, with the spec's line and the transcript around the failure.
     public let message: String?
-    /// The transcript lines of the test's worlds, for `--verbose` and JUnit.
-    public let transcript: [String]
+    /// The records of the test's worlds: written as lines only when asked for, as most
+    /// results are passes nobody reads.
+    let records: [TranscriptRecord]
 
-    public init(file: String, name: String, title: String? = nil, status: Status, message: String? = nil, transcript: [String] = []) {
+    public init(file: String, name: String, title: String? = nil, status: Status, message: String? = nil, records: [TranscriptRecord] = []) {
         self.file = file
         self.name = name
         self.title = title ?? name
         self.status = status
         self.message = message
-        self.transcript = transcript
+        self.records = records
     }
+
+    /// The transcript lines of the test's worlds, for `--verbose`, errors and JUnit.
+    public var transcript: [String] { records.map(\.line) }
 
     public var isFailure: Bool { status == .failed || status == .error }
 }

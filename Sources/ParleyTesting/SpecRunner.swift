@@ -56,9 +56,8 @@ public struct SpecRunner {
             for (index, test) in tests.enumerated() {
                 if let filter, !test.name.contains(filter) { continue }
                 let outcome = file.run(index + 1)
-                let transcript = file.worlds.finished.flatMap { $0.map(\.line) }
                 let result = SpecResult(file: file.path, name: test.name, title: test.title, status: outcome.status, message: outcome.message,
-                                        transcript: transcript)
+                                        records: file.worlds.finished.flatMap { $0 })
                 summary.results.append(result)
                 report(result)
                 if outcome.status == .passed { summary.escalatedBots.formUnion(file.worlds.escalatedBots) }

@@ -89,7 +89,8 @@ final class SpecWorlds {
                 scripts: scripts,
                 templates: try cache.templates(templatesURL, required: options["templates"] != nil),
                 config: try cache.config(configURL, required: options["config"] != nil),
-                stdlib: stdlib)
+                stdlib: stdlib,
+                modules: cache.modules(stdlib: stdlib, scripts: scripts))
         } catch {
             throw HostError("world{...}: \(error)")
         }
@@ -150,7 +151,7 @@ final class SpecWorlds {
     /// After an event: a world that hit a bound says which, where its clock got to, and
     /// what usually causes it.
     private func checkLimits(_ world: World) throws(HostError) {
-        let reached = world.simulation.clock.now.iso8601
+        var reached: String { world.simulation.clock.now.iso8601 }
         if world.full {
             stopNote = "the world's transcript reached \(Self.recordsPerWorld) records at \(reached); is a timer setting itself again and again? Advance by less"
         } else if pastDeadline {
@@ -207,6 +208,16 @@ final class SpecWorlds {
 final class SpecCache {
     private var templatesByPath: [String: [Template]] = [:]
     private var configsByPath: [String: RuntimeConfig] = [:]
+    private var modulesByFolder: [String: ModuleLibrary] = [:]
+
+    /// One module library per scripts folder: a run reads each module's file once.
+    func modules(stdlib: URL, scripts: URL) -> ModuleLibrary {
+        let key = stdlib.path + "\u{0}" + scripts.path
+        if let cached = modulesByFolder[key] { return cached }
+        let modules = ModuleLibrary(stdlib: stdlib, scripts: scripts)
+        modulesByFolder[key] = modules
+        return modules
+    }
 
     func templates(_ url: URL, required: Bool) throws -> [Template] {
         if let cached = templatesByPath[url.path] { return cached }

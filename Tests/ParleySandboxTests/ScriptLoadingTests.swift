@@ -52,16 +52,24 @@ struct ScriptLoadingTests {
         #expect(result.conversation?.state == ["count": 1, "items": [1, 2]])
     }
 
-    @Test("conv.state is the conversation's, read lazily, and unchanged when the script never touches it")
+    @Test("conv.state is the conversation's, read lazily; a call that touches neither state nor language leaves nothing to write")
     func lazyState() throws {
         let host = RecordingHost()
         let script = try loadScript(bot(#"if msg.text == "read" then log(conv.state.count) end"#), host: host)
         var conversation = aConversation
         conversation.state = ["count": 3]
-        let untouched = try script.call("on_message", conversation: conversation, arguments: [["text": "hi"]])
-        #expect(untouched?.conversation?.state == ["count": 3])
-        _ = try script.call("on_message", conversation: conversation, arguments: [["text": "read"]])
+        let untouched = try #require(try script.call("on_message", conversation: conversation, arguments: [["text": "hi"]]))
+        #expect(untouched.conversation == nil)
+        let read = try #require(try script.call("on_message", conversation: conversation, arguments: [["text": "read"]]))
         #expect(host.logs == ["3"])
+        #expect(read.conversation?.state == ["count": 3])
+    }
+
+    @Test("a call that changes only conv.language reports the conversation")
+    func languageOnly() throws {
+        let script = try loadScript(bot(#"conv.language = "pt_BR""#), host: RecordingHost())
+        let result = try #require(try script.call("on_message", conversation: aConversation, arguments: [["text": "oi"]]))
+        #expect(result.conversation?.language == "pt_BR")
     }
 
     @Test("a function in conv.state is refused with the path that holds it")
