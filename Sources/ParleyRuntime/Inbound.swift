@@ -60,7 +60,7 @@ public struct Inbound: Sendable, Equatable {
 
     /// `msg` as scripts see it: `msg.type`, `msg.text`, `msg.button`, `msg.reply`, `msg.media`.
     var scriptValue: JSONValue {
-        var fields: [String: JSONValue] = [:]
+        var fields = [String: JSONValue](minimumCapacity: 4)
         if let id { fields["id"] = .string(id) }
         switch content {
         case .text(let t):

@@ -139,12 +139,12 @@ final class ConversationBridge: CallSubject {
         }
         parley_pop(L, 1)
         sandbox.values.push(key: "language")
-        if lua_rawget(L, index) == LUA_TSTRING {
+        if lua_rawget(L, index) == LUA_TSTRING, !Self.isText(L, -1, original.language) {  // most calls leave it
             guard lua_rawlen(L, -1) <= Self.maxLanguageBytes, case .string(let language) = try sandbox.callValues.read(-1, path: "conv.language") else {
                 parley_pop(L, 1)
                 throw .conversion("conv.language must be a language code such as \"en_US\" or \"pt_BR\" (at most \(Self.maxLanguageBytes) bytes)")
             }
-            changed = changed || language != original.language
+            changed = true
             after.language = language
         }
         parley_pop(L, 1)
@@ -154,5 +154,13 @@ final class ConversationBridge: CallSubject {
     func end() {
         pending = nil
         current = nil
+    }
+
+    /// Whether the Lua string at `index` is `text`, compared in place.
+    private static func isText(_ L: OpaquePointer, _ index: Int32, _ text: String?) -> Bool {
+        guard var text else { return false }
+        var length = 0
+        guard let bytes = lua_tolstring(L, index, &length) else { return false }
+        return text.withUTF8 { $0.count == length && UnsafeRawBufferPointer($0).elementsEqual(UnsafeRawBufferPointer(start: bytes, count: length)) }
     }
 }
