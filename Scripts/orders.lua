@@ -47,7 +47,7 @@ return bot {
   on_message = function(conv, msg)
     local choice = tapped(msg)
     if choice == "person" then
-      escalate_to_human(conv, { reason = "asked from the menu" })
+      escalate_to_human(conv, { reason = "menu", note = "asked from the menu" })
       return
     end
     if choice == "track" then

@@ -71,7 +71,7 @@ final class Handoffs {
             if queue == nil, case .bot(let name) = c.owner, let own = scripts.bots[name]?.definition.escalation?.queue {
                 target = own
             }
-            handoff = try escalate(contact, queue: target, reason: "agent", note: "claimed by \(agent)", bot: nil)
+            handoff = try escalate(contact, queue: target, reason: EscalationReason.agent, note: "claimed by \(agent)", bot: nil)
         }
         try runtime.update(contact) { c in c.handoff?.agent = agent }
         var r = Records.fields("claimed", at: now, [("to", .string(contact.value)), ("agent", .string(agent))])

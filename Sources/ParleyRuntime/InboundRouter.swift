@@ -59,7 +59,7 @@ final class InboundRouter {
             let msg = message.scriptValue
             switch try route(message, msg) {
             case .bot(let name)?: try botTurn(name, message, msg)
-            case .human(let queue)?: try runtime.handoffs.escalate(contact, queue: queue, reason: "script", note: "routed to a person", bot: nil)
+            case .human(let queue)?: try runtime.handoffs.escalate(contact, queue: queue, reason: EscalationReason.routed, note: "routed to a person", bot: nil)
             case .nobody?, nil: return
             }
         }
@@ -72,11 +72,11 @@ final class InboundRouter {
         case .human:
             return
         case .bot(let name):
-            try runtime.handoffs.escalate(contact, queue: nil, reason: "keyword", note: message.text, bot: name)
+            try runtime.handoffs.escalate(contact, queue: nil, reason: EscalationReason.keyword, note: message.text, bot: name)
         case .nobody:
             switch try route(message) {
-            case .bot(let name)?: try runtime.handoffs.escalate(contact, queue: nil, reason: "keyword", note: message.text, bot: name)
-            case .human(let queue)?: try runtime.handoffs.escalate(contact, queue: queue, reason: "keyword", note: message.text, bot: nil)
+            case .bot(let name)?: try runtime.handoffs.escalate(contact, queue: nil, reason: EscalationReason.keyword, note: message.text, bot: name)
+            case .human(let queue)?: try runtime.handoffs.escalate(contact, queue: queue, reason: EscalationReason.keyword, note: message.text, bot: nil)
             case .nobody?, nil: return
             }
         }
@@ -92,14 +92,14 @@ final class InboundRouter {
             by = "router:\(router.definition.name)"
             let outcome = try runtime.calls.call(router, "route", on: contact, arguments: [msg ?? message.scriptValue], results: 1)
             guard case .success(let values)? = outcome else {
-                try runtime.handoffs.escalate(contact, queue: nil, reason: "bot_error", note: "the router failed", bot: nil, apology: true)
+                try runtime.handoffs.escalate(contact, queue: nil, reason: EscalationReason.botError, note: "the router failed", bot: nil, apology: true)
                 return nil
             }
             switch values.first {
             case .string(let text)?:
                 guard let owner = Owner(parsing: text), isKnown(owner) else {
                     runtime.calls.scriptError(router, "route returned \"\(text)\"; return \"bot:<name>\" (one of: \(scripts.bots.keys.sorted().joined(separator: ", "))) or \"human:<queue>\"")
-                    try runtime.handoffs.escalate(contact, queue: nil, reason: "bot_error", note: "the router answered nonsense", bot: nil, apology: true)
+                    try runtime.handoffs.escalate(contact, queue: nil, reason: EscalationReason.botError, note: "the router answered nonsense", bot: nil, apology: true)
                     return nil
                 }
                 chosen = owner
@@ -107,7 +107,7 @@ final class InboundRouter {
                 chosen = defaultRoute
             case let other?:
                 runtime.calls.scriptError(router, "route returned a \(other.kindName); return \"bot:<name>\" or \"human:<queue>\"")
-                try runtime.handoffs.escalate(contact, queue: nil, reason: "bot_error", note: "the router answered nonsense", bot: nil, apology: true)
+                try runtime.handoffs.escalate(contact, queue: nil, reason: EscalationReason.botError, note: "the router answered nonsense", bot: nil, apology: true)
                 return nil
             }
         } else {
@@ -140,7 +140,7 @@ final class InboundRouter {
     func botTurn(_ name: String, _ message: Inbound, _ msg: JSONValue? = nil) throws {
         let contact = message.from
         guard let bot = scripts.bots[name] else {
-            try runtime.handoffs.escalate(contact, queue: nil, reason: "bot_error", note: "bot '\(name)' is not loaded", bot: nil, apology: true)
+            try runtime.handoffs.escalate(contact, queue: nil, reason: EscalationReason.botError, note: "bot '\(name)' is not loaded", bot: nil, apology: true)
             return
         }
         runtime.calls.turn = (contact, false)
@@ -162,7 +162,7 @@ final class InboundRouter {
             return c.notUnderstoodStreak
         }
         if let streak, streak >= config.policy.notUnderstoodLimit {
-            try runtime.handoffs.escalate(contact, queue: nil, reason: "not_understood", note: "\(streak) turns in a row not understood", bot: name)
+            try runtime.handoffs.escalate(contact, queue: nil, reason: EscalationReason.notUnderstood, note: "\(streak) turns in a row not understood", bot: name)
         }
     }
 

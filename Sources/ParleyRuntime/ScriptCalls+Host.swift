@@ -46,8 +46,13 @@ extension ScriptCalls: ScriptHost {
     public func escalate(_ recipient: String, request: EscalationRequest, by script: ScriptIdentity) throws(HostError) -> Handoff {
         let contact = try ScriptCalls.contact(recipient, for: "escalate_to_human")
         let bot = script.kind == .bot ? script.name : nil
-        let note = [request.reason, request.note].compactMap { $0 }.joined(separator: ": ")
-        return try storeWork("escalate_to_human") { try runtime.handoffs.escalate(contact, queue: request.queue, reason: "script", note: note.isEmpty ? nil : note, bot: bot) }
+        let (reason, problem) = EscalationReason.scripted(request.reason)
+        var note = request.note
+        if let problem {
+            runtime.onLog(script.description, "escalate_to_human: \(problem)")
+            note = [request.reason, request.note].compactMap { $0 }.joined(separator: ": ")
+        }
+        return try storeWork("escalate_to_human") { try runtime.handoffs.escalate(contact, queue: request.queue, reason: reason, note: note, bot: bot) }
     }
 
     /// The shortest delay `schedule` accepts.

@@ -95,7 +95,7 @@ final class ScriptCalls {
         if definition.kind == .bot, let contact {
             let owner = try runtime.conversation(contact).owner
             if owner == .bot(definition.name) || owner == .nobody {
-                try runtime.handoffs.escalate(contact, queue: nil, reason: "bot_error", note: error.description, bot: definition.name, apology: true)
+                try runtime.handoffs.escalate(contact, queue: nil, reason: EscalationReason.botError, note: error.description, bot: definition.name, apology: true)
             }
             // A bot that failed in a conversation loses its timers there: a timer storm
             // ends with the first failure instead of failing on every tick.

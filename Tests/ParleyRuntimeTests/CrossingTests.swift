@@ -54,9 +54,10 @@ struct CrossingTests {
         #expect(world.of("script_error").isEmpty)
         #expect(world.escalated.first?["queue"] == "billing")
         let note = try world.runtime.store.conversation(ContactID(alice)!)?.handoff?.note ?? ""
-        #expect(note.hasPrefix("refund: nnnn"))
+        #expect(world.escalated.first?["reason"] == "refund")
+        #expect(note.hasPrefix("nnnn"))
         #expect(note.hasSuffix(" …[cut: 14.3 MiB in all]"))
-        #expect(note.utf8.count <= 4096 + 16)  // "refund: " and the note, cut to 4 KiB
+        #expect(note.utf8.count <= 4096 + 16)  // the note, cut to 4 KiB, and its marker
     }
 
     @Test("state keys that are not UTF-8 are refused by name instead of merging into one")

@@ -140,6 +140,37 @@ struct EscalationTests {
         #expect(world.logs.contains("[bot:test] vip\thandoff-1"))
     }
 
+    @Test("a script's reason is the record's reason, and its note stays the note")
+    func scriptReason() throws {
+        let world = try World(scripts: ["b.lua": bot(#"escalate_to_human(conv, { reason = "medical", note = msg.text })"#)])
+        world.inbound(alice, "my chest hurts")
+        #expect(world.escalated.first?["reason"] == "medical")
+        #expect(try world.runtime.store.conversation(ContactID(alice)!)?.handoff?.reason == "medical")
+        #expect(try world.runtime.store.conversation(ContactID(alice)!)?.handoff?.note == "my chest hurts")
+    }
+
+    @Test("a reason that is the core's own, or not an identifier, is recorded as script, with a log that says why", arguments: [
+        ("keyword", "one of the core's own"), ("asked from the menu", "is not a short identifier"), ("Medical", "is not a short identifier"),
+    ])
+    func unusableReason(reason: String, problem: String) throws {
+        let world = try World(scripts: ["b.lua": bot("escalate_to_human(conv, { reason = \"\(reason)\" })")])
+        world.inbound(alice, "help")
+        #expect(world.escalated.first?["reason"] == "script")
+        #expect(world.logs.contains { $0.contains("escalate_to_human: reason") && $0.contains(problem) })
+        #expect(world.sentTexts.last == RuntimeConfig().texts.handoff)   // the hand-off happened all the same
+    }
+
+    @Test("a route to human:<queue> records its own reason, routed")
+    func routedReason() throws {
+        let world = try World(scripts: [
+            "b.lua": bot("send(conv, 'bot')"),
+            "router.lua": #"return router { name = "main", route = function(conv, msg) return "human:billing" end }"#,
+        ])
+        world.inbound(alice, "my invoice")
+        #expect(world.escalated.first?["reason"] == "routed")
+        #expect(world.escalated.first?["queue"] == "billing")
+    }
+
     @Test("a failing router costs the conversation an escalation to the default queue")
     func failingRouter() throws {
         let world = try World(scripts: [
