@@ -22,7 +22,7 @@ extension Runtime {
         case .agentReply(let message, let to):
             return .sent(try sending.submit(message, to: to, by: .agent))
         case .macro(let name, let contact, let arguments):
-            try calls.runMacro(name, on: contact, arguments: arguments)
+            return .macro(try calls.runMacro(name, on: contact, arguments: arguments))
         case .claim(let contact, let agent, let queue, let takeOver):
             return .claimed(try handoffs.claim(contact, by: agent, queue: queue, takeOver: takeOver))
         case .release(let contact, let note):

@@ -117,7 +117,24 @@ public enum EventOutcome: Sendable, Equatable {
     case sent(SendOutcome)
     /// A claim: the hand-off the agent now holds.
     case claimed(Handoff)
+    /// A macro: whether it ran, and what became of its sends.
+    case macro(MacroOutcome)
 
     public var sendOutcome: SendOutcome? { if case .sent(let outcome) = self { outcome } else { nil } }
     public var handoff: Handoff? { if case .claimed(let handoff) = self { handoff } else { nil } }
+    public var macroOutcome: MacroOutcome? { if case .macro(let outcome) = self { outcome } else { nil } }
+}
+
+/// What an agent's macro did. It is `ok` only when it ran to its end and the policy let
+/// every one of its sends go: an agent must not read "done" over a refused message.
+public struct MacroOutcome: Sendable, Equatable {
+    /// Declared `params` the call did not give (absent, null or empty): the macro did not run.
+    public var missingParams: [String] = []
+    /// The script's error, when it failed part-way.
+    public var error: String?
+    /// Every send the macro made, in order, accepted or refused.
+    public var sends: [SendOutcome] = []
+
+    public var refusals: [SendOutcome] { sends.filter { if case .refused = $0.result { true } else { false } } }
+    public var ok: Bool { missingParams.isEmpty && error == nil && refusals.isEmpty }
 }

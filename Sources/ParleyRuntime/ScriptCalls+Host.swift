@@ -19,7 +19,9 @@ extension ScriptCalls: ScriptHost {
         guard allowance.sendsInAll <= most else {
             throw HostError("send: one \(script.kind == .automation ? "run of an automation" : "call") may send \(most) messages in all; is a loop sending to many contacts?")
         }
-        return try storeWork("send") { try runtime.sending.submit(message, to: recipient, by: sender) }
+        let outcome = try storeWork("send") { try runtime.sending.submit(message, to: recipient, by: sender) }
+        macroSends?.append(outcome)
+        return outcome
     }
 
     public func window(of recipient: String) -> (open: Bool, secondsLeft: Int64) {

@@ -21,6 +21,8 @@ final class ScriptCalls {
     /// A store failure met where it could not be thrown (inside a script's call): the call
     /// that met it throws it when the script returns, and the event fails with it.
     var storeFailure: (any Error)?
+    /// While a macro runs: its sends' outcomes, for the agent who ran it.
+    var macroSends: [SendOutcome]?
 
     init(_ runtime: Runtime) {
         self.runtime = runtime
@@ -33,6 +35,7 @@ final class ScriptCalls {
         allowance = CallAllowance()
         turn = nil
         storeFailure = nil
+        macroSends = nil
     }
 
     var now: Instant { runtime.now }
@@ -135,11 +138,31 @@ final class ScriptCalls {
     // MARK: Agents
 
     /// An agent runs a macro on a conversation; its sends are the macro's, never a bot's.
-    func runMacro(_ name: String, on contact: ContactID, arguments: JSONValue) throws {
+    /// A macro missing a declared param does not run: the transcript says which.
+    func runMacro(_ name: String, on contact: ContactID, arguments: JSONValue) throws -> MacroOutcome {
         guard let macro = scripts.macros[name] else {
             throw RuntimeError("no macro named '\(name)'" + (scripts.macros.isEmpty ? "" : "; macros: \(scripts.macros.keys.sorted().joined(separator: ", "))"))
         }
-        try call(macro, "run", on: contact, arguments: [arguments.objectValue != nil ? arguments : .object([:])])
+        var outcome = MacroOutcome()
+        outcome.missingParams = macro.definition.params.filter { param in
+            switch arguments[param] {
+            case nil, .null?, .string("")?: true
+            default: false
+            }
+        }
+        guard outcome.missingParams.isEmpty else {
+            runtime.record(Records.fields("macro_refused", at: now, [
+                ("to", .string(contact.value)), ("macro", .string(name)), ("missing", .array(outcome.missingParams.map(JSONValue.string))),
+            ]))
+            return outcome
+        }
+        let outer = macroSends
+        macroSends = []
+        defer { macroSends = outer }
+        let result = try call(macro, "run", on: contact, arguments: [arguments.objectValue != nil ? arguments : .object([:])])
+        if case .failure(let failure)? = result { outcome.error = failure.description }
+        outcome.sends = macroSends ?? []
+        return outcome
     }
 }
 

@@ -53,6 +53,7 @@ public enum TranscriptSchema {
         "delivery_failed": fields(["id": .string, "to": .string, "by": .string, "reason": .string, "code": .number,
                                    "detail": .string]),
         "script_error": fields(["script": .string, "file": .string, "error": .string]),
+        "macro_refused": fields(["to": .string, "macro": .string, "missing": .array]),
     ]
 
     /// What is wrong with `record` against the schema of its kind, or `nil` when nothing

@@ -30,18 +30,19 @@ extension RuntimeService {
         return sent.json
     }
 
+    /// `ok` only when the macro ran to its end and every send it made went: missing
+    /// `params` (nothing ran, nothing sent), the script's error, or refused sends say why.
     public func runMacro(_ name: String, on contact: ContactID, arguments: JSONValue) throws -> JSONValue {
         let before = recentCount
-        try event { try runtime.handle(.macro(name, on: contact, arguments: arguments)) }
-        // The macro ran; `ok` says whether it ran to its end, and the hint names what the
-        // agent left out when it did not.
-        let failure = recentRecords(since: before).first { $0.type == "script_error" && $0["script"] == .string("macro:\(name)") }
-        var result: [String: JSONValue] = ["ok": .bool(failure == nil), "transcript": .array(recentRecords(since: before).map(\.json))]
-        if let failure {
-            result["error"] = failure.fields["error"] ?? .string(failure.line)
-            let missing = runtime.scripts.macros[name]?.definition.params.filter { arguments[$0] == nil } ?? []
-            if !missing.isEmpty { result["missing_params"] = .array(missing.map(JSONValue.string)) }
+        let handled = try event { try runtime.handle(.macro(name, on: contact, arguments: arguments)) }
+        guard let outcome = handled.macroOutcome else { throw RuntimeError("a macro came back as \(handled), not a macro's outcome") }
+        var result: [String: JSONValue] = ["ok": .bool(outcome.ok), "transcript": .array(recentRecords(since: before).map(\.json))]
+        if !outcome.missingParams.isEmpty {
+            result["missing_params"] = .array(outcome.missingParams.map(JSONValue.string))
+            result["error"] = .string("macro \(name) needs \(outcome.missingParams.joined(separator: ", ")); nothing was run or sent")
         }
+        if let error = outcome.error { result["error"] = .string(error) }
+        if !outcome.refusals.isEmpty { result["refused"] = .array(outcome.refusals.map(\.json)) }
         return .object(result)
     }
 

@@ -210,7 +210,7 @@ public actor RuntimeService {
     @discardableResult
     public func tick() -> Instant? {
         do {
-            try event { try runtime.handle(.clock(clock.now)) }
+            _ = try event { try runtime.handle(.clock(clock.now)) }
         } catch {
             logger.error("the agenda could not run; trying again: \(error)")
         }

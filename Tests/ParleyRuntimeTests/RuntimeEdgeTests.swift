@@ -47,6 +47,24 @@ struct RuntimeEdgeTests {
         #expect(world.logs.last == "[macro:m] order_update")
     }
 
+    @Test("a macro missing a declared param does not run: the transcript names what is missing, and nothing is sent")
+    func macroParams() throws {
+        let world = try World(scripts: [
+            "b.lua": bot("send(conv, 'hi')"),
+            "m.lua": #"return macro { name = "ship", params = { "order_id", "eta" }, run = function(conv, args) send(conv, "Order " .. args.order_id) end }"#,
+        ])
+        world.inbound(alice, "hello")
+        let refused = try #require(try world.macro("ship", alice, ["order_id": "A1", "eta": .null]))
+        #expect(refused.missingParams == ["eta"])
+        #expect(!refused.ok)
+        #expect(world.of("macro_refused").first?["missing"] == ["eta"])
+        #expect(world.sentTexts == ["hi"])
+        let ran = try #require(try world.macro("ship", alice, ["order_id": "A1", "eta": "today"]))
+        #expect(ran.ok)
+        #expect(ran.sends.count == 1)
+        #expect(world.sentTexts.last == "Order A1")
+    }
+
     @Test("conversations{} is for automations only")
     func conversationsForAutomations() throws {
         let world = try World(scripts: ["b.lua": bot("conversations{}")])

@@ -70,7 +70,10 @@ final class World {
     func advance(_ span: String) { handle(.clock(now + Span(parsing: span)!)) }
     func advance(to instant: Instant) { handle(.clock(instant)) }
     /// Runs a macro; throws what the runtime throws (a macro that does not exist).
-    func macro(_ name: String, _ to: String, _ args: JSONValue = [:]) throws { try runtime.handle(.macro(name, on: ContactID(to)!, arguments: args)) }
+    @discardableResult
+    func macro(_ name: String, _ to: String, _ args: JSONValue = [:]) throws -> MacroOutcome? {
+        try runtime.handle(.macro(name, on: ContactID(to)!, arguments: args)).macroOutcome
+    }
     func release(_ to: String, note: String? = nil) { handle(.release(ContactID(to)!, note: note)) }
     func clear() { records.removeAll() }
 

@@ -57,12 +57,14 @@ struct TranscriptSchemaTests {
             if msg.text == "menu" then return send(conv, { text = "Did it arrive?", buttons = { { id = "yes", title = "Yes" } } }) end
             send(conv, "Order 10234 is out for delivery.")
             """#, name: "orders", queue: "orders-team")
-        let world = try World(scripts: ["orders.lua": bot])
+        let macro = #"return macro { name = "ship", params = { "eta" }, run = function(conv, args) end }"#
+        let world = try World(scripts: ["orders.lua": bot, "ship.lua": macro])
         let scenario = try Scenario(parsing: """
             {"at": "\(World.start.iso8601)", "type": "inbound", "from": "\(alice)", "text": "hi"}
             {"type": "inbound", "from": "\(alice)", "text": "menu"}
             {"type": "inbound", "from": "\(alice)", "text": "fail"}
             {"type": "release", "to": "\(alice)", "note": "back to the bot"}
+            {"type": "macro", "name": "ship", "to": "\(alice)", "args": {}}
             {"type": "agent_reply", "to": "\(bob)", "text": "Hello?"}
             {"type": "opt_out", "contact": "\(alice)"}
             {"type": "opt_in", "contact": "\(alice)"}

@@ -70,8 +70,29 @@ struct AgentAPITests {
             #expect(failed["ok"] == false)
             #expect(failed["missing_params"] == ["eta"])
             #expect(failed["error"]?.stringValue?.contains("eta") == true)
+            let records = failed["transcript"]?.arrayValue ?? []
+            #expect(records.map { $0["type"] } == ["macro_refused"])   // nothing ran, nothing was sent
+            #expect(records.first?["missing"] == ["eta"])
+            let empty = try await routes.agent(base + "/macros/ship", body: #"{"order_id":"A1","eta":""}"#).json
+            #expect(empty["missing_params"] == ["eta"])
             let ran = try await routes.agent(base + "/macros/ship", body: #"{"order_id":"A1","eta":"today"}"#).json
             #expect(ran["ok"] == true)
+            #expect(ran["refused"] == nil)
+        }
+    }
+
+    @Test("a macro whose send the policy refused is not ok, and lists the refusal")
+    func macroRefusedSend() async throws {
+        let macro = #"return macro { name = "nudge", run = function(conv, args) send(conv, "Still there?") end }"#
+        try await TestDeployment(scripts: ["echo.lua": echoBot, "nudge.lua": macro]).withRoutes { routes in
+            // The contact never wrote: no window, so free text is refused.
+            let answer = try await routes.agent("conversations/+14155550101/macros/nudge", body: "{}").json
+            #expect(answer["ok"] == false)
+            #expect(answer["error"] == nil)
+            let refused = answer["refused"]?.arrayValue ?? []
+            #expect(refused.count == 1)
+            #expect(refused.first?["reason"] == "outside_window")
+            #expect(refused.first?["code"] == 131047)
         }
     }
 }
