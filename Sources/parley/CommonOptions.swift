@@ -63,9 +63,25 @@ struct WorldPaths {
         return try ConfigFile.load(contentsOf: beside)
     }
 
+    /// The templates file: the one given, else `templates.json` in the scripts folder when
+    /// there is one (as `parley test` reads it), else none.
+    var templatesPath: String? {
+        if let templates { return templates }
+        let beside = scriptsURL.appendingPathComponent("templates.json").path
+        return FileManager.default.fileExists(atPath: beside) ? beside : nil
+    }
+
     func loadTemplates() throws(TemplatesFileError) -> [Template] {
-        guard let templates else { return [] }
-        return try TemplatesFile.load(contentsOf: templates)
+        guard let path = templatesPath else { return [] }
+        return try TemplatesFile.load(contentsOf: path)
+    }
+
+    /// Which catalog a run has, in a sentence for standard error.
+    func catalogNote(_ count: Int) -> String {
+        guard let path = templatesPath else {
+            return "no templates file: the catalog is empty, so every template is refused; give --templates, or put templates.json in \(scripts)"
+        }
+        return "templates: \(count) from \(ModuleLibrary.displayPath(URL(fileURLWithPath: path)))"
     }
 
     func locateStdlib() -> URL? {

@@ -52,6 +52,7 @@ struct Simulate: ParsableCommand {
             simulation.runtime.onDecision = { auditLines.append($0.auditRecord.encoded()) }
         }
         if !quiet {
+            complain("parley simulate: " + world.paths.catalogNote(setup.templates.count))
             simulation.runtime.onLog = { source, line in complain("[\(source)] \(line)") }
         }
         let output = BufferedOutput()

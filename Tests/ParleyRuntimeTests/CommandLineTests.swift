@@ -48,6 +48,27 @@ struct CommandLineTests {
         #expect(first.stderr.contains("[macro:apology_credit]"))
     }
 
+    @Test("simulate without --templates reads templates.json in the scripts folder, and says which catalog it has")
+    func templatesBesideScripts() throws {
+        let given = try Self.run(demo)
+        let beside = try Self.run(demo.filter { $0 != "--templates" && $0 != "Scripts/templates.json" })
+        #expect(beside.status == 0)
+        #expect(beside.stdout == given.stdout)
+        #expect(beside.stderr.contains("parley simulate: templates: "))
+        #expect(beside.stderr.contains("from Scripts/templates.json"))
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-notemplates-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try #"return bot { name = "b", escalation = { queue = "q" }, on_message = function(conv, msg) send(conv, "hi") end }"#
+            .write(to: folder.appendingPathComponent("b.lua"), atomically: true, encoding: .utf8)
+        let scenario = folder.appendingPathComponent("s.jsonl")
+        try #"{"at": "2026-01-05T09:00:00Z", "type": "inbound", "from": "+14155550101", "text": "hi"}"#.write(to: scenario, atomically: true, encoding: .utf8)
+        let none = try Self.run(["simulate", "--scripts", folder.path, "--scenario", scenario.path])
+        #expect(none.status == 0)
+        #expect(none.stderr.contains("no templates file: the catalog is empty"))
+    }
+
     @Test("simulate --audit writes every decision with its inputs")
     func audit() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString).jsonl")
