@@ -45,20 +45,36 @@ public struct TemplateCatalog: Sendable, Equatable {
         switch status {
         case .paused:
             if t.status(at: now) == .paused { break }  // a repeated notice of the same pause
-            t.pauseCount += 1
-            if t.pauseCount > pauses.count {
-                t.status = .disabled
-                t.pausedUntil = nil
-            } else {
-                t.status = .paused
-                t.pausedUntil = now + pauses[t.pauseCount - 1]
-            }
+            Self.startPause(&t, at: now, pauses: pauses)
         default:
             t.status = status
             t.pausedUntil = nil
         }
         entries[key] = t
         return t
+    }
+
+    /// The next pause of `t`, from `now`; past the allowed pauses, disabled.
+    private static func startPause(_ t: inout Template, at now: Instant, pauses: [Span]) {
+        t.pauseCount += 1
+        if t.pauseCount > pauses.count {
+            t.status = .disabled
+            t.pausedUntil = nil
+        } else {
+            t.status = .paused
+            t.pausedUntil = now + pauses[t.pauseCount - 1]
+        }
+    }
+
+    /// Templates that arrived `PAUSED` (from a templates file or a sync) with no pause the
+    /// core is timing: each counts as its next pause from `now`, as a webhook's would, so it
+    /// comes back when that pause ends instead of staying paused for ever.
+    public mutating func timePauses(at now: Instant, pauses: [Span]) {
+        for (key, template) in entries where template.status == .paused && template.pausedUntil == nil {
+            var t = template
+            Self.startPause(&t, at: now, pauses: pauses)
+            entries[key] = t
+        }
     }
 
     @discardableResult
@@ -77,15 +93,17 @@ public struct TemplateCatalog: Sendable, Equatable {
 }
 
 extension TemplateCatalog {
-    /// The catalog after a sync: the platform's templates as they are, but a pause the core
-    /// is timing keeps its count and end. Templates gone from the platform are kept as
-    /// DELETED, so a message naming one says why it cannot go.
-    public func merged(with synced: [Template]) -> TemplateCatalog {
+    /// The catalog after a sync at `now`: the platform's templates as they are, but a pause
+    /// the core is timing keeps its count and end, and a `PAUSED` the core is not timing
+    /// (new, or reported after the last pause ended) is timed as the next pause. Templates
+    /// gone from the platform are kept as DELETED, so a message naming one says why it
+    /// cannot go.
+    public func merged(with synced: [Template], at now: Instant, pauses: [Span]) -> TemplateCatalog {
         var merged = TemplateCatalog()
         for var t in synced {
             if let old = self[t.key] {
                 t.pauseCount = old.pauseCount
-                if t.status == .paused, old.status == .paused { t.pausedUntil = old.pausedUntil }
+                if t.status == .paused, old.status(at: now) == .paused { t.pausedUntil = old.pausedUntil }
             }
             merged[t.key] = t
         }
@@ -93,6 +111,7 @@ extension TemplateCatalog {
             old.status = .other("DELETED")
             merged[old.key] = old
         }
+        merged.timePauses(at: now, pauses: pauses)
         return merged
     }
 }

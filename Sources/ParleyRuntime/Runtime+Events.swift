@@ -46,7 +46,7 @@ extension Runtime {
         case .templateCategory(let key, let category):
             try templateCategory(key, category)
         case .templatesSynced(let templates):
-            try store.save(store.catalog.merged(with: templates))
+            try store.save(store.catalog.merged(with: templates, at: now, pauses: config.policy.templatePauses))
         case .tier(let tier):
             try setTier(tier)
         case .numberStatus(let status):

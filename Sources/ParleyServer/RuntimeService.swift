@@ -65,7 +65,9 @@ public actor RuntimeService {
         // The catalog: the database's own, else seeded from the templates file.
         if store.catalog.count == 0, let templates = settings.server.templates {
             let seeded = try TemplatesFile.load(contentsOf: settings.resolve(templates).path)
-            try store.transaction { try store.save(TemplateCatalog(seeded)) }
+            var catalog = TemplateCatalog(seeded)
+            catalog.timePauses(at: clock.now, pauses: settings.runtime.policy.templatePauses)
+            try store.transaction { try store.save(catalog) }
             logger.info("seeded the template catalog", metadata: ["templates": "\(seeded.count)"])
         }
 

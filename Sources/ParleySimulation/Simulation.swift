@@ -37,7 +37,9 @@ public final class Simulation {
     /// Builds the world at `start`. Scripts that do not load are all reported at once.
     public init(_ setup: Setup, start: Instant) throws(SimulationError) {
         clock = ManualClock(start)
-        let store = InMemoryStore(catalog: TemplateCatalog(setup.templates))
+        var catalog = TemplateCatalog(setup.templates)
+        catalog.timePauses(at: start, pauses: setup.config.policy.templatePauses)
+        let store = InMemoryStore(catalog: catalog)
         do {
             runtime = try Runtime(config: setup.config, clock: clock, store: store)
         } catch {

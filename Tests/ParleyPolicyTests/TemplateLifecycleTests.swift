@@ -29,6 +29,17 @@ struct TemplateLifecycleTests {
         #expect(w.decide(orderUpdate, at: outside.plus(hours: 3)).isAllowed)
     }
 
+    @Test("a template that arrives PAUSED is timed as its next pause from then: it does not stay paused for ever")
+    func arrivedPaused() {
+        let w = world {
+            $0[key]?.status = .paused
+            $0.timePauses(at: outside, pauses: pauses)
+        }
+        #expect(w.catalog[key]?.pauseCount == 1)
+        #expect(w.catalog[key]?.pausedUntil == outside.plus(hours: 3))
+        #expect(w.decide(orderUpdate, at: outside.plus(hours: 3)).isAllowed)
+    }
+
     @Test("the second pause lasts 6 h")
     func secondPauseLastsSixHours() {
         let second = outside.plus(days: 1)

@@ -67,6 +67,28 @@ struct DispatchTests {
         #expect(world.sent.last?["template"] == "order_update")
     }
 
+    @Test("a template PAUSED in the loaded catalog, or in a sync, is timed as its next pause, and comes back")
+    func pausedInCatalog() throws {
+        var templates = World.templates
+        templates[0].status = .paused
+        let world = try World(scripts: ["b.lua": bot("send(conv, 'hi')")], templates: templates)
+        world.handle(.optIn(ContactID(alice)!))
+        let request = OutboundMessage.template(TemplateRequest(name: "order_update", body: .positional(["A1", "late"])))
+        world.handle(.agentReply(request, to: alice))
+        #expect(world.blocked.last?["detail"]?.stringValue?.contains("pause 1 of 2") == true)
+        world.advance("3h")
+        world.handle(.agentReply(request, to: alice))
+        #expect(world.sent.last?["template"] == "order_update")
+
+        // A sync that reports it PAUSED again: the second pause, 6 h from the sync.
+        world.handle(.templatesSynced(templates))
+        world.handle(.agentReply(request, to: alice))
+        #expect(world.blocked.last?["detail"]?.stringValue?.contains("pause 2 of 2") == true)
+        world.advance("6h")
+        world.handle(.agentReply(request, to: alice))
+        #expect(world.sent.filter { $0["template"] == "order_update" }.count == 2)
+    }
+
     @Test("every refusal and every send has its decision in the audit trail")
     func auditTrail() throws {
         let world = try World(scripts: ["b.lua": bot("send(conv, 'hi')")])
