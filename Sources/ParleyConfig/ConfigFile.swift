@@ -75,17 +75,7 @@ private struct ConfigReader {
         try refuseUnknown(in: top, at: "", known: keys.filter { $0.section.isEmpty }.map(\.name) + ConfigFile.sections)
         try apply(keys.filter { $0.section.isEmpty }, from: top, at: "", to: &config)
 
-        for (name, value) in try table(top, "queues").sorted(by: { $0.key < $1.key }) {
-            guard let fields = value.objectValue else { throw fail("queues.\(name)", "must be a table with hours = \"Mon-Fri 09:00-17:00\"") }
-            var queue = QueueSettings()
-            try refuseUnknown(in: fields, at: "queues.\(name)", known: ConfigFile.queueKeys.map(\.name))
-            try apply(ConfigFile.queueKeys, from: fields, at: "queues.\(name)", to: &queue)
-            do {
-                config.runtime.queues[name] = try QueueHours(parsing: queue.hours, utcOffset: queue.utcOffset)
-            } catch {
-                throw fail("queues.\(name)", error.message)
-            }
-        }
+        try readQueues(try table(top, "queues"), into: &config.runtime)
 
         for section in ConfigFile.sections where section != "queues" {
             let fields = try table(top, section)
@@ -104,6 +94,32 @@ private struct ConfigReader {
             throw fail("cloud_api.phone_number_id", "is needed with PARLEY_ACCESS_TOKEN: the number the messages are sent from")
         }
         return config
+    }
+
+    /// The declared queues: each `[queues.<name>]` table, which replace the default queue;
+    /// `default_queue` and a `default_route` to a person must name one of them.
+    func readQueues(_ tables: [String: JSONValue], into runtime: inout RuntimeConfig) throws(ConfigError) {
+        if !tables.isEmpty { runtime.queues = [:] }
+        for (name, value) in tables.sorted(by: { $0.key < $1.key }) {
+            guard let fields = value.objectValue else { throw fail("queues.\(name)", "must be a table with hours = \"Mon-Fri 09:00-17:00\"") }
+            if fields["utc_offset"] != nil {
+                throw fail("queues.\(name).utc_offset", "is now tz, which takes an offset or a time zone name: tz = \"-05:00\" or tz = \"America/New_York\"")
+            }
+            var queue = QueueSettings()
+            try refuseUnknown(in: fields, at: "queues.\(name)", known: ConfigFile.queueKeys.map(\.name))
+            try apply(ConfigFile.queueKeys, from: fields, at: "queues.\(name)", to: &queue)
+            do {
+                runtime.queues[name] = try QueueHours(parsing: queue.hours, tz: queue.tz, holidays: queue.holidays)
+            } catch {
+                throw fail("queues.\(name)", error.message)
+            }
+        }
+        if runtime.queues[runtime.defaultQueue] == nil {
+            throw fail("default_queue", "\"\(runtime.defaultQueue)\" is not a declared queue (declared: \(runtime.declaredQueues)); declare it with [queues.\(runtime.defaultQueue)] and its hours, or name one of those")
+        }
+        if case .human(let queue)? = runtime.defaultRoute, runtime.queues[queue] == nil {
+            throw fail("default_route", "human:\(queue) names a queue that is not declared (declared: \(runtime.declaredQueues)); declare it with [queues.\(queue)] and its hours")
+        }
     }
 
     func apply<Settings>(_ keys: [ConfigKey<Settings>], from fields: [String: JSONValue], at section: String, to settings: inout Settings)

@@ -87,8 +87,13 @@ extension ConfigFile {
     static var queueKeys: [ConfigKey<QueueSettings>] {
         [
             .init("hours", in: "queues.<name>", .text(like: "Mon-Fri 09:00-17:00"), \.hours,
-                  help: "when the queue is staffed: `\"Mon-Fri 09:00-17:00, Sat 10:00-14:00\"`, `\"always\"` or `\"never\"`; a queue not listed is always open"),
-            .init("utc_offset", in: "queues.<name>", .text(like: "-05:00"), \.utcOffset, help: "the offset its hours are in: `\"-05:00\"`, `\"+01:00\"` or `\"UTC\"`"),
+                  help: "when the queue is staffed: `\"Mon-Fri 09:00-17:00, Sat 10:00-14:00\"`, overnight `\"Fri 22:00-02:00\"`, `\"always\"` or `\"never\"`"),
+            .init("tz", in: "queues.<name>", .text(like: "America/New_York"), \.tz,
+                  help: "the time zone its hours are in: an IANA name (`\"America/New_York\"`, with daylight saving) or an offset (`\"-05:00\"`, `\"UTC\"`)"),
+            .init("holidays", in: "queues.<name>", .texts.checked(takes: "list of dates", sample: ["2026-12-25"]) { dates throws(ConfigProblem) in
+                if let bad = dates.first(where: { !$0.isLocalDate }) { throw ConfigProblem("\"\(bad)\" is not a date; write local dates such as \"2026-12-25\"") }
+                return dates
+            }, \.holidays, help: "local dates it is closed all day: `[\"2026-12-25\", \"2027-01-01\"]`"),
         ]
     }
 
@@ -108,7 +113,8 @@ extension ConfigFile {
 /// One queue's keys, as read; its `QueueHours` is made of both.
 struct QueueSettings {
     var hours = "always"
-    var utcOffset = "UTC"
+    var tz = "UTC"
+    var holidays: [String] = []
 }
 
 extension ConfigValue<String> {

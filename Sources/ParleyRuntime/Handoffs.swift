@@ -59,6 +59,7 @@ final class Handoffs {
     /// handed off (reason `agent`) to `queue` or the bot's own. A conversation another agent
     /// holds stays theirs unless `takeOver` says so (a supervisor stepping in).
     func claim(_ contact: ContactID, by agent: String, queue: String?, takeOver: Bool) throws -> Handoff {
+        if let queue, let problem = QueueReferences.problem(queue, declared: config.queues) { throw RuntimeError(problem) }
         let c = try runtime.conversation(contact)
         if let holder = c.handoff?.agent, holder != agent, !takeOver {
             throw ClaimConflict(contact: contact, agent: holder)

@@ -98,7 +98,7 @@ final class InboundRouter {
             switch values.first {
             case .string(let text)?:
                 guard let owner = Owner(parsing: text), isKnown(owner) else {
-                    runtime.calls.scriptError(router, "route returned \"\(text)\"; return \"bot:<name>\" (one of: \(scripts.bots.keys.sorted().joined(separator: ", "))) or \"human:<queue>\"")
+                    runtime.calls.scriptError(router, "route returned \"\(text)\"; return \"bot:<name>\" (one of: \(scripts.bots.keys.sorted().joined(separator: ", "))) or \"human:<queue>\" (one of: \(config.declaredQueues))")
                     try runtime.handoffs.escalate(contact, queue: nil, reason: EscalationReason.botError, note: "the router answered nonsense", bot: nil, apology: true)
                     return nil
                 }
@@ -131,8 +131,11 @@ final class InboundRouter {
     }
 
     private func isKnown(_ owner: Owner) -> Bool {
-        if case .bot(let name) = owner { return scripts.bots[name] != nil }
-        return true
+        switch owner {
+        case .bot(let name): scripts.bots[name] != nil
+        case .human(let queue): config.queues[queue] != nil
+        case .nobody: true
+        }
     }
 
     /// One turn of a bot: `on_message`, then the not-understood count, which escalates at

@@ -9,8 +9,10 @@ public struct RuntimeConfig: Sendable {
     public var budget = Budget.default
     /// What one script call may ask of the host, beyond its CPU and memory budget.
     public var allowance = CallLimits()
-    /// Opening hours per agent queue; a queue not listed is always open.
-    public var queues: [String: QueueHours] = [:]
+    /// The agent queues, each with the hours it is staffed. Every queue a script, a router or
+    /// the configuration names must be one of them; without a `[queues]` table in the file,
+    /// the default queue alone, always staffed.
+    public var queues: [String: QueueHours] = ["support": .always]
     /// Where a conversation goes when no router exists: `bot:<name>` or `human:<queue>`.
     /// Unset: the only bot, if there is exactly one, else the default queue.
     public var defaultRoute: Owner?
@@ -26,9 +28,14 @@ public struct RuntimeConfig: Sendable {
 
     public init() {}
 
+    /// Whether someone staffs `queue` at `now`. A queue not declared is never staffed: the
+    /// contact is told so rather than promised a reply nobody will give.
     public func isOpen(queue: String, at now: Instant) -> Bool {
-        queues[queue]?.isOpen(at: now) ?? true
+        queues[queue]?.isOpen(at: now) ?? false
     }
+
+    /// The declared queues, for messages that name them.
+    public var declaredQueues: String { queues.keys.sorted().joined(separator: ", ") }
 }
 
 /// What one script call may ask of the host: each send is a policy decision in the audit
@@ -60,108 +67,6 @@ public struct CoreTexts: Sendable, Equatable {
     public var optedIn = "You will receive our updates again. Reply STOP to stop them."
 
     public init() {}
-}
-
-/// When an agent queue is staffed: weekly ranges in a fixed UTC offset, e.g.
-/// `"Mon-Fri 09:00-17:00, Sat 10:00-14:00"`.
-public struct QueueHours: Sendable, Equatable {
-    public struct Range: Sendable, Equatable {
-        /// 0 = Monday … 6 = Sunday.
-        public var days: Set<Int>
-        public var opens: Int
-        public var closes: Int
-    }
-
-    public var ranges: [Range]
-    public var utcOffsetMinutes: Int
-
-    public static let always = QueueHours(ranges: [Range(days: Set(0..<7), opens: 0, closes: 24 * 60)], utcOffsetMinutes: 0)
-    public static let never = QueueHours(ranges: [], utcOffsetMinutes: 0)
-
-    public init(ranges: [Range], utcOffsetMinutes: Int) {
-        self.ranges = ranges
-        self.utcOffsetMinutes = utcOffsetMinutes
-    }
-
-    public func isOpen(at now: Instant) -> Bool {
-        let (weekday, minute) = now.weekdayAndMinute(offsetMinutes: utcOffsetMinutes)
-        return ranges.contains { $0.days.contains(weekday) && minute >= $0.opens && minute < $0.closes }
-    }
-
-    private static let dayNames = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-    /// Parses `"always"`, `"never"`, or comma-separated `"<days> <hh:mm>-<hh:mm>"` where days
-    /// are `Mon`, `Mon-Fri` or `Sat,Sun`... and the offset is `"+01:00"`, `"-05:00"` or `"UTC"`.
-    public init(parsing text: String, utcOffset: String = "UTC") throws(ConfigError) {
-        guard let offset = QueueHours.offsetMinutes(utcOffset) else {
-            throw ConfigError("utc_offset \"\(utcOffset)\" is not an offset; write \"+02:00\", \"-05:00\" or \"UTC\"")
-        }
-        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        if trimmed == "always" { self = .always; self.utcOffsetMinutes = offset; return }
-        if trimmed == "never" || trimmed == "closed" { self = .never; return }
-        // Ranges are separated by commas, and so are days ("Sat,Sun 10:00-14:00"): a piece
-        // without a time belongs to the range that follows it.
-        var parts: [String] = []
-        var carried = ""
-        for piece in trimmed.split(separator: ";").flatMap({ $0.split(separator: ",", omittingEmptySubsequences: true) }) {
-            let piece = piece.trimmingCharacters(in: .whitespaces)
-            if piece.contains(":") {
-                parts.append(carried.isEmpty ? piece : carried + "," + piece)
-                carried = ""
-            } else {
-                carried = carried.isEmpty ? piece : carried + "," + piece
-            }
-        }
-        if !carried.isEmpty { parts.append(carried) }
-        var ranges: [Range] = []
-        for part in parts {
-            let pieces = part.split(separator: " ", omittingEmptySubsequences: true)
-            guard pieces.count == 2, let days = QueueHours.days(String(pieces[0])), let times = QueueHours.times(String(pieces[1])) else {
-                throw ConfigError("hours \"\(text)\": \"\(part)\" is not a range; write e.g. \"Mon-Fri 09:00-17:00, Sat 10:00-14:00\"")
-            }
-            ranges.append(Range(days: days, opens: times.0, closes: times.1))
-        }
-        guard !ranges.isEmpty else { throw ConfigError("hours is empty; write e.g. \"Mon-Fri 09:00-17:00\" or \"always\"") }
-        self.init(ranges: ranges, utcOffsetMinutes: offset)
-    }
-
-    private static func days(_ text: String) -> Set<Int>? {
-        if text.contains(",") {
-            var all = Set<Int>()
-            for item in text.split(separator: ",") {
-                guard let some = days(String(item)) else { return nil }
-                all.formUnion(some)
-            }
-            return all
-        }
-        let bounds = text.split(separator: "-").map { dayNames.firstIndex(of: String($0.prefix(3))) }
-        guard !bounds.isEmpty, bounds.count <= 2, bounds.allSatisfy({ $0 != nil }) else { return nil }
-        let first = bounds[0]!, last = bounds.last!!
-        return first <= last ? Set(first...last) : Set(first...6).union(0...last)
-    }
-
-    private static func times(_ text: String) -> (Int, Int)? {
-        let parts = text.split(separator: "-")
-        guard parts.count == 2, let open = minutes(String(parts[0])), let close = minutes(String(parts[1])), open < close else { return nil }
-        return (open, close)
-    }
-
-    private static func minutes(_ text: String) -> Int? {
-        let hm = text.split(separator: ":")
-        guard hm.count == 2, let h = Int(hm[0]), let m = Int(hm[1]), (0...24).contains(h), (0..<60).contains(m), h * 60 + m <= 1440 else {
-            return nil
-        }
-        return h * 60 + m
-    }
-
-    static func offsetMinutes(_ text: String) -> Int? {
-        let t = text.trimmingCharacters(in: .whitespaces).uppercased()
-        if t == "UTC" || t == "Z" || t.isEmpty { return 0 }
-        guard let sign = t.first, sign == "+" || sign == "-" else { return nil }
-        let hm = t.dropFirst().split(separator: ":")
-        guard hm.count == 2, let h = Int(hm[0]), let m = Int(hm[1]), h <= 14, m < 60 else { return nil }
-        return (sign == "+" ? 1 : -1) * (h * 60 + m)
-    }
 }
 
 /// A configuration mistake, with the key and the fix.

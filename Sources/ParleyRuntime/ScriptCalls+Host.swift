@@ -54,7 +54,13 @@ extension ScriptCalls: ScriptHost {
             runtime.onLog(script.description, "escalate_to_human: \(problem)")
             note = [request.reason, request.note].compactMap { $0 }.joined(separator: ": ")
         }
-        return try storeWork("escalate_to_human") { try runtime.handoffs.escalate(contact, queue: request.queue, reason: reason, note: note, bot: bot) }
+        var queue = request.queue
+        if let asked = queue, let problem = QueueReferences.problem(asked, declared: config.queues) {
+            // The hand-off still happens, to the bot's own queue or the default one.
+            runtime.record(Records.fields("script_error", at: now, [("script", .string(script.description)), ("error", .string("escalate_to_human: \(problem)"))]))
+            queue = nil
+        }
+        return try storeWork("escalate_to_human") { try runtime.handoffs.escalate(contact, queue: queue, reason: reason, note: note, bot: bot) }
     }
 
     /// The shortest delay `schedule` accepts.

@@ -39,20 +39,46 @@ public final class ScriptSet {
     }
 
     /// Loads every script in `directory`. Returns the set and every problem found; a file
-    /// with a problem is left out, and the caller decides whether to go on.
-    public static func load(from directory: URL, setup: ScriptSetup) throws(ConfigError) -> (ScriptSet, [Problem]) {
+    /// with a problem is left out, and the caller decides whether to go on. With `queues`,
+    /// every queue a script names must be one of them.
+    public static func load(from directory: URL, setup: ScriptSetup, queues: [String: QueueHours]? = nil) throws(ConfigError)
+        -> (ScriptSet, [Problem])
+    {
         let set = ScriptSet()
         var problems: [Problem] = []
         for file in try scriptFiles(in: directory) {
             let path = ModuleLibrary.displayPath(file)
             do {
                 let script = try Script(contentsOf: file, setup: setup)
+                if let queues {
+                    let found = undeclaredQueues(of: script, at: file, path: path, declared: queues)
+                    guard found.isEmpty else {
+                        problems += found
+                        continue
+                    }
+                }
                 if let problem = set.add(script) { problems.append(Problem(file: path, message: problem)) }
             } catch {
                 problems.append(Problem(file: path, message: error.description))
             }
         }
         return (set, problems)
+    }
+
+    /// The queues a script names, in its text or its escalation path, that are not declared.
+    private static func undeclaredQueues(of script: Script, at file: URL, path: String, declared: [String: QueueHours]) -> [Problem] {
+        let source = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+        var problems: [Problem] = []
+        var named = Set<String>()
+        for reference in QueueReferences.named(in: source) where named.insert(reference.queue).inserted {
+            if let problem = QueueReferences.problem(reference.queue, declared: declared) {
+                problems.append(Problem(file: path, message: "\(path):\(reference.line): \(problem)"))
+            }
+        }
+        if let queue = script.definition.escalation?.queue, !named.contains(queue), let problem = QueueReferences.problem(queue, declared: declared) {
+            problems.append(Problem(file: path, message: "\(path): escalation: \(problem)"))
+        }
+        return problems
     }
 
     /// Adds a script; returns a problem when its name clashes.

@@ -73,7 +73,7 @@ public actor RuntimeService {
 
         let scriptsFolder = settings.resolve(settings.server.scripts ?? ".")
         let modules = ModuleLibrary(stdlib: stdlib, scripts: scriptsFolder)
-        let (scripts, problems) = try ScriptSet.load(from: scriptsFolder, setup: runtime.scriptSetup(modules: modules))
+        let (scripts, problems) = try ScriptSet.load(from: scriptsFolder, setup: runtime.scriptSetup(modules: modules), queues: settings.runtime.queues)
         guard problems.isEmpty else { throw ConfigError(problems.map(\.description).joined(separator: "\n")) }
         runtime.install(scripts)
         try store.transaction { try store.resumeInterruptedDeliveries(at: SystemClock().now) }

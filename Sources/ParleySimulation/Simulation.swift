@@ -47,7 +47,7 @@ public final class Simulation {
         }
         let loaded: (ScriptSet, [ScriptSet.Problem])
         do {
-            loaded = try ScriptSet.load(from: setup.scripts, setup: runtime.scriptSetup(modules: setup.modules))
+            loaded = try ScriptSet.load(from: setup.scripts, setup: runtime.scriptSetup(modules: setup.modules), queues: setup.config.queues)
         } catch {
             throw SimulationError([error.message])
         }

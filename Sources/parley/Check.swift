@@ -35,7 +35,7 @@ struct Check: ParsableCommand {
         let modules = ModuleLibrary(stdlib: stdlibURL, scripts: world.scriptsURL)
         let scripts: ScriptSet
         do {
-            let (loaded, found) = try ScriptSet.load(from: world.scriptsURL, setup: runtime.scriptSetup(modules: modules))
+            let (loaded, found) = try ScriptSet.load(from: world.scriptsURL, setup: runtime.scriptSetup(modules: modules), queues: config.queues)
             scripts = loaded
             problems += found.map(\.description)
         } catch {

@@ -60,7 +60,7 @@ struct CommandLineTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-notemplates-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        try #"return bot { name = "b", escalation = { queue = "q" }, on_message = function(conv, msg) send(conv, "hi") end }"#
+        try #"return bot { name = "b", escalation = { queue = "support" }, on_message = function(conv, msg) send(conv, "hi") end }"#
             .write(to: folder.appendingPathComponent("b.lua"), atomically: true, encoding: .utf8)
         let scenario = folder.appendingPathComponent("s.jsonl")
         try #"{"at": "2026-01-05T09:00:00Z", "type": "inbound", "from": "+14155550101", "text": "hi"}"#.write(to: scenario, atomically: true, encoding: .utf8)
@@ -137,7 +137,7 @@ struct CommandLineTests {
     func escalationCoverage() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cover-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try "return bot { name = 'quiet', escalation = { queue = 'q' }, on_message = function(conv) send(conv, 'hi') end }\n"
+        try "return bot { name = 'quiet', escalation = { queue = 'support' }, on_message = function(conv) send(conv, 'hi') end }\n"
             .write(to: folder.appendingPathComponent("quiet.lua"), atomically: true, encoding: .utf8)
         try "it('says hi', function() local w = world{}; w:inbound('+14155550101', 'hi'); assert.sent(w, { text = 'hi' }) end)\n"
             .write(to: folder.appendingPathComponent("quiet_spec.lua"), atomically: true, encoding: .utf8)
@@ -154,7 +154,7 @@ struct CommandLineTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cover-\(UUID().uuidString)")
         let other = folder.appendingPathComponent("other")
         try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
-        let quiet = "return bot { name = 'quiet', escalation = { queue = 'q' }, on_message = function(conv) send(conv, 'hi') end }\n"
+        let quiet = "return bot { name = 'quiet', escalation = { queue = 'support' }, on_message = function(conv) send(conv, 'hi') end }\n"
         try quiet.write(to: folder.appendingPathComponent("quiet.lua"), atomically: true, encoding: .utf8)
         // A bot of the same name in another folder, whose spec escalates it...
         try quiet.write(to: other.appendingPathComponent("quiet.lua"), atomically: true, encoding: .utf8)
@@ -165,6 +165,30 @@ struct CommandLineTests {
             .write(to: folder.appendingPathComponent("quiet_spec.lua"), atomically: true, encoding: .utf8)
         let run = try Self.run(["check", folder.path])
         #expect(run.stdout.contains("warning: bot 'quiet': no spec in"))
+    }
+
+    @Test("check names every queue nobody declared, with its file, line and the declared queues")
+    func undeclaredQueues() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("queues-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "[queues.billing]\nhours = \"Mon-Fri 09:00-17:00\"\n\n[queues.support]\nhours = \"always\"\n"
+            .write(to: folder.appendingPathComponent("parley.toml"), atomically: true, encoding: .utf8)
+        try """
+            return bot { name = 'b', escalation = { queue = 'support' },
+              on_message = function(conv, msg)
+                -- escalate_to_human(conv, { queue = 'commented' }) names nothing
+                escalate_to_human(conv, { queue = 'biling' })
+              end }
+            """.write(to: folder.appendingPathComponent("b.lua"), atomically: true, encoding: .utf8)
+        try "return router { name = 'main', route = function(conv, msg) return 'human:sales' end }\n"
+            .write(to: folder.appendingPathComponent("router.lua"), atomically: true, encoding: .utf8)
+        let run = try Self.run(["check", folder.path])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("b.lua:4: queue \"biling\" is not declared in parley.toml (declared: billing, support); did you mean \"billing\"?"))
+        #expect(run.stdout.contains("router.lua:1: queue \"sales\" is not declared"))
+        #expect(!run.stdout.contains("commented"))
+        #expect(run.stdout.contains("2 problems"))
     }
 
     @Test("check passes on the examples")

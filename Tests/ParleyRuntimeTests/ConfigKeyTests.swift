@@ -13,7 +13,9 @@ struct ConfigKeyTests {
     func roundTrip(_ path: String) throws {
         let key = try #require(ConfigFile.keys.first { $0.path == path })
         let header = key.section.isEmpty ? "" : "[\(key.section)]\n"
-        let config = try ConfigFile.parseDeployment(header + "\(key.name) = \(ConfigFile.toml(key.sample))")
+        // A default queue must be declared: the sample's is.
+        let queue = path == "default_queue" ? "\n[queues.\(key.sample.stringValue ?? "")]\nhours = \"always\"" : ""
+        let config = try ConfigFile.parseDeployment(header + "\(key.name) = \(ConfigFile.toml(key.sample))" + queue)
         #expect(key.value(config) == key.sample)
         #expect(key.value(config) != key.value(DeploymentConfig(runtime: RuntimeConfig())), "the sample is the default: it proves nothing")
     }
@@ -25,8 +27,8 @@ struct ConfigKeyTests {
             try key.set(key.sample, &settings)
             return "\(key.name) = \(ConfigFile.toml(key.sample))"
         }
-        let config = try ConfigFile.parse("[queues.orders]\n" + lines.joined(separator: "\n"))
-        #expect(config.queues["orders"] == (try QueueHours(parsing: settings.hours, utcOffset: settings.utcOffset)))
+        let config = try ConfigFile.parse("default_queue = \"orders\"\n[queues.orders]\n" + lines.joined(separator: "\n"))
+        #expect(config.queues["orders"] == (try QueueHours(parsing: settings.hours, tz: settings.tz, holidays: settings.holidays)))
         #expect(config.queues["orders"] != .always)
     }
 

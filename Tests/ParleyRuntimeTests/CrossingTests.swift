@@ -14,7 +14,7 @@ struct CrossingTests {
         return try World(scripts: ["b.lua": bot("""
         if msg.text ~= "go" then return send(conv, "fine") end
         \(body)
-        """)], config: config)
+        """)], config: config, queues: ["billing"])
     }
 
     static let thousandReferences = "local s = ('x'):rep(1 << 20); local t = {}; for i = 1, 1000 do t[i] = s end"

@@ -24,7 +24,7 @@ struct EscalationTests {
             "sales.lua": bot(#"send(conv, "sales here")"#, name: "sales", queue: "sales-team"),
             "help.lua": bot(#"send(conv, "help here")"#, name: "help", queue: "help-team"),
             "router.lua": #"return router { name = "main", route = function(conv, msg) return "bot:sales" end }"#,
-        ])
+        ], queues: ["sales-team", "help-team"])
         world.inbound(alice, "agent")
         #expect(world.of("routed").first?["owner"] == "bot:sales")
         #expect(world.escalated.first?["queue"] == "sales-team")
@@ -133,7 +133,7 @@ struct EscalationTests {
 
     @Test("escalate_to_human from a script hands off to the bot's queue, or the one asked for")
     func scriptEscalation() throws {
-        let world = try World(scripts: ["b.lua": bot(#"local h = escalate_to_human(conv, { queue = "vip", note = msg.text }); log(h.queue, h.handoff_id)"#)])
+        let world = try World(scripts: ["b.lua": bot(#"local h = escalate_to_human(conv, { queue = "vip", note = msg.text }); log(h.queue, h.handoff_id)"#)], queues: ["vip"])
         world.inbound(alice, "I'm a VIP")
         #expect(world.escalated.first?["reason"] == "script")
         #expect(world.escalated.first?["queue"] == "vip")
@@ -165,7 +165,7 @@ struct EscalationTests {
         let world = try World(scripts: [
             "b.lua": bot("send(conv, 'bot')"),
             "router.lua": #"return router { name = "main", route = function(conv, msg) return "human:billing" end }"#,
-        ])
+        ], queues: ["billing"])
         world.inbound(alice, "my invoice")
         #expect(world.escalated.first?["reason"] == "routed")
         #expect(world.escalated.first?["queue"] == "billing")

@@ -23,6 +23,12 @@ struct HostFunctionFuzzTests {
                   config: config())
     }
 
+    /// Script errors other than the one a fuzzed queue name earns: escalate_to_human hands
+    /// over to the bot's queue, and says the queue it was given is not declared.
+    static func unexpectedErrors(_ world: World) -> [TranscriptRecord] {
+        world.of("script_error").filter { $0["error"]?.stringValue?.contains("is not declared in parley.toml") != true }
+    }
+
     static func state(_ world: World, _ contact: String) -> JSONValue {
         ((try? world.runtime.store.conversation(ContactID(contact)!)) ?? nil)?.state ?? .null
     }
@@ -44,7 +50,7 @@ struct HostFunctionFuzzTests {
             calls += Int(result?["calls"]?.integerValue ?? 0)
         }
         #expect(calls > 8000)
-        #expect(world.of("script_error").isEmpty, "\(world.of("script_error").map(\.line))")
+        #expect(Self.unexpectedErrors(world).isEmpty, "\(Self.unexpectedErrors(world).map(\.line))")
 
         // The same from an automation, where conversations{...} answers.
         world.advance("1h")
@@ -56,7 +62,7 @@ struct HostFunctionFuzzTests {
         world.advance("30d")
         world.inbound(bob, "hello")
         #expect(world.sent.contains { $0["to"] == .string(bob) && $0["text"] == "fine" })
-        #expect(world.of("script_error").isEmpty, "\(world.of("script_error").map(\.line))")
+        #expect(Self.unexpectedErrors(world).isEmpty, "\(Self.unexpectedErrors(world).map(\.line))")
     }
 
     @Test("the same targets run twice give the same outcome: the fuzz is deterministic")

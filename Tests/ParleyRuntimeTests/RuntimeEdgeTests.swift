@@ -89,7 +89,7 @@ struct RuntimeEdgeTests {
         let world = try World(scripts: [
             "b.lua": bot(#"send(conv, "bot answered")"#),
             "r.lua": #"return router { name = "r", route = function(conv) escalate_to_human(conv, { queue = "vip" }); return "bot:test" end }"#,
-        ])
+        ], queues: ["vip"])
         world.inbound(alice, "hello")
         world.inbound(alice, "still there?")
         #expect(try world.runtime.store.conversation(ContactID(alice)!)?.owner == .human(queue: "vip"))

@@ -24,9 +24,12 @@ final class World {
 
     static let start = Instant(iso8601: "2026-01-05T10:00:00Z")!  // a Monday
 
-    /// `scripts`: file name → Lua source.
+    /// `scripts`: file name → Lua source. `queues` are declared always staffed, beside the
+    /// configuration's own.
     init(scripts: [String: String], templates: [Template] = World.templates, config: RuntimeConfig = RuntimeConfig(),
-         start: Instant = World.start) throws {
+         queues: [String] = [], start: Instant = World.start) throws {
+        var config = config
+        for queue in queues where config.queues[queue] == nil { config.queues[queue] = .always }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for (name, source) in scripts {

@@ -58,7 +58,7 @@ struct TranscriptSchemaTests {
             send(conv, "Order 10234 is out for delivery.")
             """#, name: "orders", queue: "orders-team")
         let macro = #"return macro { name = "ship", params = { "eta" }, run = function(conv, args) end }"#
-        let world = try World(scripts: ["orders.lua": bot, "ship.lua": macro])
+        let world = try World(scripts: ["orders.lua": bot, "ship.lua": macro], queues: ["orders-team"])
         let scenario = try Scenario(parsing: """
             {"at": "\(World.start.iso8601)", "type": "inbound", "from": "\(alice)", "text": "hi"}
             {"type": "inbound", "from": "\(alice)", "text": "menu"}

@@ -150,7 +150,7 @@ struct ConfigFileTests {
 
     @Test("opening hours")
     func hours() throws {
-        let hours = try QueueHours(parsing: "Mon-Fri 09:00-17:00, Sat 10:00-14:00", utcOffset: "-05:00")
+        let hours = try QueueHours(parsing: "Mon-Fri 09:00-17:00, Sat 10:00-14:00", tz: "-05:00")
         #expect(hours.isOpen(at: Instant(iso8601: "2026-01-05T14:00:00Z")!))   // Mon 09:00 local
         #expect(!hours.isOpen(at: Instant(iso8601: "2026-01-05T13:59:00Z")!))
         #expect(hours.isOpen(at: Instant(iso8601: "2026-01-10T15:00:00Z")!))   // Sat 10:00 local
