@@ -2,15 +2,13 @@ import Foundation
 import ParleyPolicy
 
 extension QueueHours {
-    private static let dayNames = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
     /// Parses `"always"`, `"never"`, or comma-separated `"<days> <hh:mm>-<hh:mm>"` where days
     /// are `Mon`, `Mon-Fri` or `Sat,Sun`; a range closing at or before its opening runs
     /// overnight (`"Fri 22:00-02:00"`). `tz` is an IANA name or an offset (`"+01:00"`,
     /// `"UTC"`); `holidays` are local dates, `"2026-12-25"`.
     public init(parsing text: String, tz: String = "UTC", holidays: [String] = []) throws(ConfigError) {
         guard let zone = LocalZone(parsing: tz) else {
-            throw ConfigError("tz \"\(tz)\" is not a time zone; write an IANA name such as \"America/New_York\" or \"Europe/Lisbon\", or an offset such as \"-05:00\" or \"UTC\"")
+            throw ConfigError(LocalZone.problem(tz))
         }
         var days = Set<String>()
         for holiday in holidays {
@@ -25,7 +23,7 @@ extension QueueHours {
         var ranges: [Range] = []
         for part in QueueHours.rangeTexts(trimmed) {
             let pieces = part.split(separator: " ", omittingEmptySubsequences: true)
-            guard pieces.count == 2, let days = QueueHours.days(String(pieces[0])) else {
+            guard pieces.count == 2, let days = LocalTimeText.days(String(pieces[0])) else {
                 throw ConfigError("hours \"\(text)\": \"\(part)\" is not a range; write e.g. \"Mon-Fri 09:00-17:00, Sat 10:00-14:00\"")
             }
             guard let times = QueueHours.times(String(pieces[1])) else {
@@ -55,47 +53,13 @@ extension QueueHours {
         return parts
     }
 
-    private static func days(_ text: String) -> Set<Int>? {
-        if text.contains(",") {
-            var all = Set<Int>()
-            for item in text.split(separator: ",") {
-                guard let some = days(String(item)) else { return nil }
-                all.formUnion(some)
-            }
-            return all
-        }
-        let bounds = text.split(separator: "-").map { dayNames.firstIndex(of: String($0.prefix(3))) }
-        guard !bounds.isEmpty, bounds.count <= 2, bounds.allSatisfy({ $0 != nil }) else { return nil }
-        let first = bounds[0]!, last = bounds.last!!
-        return first <= last ? Set(first...last) : Set(first...6).union(0...last)
-    }
-
     /// `09:00-17:00`, or `22:00-02:00` overnight; `00:00-24:00` is the whole day, and a
     /// range may not open and close at the same minute.
     private static func times(_ text: String) -> (Int, Int)? {
         let parts = text.split(separator: "-")
-        guard parts.count == 2, let open = minutes(String(parts[0])), let close = minutes(String(parts[1])), open != close, open < 24 * 60 else {
+        guard parts.count == 2, let open = LocalTimeText.minutes(String(parts[0])), let close = LocalTimeText.minutes(String(parts[1])), open != close, open < 24 * 60 else {
             return nil
         }
         return (open, close == 24 * 60 && open == 0 ? close : close % (24 * 60))
-    }
-
-    private static func minutes(_ text: String) -> Int? {
-        let hm = text.split(separator: ":")
-        guard hm.count == 2, hm[0].count <= 2, hm[1].count == 2, let h = Int(hm[0]), let m = Int(hm[1]), (0...24).contains(h), (0..<60).contains(m),
-            h * 60 + m <= 1440
-        else { return nil }
-        return h * 60 + m
-    }
-}
-
-extension String {
-    /// `"2026-12-25"`: a calendar date, as holidays are written.
-    public var isLocalDate: Bool {
-        let parts = split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil
-        else { return false }
-        return (1...12).contains(month) && (1...31).contains(day)
     }
 }

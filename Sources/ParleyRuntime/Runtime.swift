@@ -84,8 +84,8 @@ public final class Runtime {
     public func install(_ scripts: ScriptSet) {
         self.scripts = scripts
         for automation in scripts.automations {
-            if let every = automation.definition.every {
-                try? agenda.add(.automation(name: automation.definition.name), at: now + every)  // kept in memory only: cannot fail
+            if let schedule = automation.definition.schedule {
+                try? agenda.add(.automation(name: automation.definition.name), at: schedule.next(after: now))  // kept in memory only: cannot fail
             }
         }
     }

@@ -132,7 +132,7 @@ final class ScriptCalls {
     func runAutomation(_ name: String) throws {
         guard let automation = scripts.automations.first(where: { $0.definition.name == name }) else { return }
         try call(automation, "run", on: nil)
-        if let every = automation.definition.every { try runtime.agenda.add(.automation(name: name), at: now + every) }
+        if let schedule = automation.definition.schedule { try runtime.agenda.add(.automation(name: name), at: schedule.next(after: now)) }
     }
 
     // MARK: Agents

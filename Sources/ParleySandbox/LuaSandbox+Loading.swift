@@ -5,7 +5,9 @@ import ParleyPolicy
 extension LuaSandbox {
     /// Runs the trusted prelude with its private helpers in a table, its one chunk argument:
     /// scripts never see them.
-    func runPrelude(_ source: String, readModule: HostFunction, log: HostFunction, delayProblem: HostFunction) throws(ScriptFailure) {
+    func runPrelude(_ source: String, readModule: HostFunction, log: HostFunction, delayProblem: HostFunction, scheduleProblem: HostFunction)
+        throws(ScriptFailure)
+    {
         let base = lua_gettop(L)
         defer { lua_settop(L, base) }
         try compile(source, chunkName: "=(prelude)")
@@ -15,6 +17,7 @@ extension LuaSandbox {
             pushHostFunctionForPrelude(readModule); set("read_module")
             pushHostFunctionForPrelude(log); set("log")
             pushHostFunctionForPrelude(delayProblem); set("delay_problem")
+            pushHostFunctionForPrelude(scheduleProblem); set("schedule_problem")
             let helpers: [(String, lua_CFunction)] = [
                 ("new_env", parley_lua_new_env), ("seal_env", parley_lua_seal_env), ("locate", parley_lua_locate),
                 ("library_view", parley_lua_freeze), ("settle", parley_lua_settle), ("make_read_only", parley_lua_make_read_only),

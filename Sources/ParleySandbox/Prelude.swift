@@ -40,10 +40,14 @@ enum Prelude {
 
     print = host.log
 
-    -- The one delay parser, for the constructors (and any script: it only reads).
+    -- The one delay parser and the one local-schedule parser, for the constructors (and any
+    -- script: they only read).
     local delay = { problem = host.delay_problem }
     host.make_read_only(delay)
     loaded["parley.delay"] = delay
+    local schedule = { problem = host.schedule_problem }
+    host.make_read_only(schedule)
+    loaded["parley.schedule"] = schedule
 
     -- The constructors report errors at the script's line, even from `return bot {...}`.
     local constructors = require "parley.script"

@@ -19,7 +19,7 @@ extension LuaSandbox {
             return [.string(module.source), .string(module.chunkName)]
         }
         do {
-            try sandbox.runPrelude(Prelude.source, readModule: readModule, log: log, delayProblem: delayProblem)
+            try sandbox.runPrelude(Prelude.source, readModule: readModule, log: log, delayProblem: delayProblem, scheduleProblem: scheduleProblem)
         } catch {
             throw .error("cannot prepare the sandbox: \(error)")
         }
@@ -40,6 +40,29 @@ extension LuaSandbox {
             case .double(let x): _ = try Span(delaySeconds: x)
             default: throw DelayError(given: args[1].stringValue ?? "nothing")
             }
+            return [.null]
+        } catch {
+            return [.string(error.message)]
+        }
+    } }
+
+    /// What is wrong with an automation's local schedule (`at`, `days`, `tz`), in the one
+    /// parser's words, or nil: the constructor refuses it at the script's line.
+    static var scheduleProblem: HostFunction { HostFunction("schedule_problem", [.init("at", .value, optional: true, maxBytes: 1024),
+                                                                .init("days", .value, optional: true, maxBytes: 256),
+                                                                .init("tz", .value, optional: true, maxBytes: 256)],
+                                              returns: "message or nil") { args throws(HostError) in
+        let times: [String]
+        switch args[0] {
+        case .string(let text): times = [text]
+        case .array(let items) where items.allSatisfy({ $0.stringValue != nil }): times = items.compactMap(\.stringValue)
+        default: return [.string("at must be a time of day such as \"08:00\", or a list of them: { \"08:00\", \"17:30\" }")]
+        }
+        for (value, field) in [(args[1], "days"), (args[2], "tz")] where value != .null && value.stringValue == nil {
+            return [.string("\(field) must be a string such as \(field == "days" ? "\"Mon-Fri\"" : "\"America/New_York\"")")]
+        }
+        do throws(ScheduleError) {
+            _ = try DailySchedule(at: times, days: args[1].stringValue, tz: args[2].stringValue)
             return [.null]
         } catch {
             return [.string(error.message)]

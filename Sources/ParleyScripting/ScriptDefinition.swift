@@ -24,6 +24,20 @@ public struct EscalationPath: Sendable, Equatable {
     }
 }
 
+/// When an automation runs: every so often from the start, or at local times of day.
+public enum AutomationSchedule: Sendable, Equatable {
+    case every(Span)
+    case daily(DailySchedule)
+
+    /// The first run after `now`.
+    public func next(after now: Instant) -> Instant {
+        switch self {
+        case .every(let span): now + span
+        case .daily(let schedule): schedule.next(after: now)
+        }
+    }
+}
+
 /// The table a script file returned, checked: its kind, name, settings and handlers.
 public struct ScriptDefinition: Sendable {
     public let kind: ScriptKind
@@ -41,7 +55,7 @@ public struct ScriptDefinition: Sendable {
     // Macros
     public let params: [String]
     // Automations
-    public let every: Span?
+    public let schedule: AutomationSchedule?
 
     public func has(_ handler: String) -> Bool { handlers[handler] != nil }
 
@@ -79,27 +93,41 @@ public struct ScriptDefinition: Sendable {
                 guard lead > .zero else { throw problem("bot '\(name)': field 'window_closing' must be more than 0s, such as \"1h\"") }
                 return lead
             } ?? .hours(1)
-            self.every = nil
+            self.schedule = nil
         case .router:
             guard handlers["route"] != nil else { throw problem("router '\(name)' has no route function") }
             self.escalation = nil
             self.windowClosingLead = nil
-            self.every = nil
+            self.schedule = nil
         case .macro:
             guard handlers["run"] != nil else { throw problem("macro '\(name)' has no run function") }
             self.escalation = nil
             self.windowClosingLead = nil
-            self.every = nil
+            self.schedule = nil
         case .automation:
             guard handlers["run"] != nil else { throw problem("automation '\(name)' has no run function") }
-            guard let period = fields["every"] else {
-                throw problem("automation '\(name)': field 'every' is missing; say how often it runs, e.g. every = \"1h\"")
-            }
-            let every = try delay(period, in: "every")
-            guard every >= .seconds(1) else { throw problem("automation '\(name)': field 'every' must be at least 1s, such as \"1h\"") }
             self.escalation = nil
             self.windowClosingLead = nil
-            self.every = every
+            switch (fields["every"], fields["at"]) {
+            case (let period?, nil):
+                guard fields["days"] == nil, fields["tz"] == nil else {
+                    throw problem("automation '\(name)': days and tz go with at = \"08:00\", not with every")
+                }
+                let every = try delay(period, in: "every")
+                guard every >= .seconds(1) else { throw problem("automation '\(name)': field 'every' must be at least 1s, such as \"1h\"") }
+                self.schedule = .every(every)
+            case (nil, let at?):
+                let times = at.stringValue.map { [$0] } ?? at.arrayValue?.compactMap(\.stringValue) ?? []
+                do {
+                    self.schedule = .daily(try DailySchedule(at: times, days: fields["days"]?.stringValue, tz: fields["tz"]?.stringValue))
+                } catch {
+                    throw problem("automation '\(name)': \(error.message)")
+                }
+            case (_?, _?):
+                throw problem("automation '\(name)' has both every and at; give one: every = \"1h\", or at = \"08:00\" (with days and tz)")
+            case (nil, nil):
+                throw problem("automation '\(name)': say when it runs: every = \"1h\", or at = \"08:00\" (with days = \"Mon-Fri\" and tz = \"America/New_York\")")
+            }
         }
     }
 

@@ -6,6 +6,7 @@
 -- (a bot's escalation path) so that no table can slip past the core.
 
 local delay = require "parley.delay"
+local schedule = require "parley.schedule"
 
 local M = {}
 
@@ -69,6 +70,14 @@ function checks.delay(value)
   if problem then return problem, true end
 end
 
+function checks.times(value)
+  if type(value) == "string" then return end
+  if type(value) ~= "table" then return "must be a time of day such as \"08:00\", or a list of them: { \"08:00\", \"17:30\" }" end
+  for i, item in ipairs(value) do
+    if type(item) ~= "string" then return "item " .. i .. " must be a time of day such as \"08:00\"" end
+  end
+end
+
 function checks.strings(value)
   if type(value) ~= "table" then return "must be a list of names, e.g. { \"order_id\" }" end
   for i, item in ipairs(value) do
@@ -95,7 +104,8 @@ function checks.escalation(value)
   end
 end
 
-local function constructor(kind, fields, required, hint)
+-- `finish`, when given, checks what no single field can: fields that go together.
+local function constructor(kind, fields, required, hint, finish)
   return function(spec)
     if type(spec) ~= "table" then
       fail(kind, nil, "expects a table of fields, e.g. " .. kind .. " { name = \"...\", ... }; got " .. describe(spec))
@@ -133,6 +143,10 @@ local function constructor(kind, fields, required, hint)
         made[key] = value
       end
     end
+    if finish then
+      local problem = finish(spec)
+      if problem then fail(kind, spec, problem) end
+    end
     return made
   end
 end
@@ -163,11 +177,21 @@ M.macro = constructor("macro", {
 })
 
 M.automation = constructor("automation", {
-  name = "name", description = "string", every = "delay", run = "function",
-}, { "name", "every", "run" }, {
+  name = "name", description = "string", every = "delay", at = "times", days = "string", tz = "string", run = "function",
+}, { "name", "run" }, {
   name = "give the automation a name, e.g. name = \"nudge\"",
-  every = "say how often it runs, e.g. every = \"1h\"",
   run = "add run = function() ... end",
-})
+}, function(spec)
+  if spec.every == nil and spec.at == nil then
+    return "say when it runs: every = \"1h\", or at = \"08:00\" (with days = \"Mon-Fri\" and tz = \"America/New_York\")"
+  end
+  if spec.every ~= nil and spec.at ~= nil then
+    return "has both every and at; give one: every = \"1h\", or at = \"08:00\" (with days and tz)"
+  end
+  if spec.every ~= nil and (spec.days ~= nil or spec.tz ~= nil) then
+    return "days and tz go with at = \"08:00\", not with every"
+  end
+  if spec.at ~= nil then return schedule.problem(spec.at, spec.days, spec.tz) end
+end)
 
 return M

@@ -115,4 +115,24 @@ struct ClockTests {
         #expect(error.contains("schedule: the delay must be at least 1s"))
         #expect(world.runtime.pendingWork == 0)
     }
+
+    @Test("an automation at 08:00 on weekdays in New York runs at 08:00 local through the change to daylight saving")
+    func localAutomation() throws {
+        let automation = #"return automation { name = "morning", at = "08:00", days = "Mon-Fri", tz = "America/New_York", run = function() log(os.date("!%a %H:%M", now())) end }"#
+        let world = try World(scripts: ["morning.lua": automation], start: Instant(iso8601: "2026-03-05T00:00:00Z")!)
+        world.advance("7d")
+        #expect(world.logs == ["[automation:morning] Thu 13:00", "[automation:morning] Fri 13:00", "[automation:morning] Mon 12:00", "[automation:morning] Tue 12:00", "[automation:morning] Wed 12:00"])
+    }
+
+    @Test("an automation's schedule that does not parse fails the load at the script's line")
+    func badSchedule() throws {
+        for (source, message) in [
+            (#"return automation { name = "a", at = "8am", run = function() end }"#, #"a.lua:1: automation 'a': at "8am" is not a time of day"#),
+            (#"return automation { name = "a", every = "1h", at = "08:00", run = function() end }"#, "a.lua:1: automation 'a': has both every and at"),
+            (#"return automation { name = "a", every = "1h", tz = "UTC", run = function() end }"#, "a.lua:1: automation 'a': days and tz go with at"),
+            (#"return automation { name = "a", run = function() end }"#, "a.lua:1: automation 'a': say when it runs"),
+        ] {
+            #expect { _ = try World(scripts: ["a.lua": source]) } throws: { "\($0)".contains(message) }
+        }
+    }
 }

@@ -109,7 +109,7 @@ struct DelayEntryPointTests {
     func every(_ delay: Case) throws {
         let loaded = Result { try World(scripts: ["a.lua": "return automation { name = \"a\", every = \(delay.literal), run = function() end }"]) }
         switch delay.span {
-        case let span? where span >= .seconds(1): #expect(try loaded.get().runtime.scripts.automations.first?.definition.every == span)
+        case let span? where span >= .seconds(1): #expect(try loaded.get().runtime.scripts.automations.first?.definition.schedule == .every(span))
         case _?: #expect(loaded.problem?.contains("automation 'a': field 'every' must be at least 1s") == true)
         case nil: #expect(loaded.problem?.contains("a.lua:1: automation 'a': field 'every': \(delay.message)") == true, "\(loaded.problem ?? "")")
         }
