@@ -58,7 +58,7 @@ public struct WebhookIngest {
         case .echo:
             return ([], "an echo of a message sent from another client: nothing to apply")
         case .marketingPreference(let p):
-            return ([p.optedOut ? .optOut(p.contact) : .marketingResumed(p.contact)], nil)
+            return ([p.optedOut ? .marketingStopped(p.contact) : .marketingResumed(p.contact)], nil)
         case .templateStatus(let u):
             // FLAGGED warns of a coming pause; the template still sends until then.
             if case .other(let s) = u.status, s == "FLAGGED" { return ([], "template \(u.key) flagged: it still sends until paused or disabled") }

@@ -90,6 +90,9 @@ public struct Policy: Sendable {
         case .success(let passed):
             hydrated = passed.hydratedBody
         }
+        if found.category == .marketing, facts.contact.optedOut {
+            return refuse("consent.stop", .optedOut, "\(contact) asked to stop (STOP); \(found.key) is a MARKETING template, refused even inside the window until they write START")
+        }
         if found.category == .marketing, facts.contact.marketingOptedOut {
             return refuse("consent.marketing", .marketingOptedOut, "\(contact) stopped marketing messages; \(found.key) is a MARKETING template (utility and authentication ones still send)")
         }
@@ -99,6 +102,9 @@ public struct Policy: Sendable {
         if account.numberStatus == .restricted || account.businessInitiatedRestricted {
             let why = account.businessInitiatedRestricted ? "the account is restricted from business-initiated messaging" : "the business number is RESTRICTED"
             return refuse("number.restricted", .numberRestricted, "\(why); templates may only answer contacts inside their window")
+        }
+        if facts.contact.optedOut {
+            return refuse("consent.stop", .optedOut, "\(contact) asked to stop (STOP), so no business-initiated message goes to them until they write START; replies inside a window they open still do (\(closedWindowDetail(contact, windowEnd, now)))")
         }
         if !facts.contact.optedIn {
             return refuse("consent.opt_in", .noOptIn, "\(contact) has no recorded opt-in, which a business-initiated template needs (\(closedWindowDetail(contact, windowEnd, now)))")

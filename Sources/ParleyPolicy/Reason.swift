@@ -11,6 +11,8 @@ public enum Reason: String, Sendable, CaseIterable, Codable {
     case templateParamFormat = "template_param_format"
     case templateTooLong = "template_too_long"
     case marketingOptedOut = "marketing_opted_out"
+    /// The contact wrote STOP (or an operator recorded their request to stop).
+    case optedOut = "opted_out"
     case noOptIn = "no_opt_in"
     case messagingLimit = "messaging_limit"
     case throughputLimit = "throughput_limit"
@@ -37,7 +39,7 @@ public enum Reason: String, Sendable, CaseIterable, Codable {
         case .pairRateLimit: return 131056
         case .identityChanged: return 137000
         case .invalidRecipient, .invalidMessage: return 131009
-        case .noOptIn, .messagingLimit, .numberRestricted, .humanOwnsConversation: return nil
+        case .optedOut, .noOptIn, .messagingLimit, .numberRestricted, .humanOwnsConversation: return nil
         }
     }
 }

@@ -64,17 +64,22 @@ public struct ContactStanding: Sendable, Equatable {
     /// The contact's last inbound message: the customer service window runs 24 h from it.
     public var lastInbound: Instant?
     public var optedIn: Bool
+    /// The contact asked to stop (a STOP keyword, or an operator on their behalf): no
+    /// business-initiated message, and no marketing, until they write START.
+    public var optedOut: Bool
+    /// The contact stopped promotions with the platform's control: no marketing templates.
     public var marketingOptedOut: Bool
     /// The contact's identity key changed and no operator acknowledged it yet.
     public var identityChangePending: Bool
     public var owner: Owner
 
     public init(
-        lastInbound: Instant? = nil, optedIn: Bool = false, marketingOptedOut: Bool = false,
+        lastInbound: Instant? = nil, optedIn: Bool = false, optedOut: Bool = false, marketingOptedOut: Bool = false,
         identityChangePending: Bool = false, owner: Owner = .nobody
     ) {
         self.lastInbound = lastInbound
         self.optedIn = optedIn
+        self.optedOut = optedOut
         self.marketingOptedOut = marketingOptedOut
         self.identityChangePending = identityChangePending
         self.owner = owner

@@ -29,6 +29,7 @@ extension Decision {
         inputs.append("window_open", .bool(windowEnd.map { at < $0 } ?? false))
         inputs.append("owner", .string(facts.contact.owner.description))
         inputs.append("opted_in", .bool(facts.contact.optedIn))
+        inputs.append("opted_out", .bool(facts.contact.optedOut))
         inputs.append("marketing_opted_out", .bool(facts.contact.marketingOptedOut))
         inputs.append("identity_change_pending", .bool(facts.contact.identityChangePending))
         inputs.append("number_status", .string(facts.account.numberStatus.description))

@@ -15,6 +15,10 @@ public struct Conversation: Codable, Sendable, Equatable {
     public var language: String?
     public var lastInbound: Instant?
     public var optedIn = false
+    /// When the contact asked to stop (STOP, or an operator for them); nil when they have not,
+    /// or wrote START since.
+    public var optedOutAt: Instant?
+    /// The platform's "stop promotions": marketing only.
     public var marketingOptedOut = false
     public var identityChangePending = false
     /// Consecutive turns the bot did not understand.
@@ -31,7 +35,7 @@ public struct Conversation: Codable, Sendable, Equatable {
 
     /// The policy's view of this contact.
     public var standing: ContactStanding {
-        ContactStanding(lastInbound: lastInbound, optedIn: optedIn, marketingOptedOut: marketingOptedOut,
+        ContactStanding(lastInbound: lastInbound, optedIn: optedIn, optedOut: optedOutAt != nil, marketingOptedOut: marketingOptedOut,
                         identityChangePending: identityChangePending, owner: owner)
     }
 }

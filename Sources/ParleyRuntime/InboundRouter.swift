@@ -40,7 +40,7 @@ final class InboundRouter {
         if message.carriesKeywords, let text = message.text { meaning = policy.keywords.meaning(of: text) }
         switch meaning {
         case .optOut?: try runtime.optOut(contact, confirm: true)
-        case .optIn?: try runtime.resumeMarketing(contact, confirm: true)
+        case .optIn?: try runtime.resume(contact, confirm: true)
         case .escalate?: try escalationKeyword(from: contact, message, owner: owner)
         case nil: try deliverToOwner(message, owner: owner)
         }

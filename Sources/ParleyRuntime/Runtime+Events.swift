@@ -31,6 +31,8 @@ extension Runtime {
             try optIn(contact)
         case .optOut(let contact):
             try optOut(contact)
+        case .marketingStopped(let contact):
+            try stopMarketing(contact)
         case .marketingResumed(let contact):
             try resumeMarketing(contact)
         case .identityChanged(let contact):

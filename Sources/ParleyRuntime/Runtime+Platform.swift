@@ -4,26 +4,41 @@ import ParleyPolicy
 /// What the platform, an operator or a scenario says about the world: consent, identity,
 /// templates, the messaging tier and the number's status.
 extension Runtime {
-    /// Marks the contact opted out of marketing; with `confirm`, the core tells them so
-    /// (only inside the window, as any free-form message).
+    /// STOP, or an operator for the contact: every business-initiated message stops, and
+    /// marketing even inside the window, until START. Replies inside a window the contact
+    /// opens still go.
     func optOut(_ contact: ContactID, confirm: Bool = false) throws {
-        try update(contact) { $0.marketingOptedOut = true }
-        record(Records.contact("opted_out", contact, at: now))
+        let now = self.now
+        try update(contact) { c in if c.optedOutAt == nil { c.optedOutAt = now } }
+        record(Records.consent("opted_out", contact, scope: .all, at: now))
         if confirm { try sending.submit(.text(config.texts.optedOut), to: contact.value, by: .core) }
     }
 
-    /// START, or the platform's "resume": the contact takes marketing back. It lifts the
-    /// opt-out; it is not, by itself, the recorded opt-in a business-initiated template needs.
-    func resumeMarketing(_ contact: ContactID, confirm: Bool = false) throws {
-        try update(contact) { $0.marketingOptedOut = false }
-        record(Records.contact("opted_in", contact, at: now))
+    /// START: restores exactly what STOP stopped. A recorded opt-in is as it was before the
+    /// STOP; START is not one by itself.
+    func resume(_ contact: ContactID, confirm: Bool = false) throws {
+        try update(contact) { $0.optedOutAt = nil }
+        record(Records.consent("resumed", contact, scope: .all, at: now))
         if confirm { try sending.submit(.text(config.texts.optedIn), to: contact.value, by: .core) }
     }
 
-    /// Records consent (an opt-in) and lifts a marketing opt-out.
+    /// The platform's "stop promotions": marketing templates only.
+    func stopMarketing(_ contact: ContactID) throws {
+        try update(contact) { $0.marketingOptedOut = true }
+        record(Records.consent("opted_out", contact, scope: .marketing, at: now))
+    }
+
+    /// The platform's "resume promotions": lifts what `stopMarketing` set, and nothing else.
+    func resumeMarketing(_ contact: ContactID) throws {
+        try update(contact) { $0.marketingOptedOut = false }
+        record(Records.consent("resumed", contact, scope: .marketing, at: now))
+    }
+
+    /// Records consent (an opt-in): fresh consent lifts both stops.
     func optIn(_ contact: ContactID) throws {
         try update(contact) { c in
             c.optedIn = true
+            c.optedOutAt = nil
             c.marketingOptedOut = false
         }
         record(Records.contact("opted_in", contact, at: now))

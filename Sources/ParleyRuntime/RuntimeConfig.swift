@@ -63,8 +63,8 @@ public struct CoreTexts: Sendable, Equatable {
     public var handoff = "Connecting you with a person. Someone from our team will reply here shortly."
     public var outOfHours = "Our team is not available right now."
     public var botError = "Sorry, something went wrong on our side."
-    public var optedOut = "You will no longer receive marketing messages from us. Reply START to receive them again."
-    public var optedIn = "You will receive our updates again. Reply STOP to stop them."
+    public var optedOut = "You will no longer receive messages from us, except answers when you write to us. Reply START to receive them again."
+    public var optedIn = "You will receive our messages again. Reply STOP to stop them."
 
     public init() {}
 }

@@ -19,11 +19,14 @@ public enum RuntimeEvent: Sendable, Equatable {
     /// An agent hands the conversation back to the bot it came from.
     case release(ContactID, note: String?)
 
-    /// Consent recorded (an opt-in), which also lifts a marketing opt-out.
+    /// Consent recorded (an opt-in), which also lifts both stops.
     case optIn(ContactID)
-    /// The contact opted out of marketing.
+    /// The contact asked to stop, through an operator: as STOP, every business-initiated
+    /// message stops.
     case optOut(ContactID)
-    /// The contact took marketing back (the platform's "resume"); not, by itself, an opt-in.
+    /// The contact stopped promotions with the platform's control: marketing only.
+    case marketingStopped(ContactID)
+    /// The contact took promotions back with the platform's control; not, by itself, an opt-in.
     case marketingResumed(ContactID)
     /// The contact's identity key changed: nothing goes to them until an operator checks.
     case identityChanged(ContactID)

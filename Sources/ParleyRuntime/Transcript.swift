@@ -47,6 +47,11 @@ public struct TranscriptRecord: Sendable, Equatable {
 
 /// The transcript records the runtime writes, one builder per kind, each of the shape
 /// `TranscriptSchema` declares for it (docs/scripts.md §16).
+/// Which of a contact's two stops a consent record is about.
+enum ConsentScope: String {
+    case all, marketing
+}
+
 enum Records {
     static func sent(_ d: Dispatch, at now: Instant) -> TranscriptRecord {
         var r = TranscriptRecord("sent", at: now)
@@ -162,6 +167,14 @@ enum Records {
     static func contact(_ type: String, _ contact: ContactID, at now: Instant) -> TranscriptRecord {
         var r = TranscriptRecord(type, at: now)
         r.add("contact", contact.value)
+        return r
+    }
+
+    /// `opted_out` or `resumed`: which stop changed, `all` (STOP, START, an operator) or
+    /// `marketing` (the platform's promotions control).
+    static func consent(_ type: String, _ contact: ContactID, scope: ConsentScope, at now: Instant) -> TranscriptRecord {
+        var r = Records.contact(type, contact, at: now)
+        r.add("scope", scope.rawValue)
         return r
     }
 }

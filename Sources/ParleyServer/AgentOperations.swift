@@ -59,11 +59,11 @@ extension RuntimeService {
 
     public func consent(_ contact: ContactID, optIn: Bool) throws -> JSONValue {
         try event { try runtime.handle(optIn ? .optIn(contact) : .optOut(contact)) }
-        // What the contact's consent is now: an opt-out stops marketing, and leaves a recorded
-        // opt-in for utility templates as it was.
+        // What the contact's consent is now: an opt-out stops every business-initiated message
+        // until START or a new opt-in; the platform's promotions control is its own state.
         let c = try store.conversation(contact)
         return ["ok": true, "contact": .string(contact.value), "opted_in": .bool(c?.optedIn ?? false),
-                "marketing_opted_out": .bool(c?.marketingOptedOut ?? false)]
+                "opted_out": .bool(c?.optedOutAt != nil), "marketing_opted_out": .bool(c?.marketingOptedOut ?? false)]
     }
 
     public func audit(ofContact contact: ContactID) throws -> JSONValue { .array(try runtime.audit(ofContact: contact)) }

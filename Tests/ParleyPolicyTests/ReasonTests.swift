@@ -22,7 +22,7 @@ struct ReasonTests {
     func contractNames() {
         let contract = [
             "outside_window", "template_not_found", "template_not_approved", "template_paused", "template_disabled",
-            "template_param_mismatch", "template_param_format", "template_too_long", "marketing_opted_out", "no_opt_in",
+            "template_param_mismatch", "template_param_format", "template_too_long", "marketing_opted_out", "opted_out", "no_opt_in",
             "messaging_limit", "throughput_limit", "pair_rate_limit", "number_restricted", "identity_changed",
             "human_owns_conversation", "invalid_recipient", "invalid_message",
         ]

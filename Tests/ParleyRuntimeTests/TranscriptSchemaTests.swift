@@ -44,7 +44,8 @@ struct TranscriptSchemaTests {
             Records.template("template_category", Self.template.key, ("category", "MARKETING"), at: Self.at),
             Records.status(id: "out-1", status: "failed", contact: Self.contact, error: (131053, "Media upload error"), at: Self.at),
         ]
-        records += ["opted_out", "opted_in", "identity_changed", "identity_ack"].map { Records.contact($0, Self.contact, at: Self.at) }
+        records += ["opted_in", "identity_changed", "identity_ack"].map { Records.contact($0, Self.contact, at: Self.at) }
+        records += ["opted_out", "resumed"].map { Records.consent($0, Self.contact, scope: .marketing, at: Self.at) }
         for record in records {
             #expect(TranscriptSchema.problem(with: record) == nil, "\(record.line)")
         }
@@ -68,6 +69,7 @@ struct TranscriptSchemaTests {
             {"type": "agent_reply", "to": "\(bob)", "text": "Hello?"}
             {"type": "opt_out", "contact": "\(alice)"}
             {"type": "opt_in", "contact": "\(alice)"}
+            {"type": "inbound", "from": "\(alice)", "text": "START"}
             {"type": "identity_changed", "contact": "\(alice)"}
             {"type": "identity_ack", "contact": "\(alice)"}
             {"type": "template_status", "name": "order_update", "language": "en_US", "status": "PAUSED"}

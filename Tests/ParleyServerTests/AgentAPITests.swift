@@ -32,11 +32,14 @@ struct AgentAPITests {
             #expect(try await routes.agent("conversations/hello").status == 400)
             #expect(try await routes.agent("messages/out-999/audit").status == 404)
 
-            // Consent as it now stands: an opt-out stops marketing and keeps the recorded opt-in.
+            // Consent as it now stands: an opt-out (the contact asked to stop) stops every
+            // business-initiated message, keeps the recorded opt-in for after START, and is not
+            // the platform's promotions control.
             _ = try await routes.agent(base + "/opt_in", body: "")
             let optOut = try await routes.agent(base + "/opt_out", body: "").json
             #expect(optOut["opted_in"] == true)
-            #expect(optOut["marketing_opted_out"] == true)
+            #expect(optOut["opted_out"] == true)
+            #expect(optOut["marketing_opted_out"] == false)
         }
     }
 
