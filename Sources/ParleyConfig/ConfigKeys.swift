@@ -13,6 +13,8 @@ extension ConfigFile {
             .init("contact_route", .text, \.runtime.defaultContactRoute, unset: "none",
                   help: "how to reach a person outside the chat, for bots that give no contact"),
             .init("default_language", .text, \.runtime.policy.defaultLanguage, help: "the language a template falls back to"),
+            .init("session_idle", .delay(atLeast: .minutes(1), because: "a session lasts at least a minute"), \.runtime.sessionIdle,
+                  unset: "the window's length, 24 h", help: "how long a session a bot holds lasts without a message from the contact; the next is routed afresh"),
 
             .init("instructions", in: "budget", .whole(10_000...1_000_000_000_000), \.runtime.budget.instructions,
                   help: "Lua instructions per call"),

@@ -21,7 +21,12 @@ public struct Conversation: Codable, Sendable, Equatable {
     /// The platform's "stop promotions": marketing only.
     public var marketingOptedOut = false
     public var identityChangePending = false
-    /// Consecutive turns the bot did not understand.
+    /// The thread of work open with the contact now, if any: who owns the conversation
+    /// holds it until the session ends (docs/rules.md §6.9).
+    public var session: Session?
+    /// Sessions this conversation has had: the next one's number.
+    public var sessionCount: Int?
+    /// Consecutive turns the bot did not understand, in this session.
     public var notUnderstoodStreak = 0
     /// Bumped by every inbound message: a window-closing hook fires only for the window
     /// that scheduled it.
@@ -48,4 +53,13 @@ public struct HandoffRecord: Codable, Sendable, Equatable {
     public var since: Instant
     /// The agent who claimed it from the queue, once one has.
     public var agent: String?
+}
+
+/// A thread of work with a contact: it starts with an inbound message when none is open and
+/// ends when its bot is done (`conv:done`), an agent resolves it, or the contact has been
+/// silent for `session_idle`. The next message after that is routed afresh.
+public struct Session: Codable, Sendable, Equatable {
+    /// 1 for the contact's first session, then 2...
+    public var number: Int
+    public var since: Instant
 }

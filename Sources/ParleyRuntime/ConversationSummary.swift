@@ -15,6 +15,7 @@ extension Runtime {
         ]
         if let language = c.language { fields["language"] = .string(language) }
         if let last = c.lastInbound { fields["last_inbound"] = .string(last.iso8601) }
+        if let session = c.session { fields["session"] = ["number": .int(Int64(session.number)), "since": .string(session.since.iso8601)] }
         if let h = c.handoff {
             var handoff: [String: JSONValue] = ["id": .string(h.id), "queue": .string(h.queue), "reason": .string(h.reason), "since": .string(h.since.iso8601)]
             if let note = h.note { handoff["note"] = .string(note) }

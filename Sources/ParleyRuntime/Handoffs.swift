@@ -4,7 +4,7 @@ import ParleyPolicy
 /// Hand-offs between bots and people: escalation (docs/rules.md §6), an agent's claim, and
 /// the release back to the bot. A conversation's owner is its state, in the store.
 final class Handoffs {
-    private unowned(unsafe) let runtime: Runtime
+    unowned(unsafe) let runtime: Runtime
     /// The runtime's, which never change: kept here, as reading them through `runtime` copied
     /// them on every use in the hot path.
     let policy: Policy
@@ -16,7 +16,7 @@ final class Handoffs {
         config = runtime.config
     }
 
-    private var now: Instant { runtime.now }
+    var now: Instant { runtime.now }
     private var scripts: ScriptSet { _read { yield runtime.scripts } }
 
     /// Hands a conversation to a human (docs/rules.md §6). The queue is the one asked

@@ -29,11 +29,15 @@ final class InboundRouter {
         if config.deduplicatesInbound, let id = message.id, try !runtime.store.firstSighting(ofInbound: id, at: now) { return false }
         let contact = message.from
         let now = self.now
-        let owner = try runtime.update(contact) { c in
+        let idle = config.sessionIdleSpan
+        let (owner, ended, started) = try runtime.update(contact) { c in
+            let (ended, started) = Handoffs.turnOver(&c, at: now, idle: idle)
             c.lastInbound = now
             c.windowGeneration += 1
-            return c.owner
+            return (c.owner, ended, started)
         }
+        if let (session, since) = ended { runtime.record(Records.sessionEnded(contact, session, Handoffs.SessionEnd.idle.rawValue, idleSince: since, at: now)) }
+        if let started { runtime.record(Records.sessionStarted(contact, started, at: now)) }
         runtime.record(Records.inbound(message, owner: owner, at: now))
 
         var meaning: KeywordMeaning?

@@ -27,6 +27,8 @@ extension Runtime {
             return .claimed(try handoffs.claim(contact, by: agent, queue: queue, takeOver: takeOver))
         case .release(let contact, let note):
             try handoffs.release(contact, note: note)
+        case .resolve(let contact, let agent, let note):
+            try handoffs.resolve(contact, by: agent, note: note)
         case .optIn(let contact):
             try optIn(contact)
         case .optOut(let contact):

@@ -19,6 +19,9 @@ public struct RuntimeConfig: Sendable {
     /// The queue for escalations that name none (a bot with only a contact route, an
     /// automation, a failing router).
     public var defaultQueue = "support"
+    /// How long a session a bot (or nobody) holds lasts without an inbound message; `nil`:
+    /// the window's length. A person's session waits for them to resolve it.
+    public var sessionIdle: Span?
     /// The route to a person outside the chat when a bot gives none.
     public var defaultContactRoute: String?
     public var texts = CoreTexts()
@@ -33,6 +36,9 @@ public struct RuntimeConfig: Sendable {
     public func isOpen(queue: String, at now: Instant) -> Bool {
         queues[queue]?.isOpen(at: now) ?? false
     }
+
+    /// How long a session lasts without an inbound message.
+    public var sessionIdleSpan: Span { sessionIdle ?? policy.windowLength }
 
     /// The declared queues, for messages that name them.
     public var declaredQueues: String { queues.keys.sorted().joined(separator: ", ") }

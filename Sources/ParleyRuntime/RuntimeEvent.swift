@@ -18,6 +18,8 @@ public enum RuntimeEvent: Sendable, Equatable {
     case claim(ContactID, agent: String, queue: String?, takeOver: Bool)
     /// An agent hands the conversation back to the bot it came from.
     case release(ContactID, note: String?)
+    /// An agent resolves the conversation: its session ends (docs/rules.md §6.9).
+    case resolve(ContactID, agent: String?, note: String?)
 
     /// Consent recorded (an opt-in), which also lifts both stops.
     case optIn(ContactID)

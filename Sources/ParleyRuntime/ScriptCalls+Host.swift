@@ -100,6 +100,15 @@ extension ScriptCalls: ScriptHost {
         turn?.notUnderstood = true
     }
 
+    public func done(_ recipient: String, note: String?, by script: ScriptIdentity) throws(HostError) {
+        let contact = try ScriptCalls.contact(recipient, for: "conv:done")
+        let owner = try storeWork("conv:done") { try runtime.conversation(contact).owner }
+        guard script.kind == .bot, owner == .bot(script.name) else {
+            throw HostError("conv:done: only the bot that owns the conversation ends its session (\(contact) is owned by \(owner)); a person ends theirs with resolve")
+        }
+        doneRequested = (contact, note)
+    }
+
     public func conversations(_ filter: ConversationFilter, by script: ScriptIdentity) -> [ConversationView] {
         let now = self.now
         let found = try? storeWork("conversations") { try runtime.store.conversations { c in

@@ -23,6 +23,8 @@ final class ScriptCalls {
     var storeFailure: (any Error)?
     /// While a macro runs: its sends' outcomes, for the agent who ran it.
     var macroSends: [SendOutcome]?
+    /// `conv:done(note)` was called: the session ends when the call returns.
+    var doneRequested: (contact: ContactID, note: String?)?
 
     init(_ runtime: Runtime) {
         self.runtime = runtime
@@ -36,6 +38,7 @@ final class ScriptCalls {
         turn = nil
         storeFailure = nil
         macroSends = nil
+        doneRequested = nil
     }
 
     var now: Instant { runtime.now }
@@ -79,6 +82,10 @@ final class ScriptCalls {
                 c.state = after.state
                 if after.language != before.language { c.language = after.language }
             }
+        }
+        if let done = doneRequested {
+            doneRequested = nil
+            try runtime.handoffs.endSession(done.contact, .done, note: done.note, by: script.identity.description)
         }
         return .success(result.values)
     }

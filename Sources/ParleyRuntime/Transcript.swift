@@ -170,6 +170,25 @@ enum Records {
         return r
     }
 
+    static func sessionStarted(_ contact: ContactID, _ session: Session, at now: Instant) -> TranscriptRecord {
+        var r = TranscriptRecord("session_started", at: now)
+        r.add("to", contact.value)
+        r.add("session", .int(Int64(session.number)))
+        return r
+    }
+
+    static func sessionEnded(_ contact: ContactID, _ session: Session, _ reason: String, by: String? = nil, note: String? = nil,
+                             idleSince: Instant? = nil, at now: Instant) -> TranscriptRecord {
+        var r = TranscriptRecord("session_ended", at: now)
+        r.add("to", contact.value)
+        r.add("session", .int(Int64(session.number)))
+        r.add("reason", reason)
+        r.add("by", by)
+        r.add("note", note)
+        r.add("idle_since", idleSince?.iso8601)
+        return r
+    }
+
     /// `opted_out` or `resumed`: which stop changed, `all` (STOP, START, an operator) or
     /// `marketing` (the platform's promotions control).
     static func consent(_ type: String, _ contact: ContactID, scope: ConsentScope, at now: Instant) -> TranscriptRecord {

@@ -27,6 +27,8 @@ public enum TranscriptSchema {
     public static let kinds: [String: [Field]] = [
         "inbound": fields(["from": .string, "msg_type": .string, "text": .string, "payload": .string, "reply_id": .string,
                            "owner": .string, "id": .string]),
+        "session_started": fields(["to": .string, "session": .number]),
+        "session_ended": fields(["to": .string, "session": .number, "reason": .string, "by": .string, "note": .string, "idle_since": .string]),
         "routed": fields(["to": .string, "owner": .string, "by": .string]),
         // One of buttons, list or a media kind follows the text, for messages that carry one.
         "sent": fields(["to": .string, "kind": .string, "by": .string, "template": .string, "language": .string,

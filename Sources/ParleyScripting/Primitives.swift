@@ -26,7 +26,7 @@ struct Primitives {
         [send, inWindow, pickTemplate, escalate, schedule, now, log, conversations]
     }
 
-    var conversationMethods: [HostFunction] { [notUnderstood] }
+    var conversationMethods: [HostFunction] { [notUnderstood, done] }
 
     // What a primitive takes beyond the budget's `dataBytes` (a message, a query, a
     // timer's data): identifiers are short, and free text is cut rather than refused
@@ -176,6 +176,14 @@ struct Primitives {
     var notUnderstood: HostFunction {
         HostFunction("conv.not_understood", [Primitives.recipient("conv")], returns: "nothing") { [self] args throws(HostError) in
             try runtime().notUnderstood(args[0].textValue ?? "", by: try script("conv:not_understood"))
+            return []
+        }
+    }
+
+    var done: HostFunction {
+        HostFunction("conv.done", [Primitives.recipient("conv"), .init("note", .string, optional: true, cutsTextAt: Primitives.noteBytes)],
+                     returns: "nothing") { [self] args throws(HostError) in
+            try runtime().done(args[0].textValue ?? "", note: args[1].stringValue, by: try script("conv:done"))
             return []
         }
     }

@@ -37,6 +37,9 @@ public protocol ScriptHost: AnyObject {
     func escalate(_ recipient: String, request: EscalationRequest, by script: ScriptIdentity) throws(HostError) -> Handoff
     func schedule(_ recipient: String, after delay: Span, name: String, data: JSONValue, by script: ScriptIdentity) throws(HostError)
     func notUnderstood(_ recipient: String, by script: ScriptIdentity) throws(HostError)
+    /// `conv:done(note)`: the owning bot's work with the contact is finished; the session
+    /// ends when the call returns.
+    func done(_ recipient: String, note: String?, by script: ScriptIdentity) throws(HostError)
     func conversations(_ filter: ConversationFilter, by script: ScriptIdentity) -> [ConversationView]
     func log(_ line: String, by script: ScriptIdentity)
 }

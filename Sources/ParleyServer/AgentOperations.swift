@@ -51,6 +51,11 @@ extension RuntimeService {
         return ["ok": true, "owner": .string(try store.conversation(contact)?.owner.description ?? "nobody")]
     }
 
+    public func resolve(_ contact: ContactID, agent: String?, note: String?) throws -> JSONValue {
+        try event { try runtime.handle(.resolve(contact, agent: agent, note: note)) }
+        return ["ok": true, "owner": .string(try store.conversation(contact)?.owner.description ?? "nobody")]
+    }
+
     /// A template sync's result becomes the catalog (pauses the core is timing kept).
     public func applySync(_ templates: [Template]) throws {
         try event { try runtime.handle(.templatesSynced(templates)) }

@@ -16,8 +16,9 @@ import ParleyRuntime
 ///     POST /agent/conversations/{contact}/reply           {"text": "..."} or a template message
 ///     POST /agent/conversations/{contact}/macros/{name}   {"order_id": "..."}: the macro's args
 ///     POST /agent/conversations/{contact}/release         {"note": "..."}
+///     POST /agent/conversations/{contact}/resolve         {"agent": "dana"?, "note": "..."?}: the session ends
 ///     POST /agent/conversations/{contact}/opt_in          consent recorded elsewhere (a form, a checkout)
-///     POST /agent/conversations/{contact}/opt_out         marketing stopped by other means
+///     POST /agent/conversations/{contact}/opt_out         the contact asked to stop, by other means
 ///     GET  /agent/conversations/{contact}/audit           every decision about it
 ///     GET  /agent/messages/{id}/audit                     why one message went, or not
 ///
@@ -71,6 +72,15 @@ struct AgentRoutes {
             var request = request
             let body = try await HTTP.body(&request, limit: 1 << 16)
             return HTTP.json(try await service.release(try contact(context), note: body["note"]?.stringValue))
+        }
+        agent.post("conversations/:contact/resolve") { request, context in
+            var request = request
+            let body = try await HTTP.body(&request, limit: 1 << 16)
+            do {
+                return HTTP.json(try await service.resolve(try contact(context), agent: body["agent"]?.stringValue, note: body["note"]?.stringValue))
+            } catch let error as RuntimeError {
+                return HTTP.problem(.conflict, error.message, fix: "resolve a conversation whose contact wrote since its last session ended")
+            }
         }
         agent.post("conversations/:contact/opt_in") { _, context in HTTP.json(try await service.consent(try contact(context), optIn: true)) }
         agent.post("conversations/:contact/opt_out") { _, context in HTTP.json(try await service.consent(try contact(context), optIn: false)) }

@@ -110,7 +110,7 @@ private struct EventReader {
 
     func fail(_ message: String) -> ScenarioError { ScenarioError(file: file, line: line, message) }
 
-    static let types = ["inbound", "advance", "macro", "agent_reply", "release", "template_status", "template_quality",
+    static let types = ["inbound", "advance", "macro", "agent_reply", "release", "resolve", "template_status", "template_quality",
                         "template_category", "opt_in", "opt_out", "limit", "number_status", "identity_changed", "identity_ack", "webhook"]
 
     mutating func read(_ text: String) throws(ScenarioError) -> (line: Int, at: Instant?, by: Span?, event: Scenario.Event) {
@@ -162,6 +162,7 @@ private struct EventReader {
                 throw fail("agent_reply: " + error.message.replacingOccurrences(of: "send: ", with: ""))
             }
         case "release": event = .runtime(.release(try contact("to"), note: try optionalString("note")))
+        case "resolve": event = .runtime(.resolve(try contact("to"), agent: try optionalString("agent"), note: try optionalString("note")))
         case "template_status": event = .runtime(.templateStatus(try templateKey(), TemplateStatus(try string("status"))))
         case "template_quality":
             let raw = try string("quality")

@@ -66,6 +66,7 @@ struct TranscriptSchemaTests {
             {"type": "inbound", "from": "\(alice)", "text": "fail"}
             {"type": "release", "to": "\(alice)", "note": "back to the bot"}
             {"type": "macro", "name": "ship", "to": "\(alice)", "args": {}}
+            {"type": "resolve", "to": "\(alice)", "agent": "dana", "note": "answered"}
             {"type": "agent_reply", "to": "\(bob)", "text": "Hello?"}
             {"type": "opt_out", "contact": "\(alice)"}
             {"type": "opt_in", "contact": "\(alice)"}

@@ -37,6 +37,7 @@ final class RecordingHost: ScriptHost {
     func schedule(_ recipient: String, after delay: Span, name: String, data: JSONValue, by script: ScriptIdentity) throws(HostError) {}
 
     func notUnderstood(_ recipient: String, by script: ScriptIdentity) throws(HostError) { notUnderstoodCount += 1 }
+    func done(_ recipient: String, note: String?, by script: ScriptIdentity) throws(HostError) {}
 
     func conversations(_ filter: ConversationFilter, by script: ScriptIdentity) -> [ConversationView] { [] }
 

@@ -57,6 +57,7 @@ local events = {
   --- w:agent_reply(contact, "text") or w:agent_reply(contact, { template = ..., params = {...} })
   agent_reply = function(fields, contact, what) fields.to = contact; message(fields, what) end,
   release = { "to", "note" },
+  resolve = { "to", "note", "agent" },
   template_status = { "name", "language", "status" },
   template_quality = { "name", "language", "quality" },
   opt_in = { "contact" },
