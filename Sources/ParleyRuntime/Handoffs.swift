@@ -17,7 +17,7 @@ final class Handoffs {
     }
 
     var now: Instant { runtime.now }
-    private var scripts: ScriptSet { _read { yield runtime.scripts } }
+    var scripts: ScriptSet { _read { yield runtime.scripts } }
 
     /// Hands a conversation to a human (docs/rules.md §6). The queue is the one asked
     /// for, else the bot's; the contact is told, with the contact route when the queue is

@@ -61,8 +61,16 @@ final class InboundRouter {
             try botTurn(name, message)
         case .nobody:
             let msg = message.scriptValue
-            switch try route(message, msg) {
-            case .bot(let name)?: try botTurn(name, message, msg)
+            let routed = try route(message, msg)
+            switch routed?.owner {
+            case .bot(let name)?:
+                if let data = routed?.data, let by = routed?.by, let bot = scripts.bots[name], bot.definition.has("on_handoff") {
+                    // The router handed over with data: the bot hears it as a hand-off, with the message.
+                    try runtime.calls.call(bot, "on_handoff", on: contact, arguments: [["from": .string(by), "data": data, "msg": msg]])
+                    try runtime.runDue()
+                } else {
+                    try botTurn(name, message, msg)
+                }
             case .human(let queue)?: try runtime.handoffs.escalate(contact, queue: queue, reason: EscalationReason.routed, note: "routed to a person", bot: nil)
             case .nobody?, nil: return
             }
@@ -78,7 +86,7 @@ final class InboundRouter {
         case .bot(let name):
             try runtime.handoffs.escalate(contact, queue: nil, reason: EscalationReason.keyword, note: message.text, bot: name)
         case .nobody:
-            switch try route(message) {
+            switch try route(message)?.owner {
             case .bot(let name)?: try runtime.handoffs.escalate(contact, queue: nil, reason: EscalationReason.keyword, note: message.text, bot: name)
             case .human(let queue)?: try runtime.handoffs.escalate(contact, queue: queue, reason: EscalationReason.keyword, note: message.text, bot: nil)
             case .nobody?, nil: return
@@ -86,15 +94,17 @@ final class InboundRouter {
         }
     }
 
-    /// Picks the owner of a conversation nobody owns: the router's answer, or the default
-    /// route. A failing router costs this conversation an escalation to the default queue.
-    func route(_ message: Inbound, _ msg: JSONValue? = nil) throws -> Owner? {
+    /// Picks the owner of a conversation nobody owns: the router's answer (with the data it
+    /// may return beside a bot), or the default route. A failing router costs this
+    /// conversation an escalation to the default queue.
+    func route(_ message: Inbound, _ msg: JSONValue? = nil) throws -> (owner: Owner, data: JSONValue?, by: String)? {
         let contact = message.from
         let chosen: Owner
+        var data: JSONValue?
         var by = "default"
         if let router = scripts.router {
             by = "router:\(router.definition.name)"
-            let outcome = try runtime.calls.call(router, "route", on: contact, arguments: [msg ?? message.scriptValue], results: 1)
+            let outcome = try runtime.calls.call(router, "route", on: contact, arguments: [msg ?? message.scriptValue], results: 2)
             guard case .success(let values)? = outcome else {
                 try runtime.handoffs.escalate(contact, queue: nil, reason: EscalationReason.botError, note: "the router failed", bot: nil, apology: true)
                 return nil
@@ -107,6 +117,7 @@ final class InboundRouter {
                     return nil
                 }
                 chosen = owner
+                if values.count > 1, values[1] != .null, case .bot = owner { data = values[1] }
             case .null?, nil:
                 chosen = defaultRoute
             case let other?:
@@ -120,12 +131,12 @@ final class InboundRouter {
         // A router that handed the conversation to a person itself (escalate_to_human) has
         // decided: its return value does not undo the hand-off.
         let owner = try runtime.conversation(contact).owner
-        if owner != .nobody { return owner }
+        if owner != .nobody { return (owner, nil, by) }
         if case .bot = chosen {
             try runtime.update(contact) { $0.owner = chosen }
             runtime.record(Records.routed(contact, owner: chosen, by: by, at: now))
         }
-        return chosen
+        return (chosen, data, by)
     }
 
     var defaultRoute: Owner {
@@ -151,9 +162,13 @@ final class InboundRouter {
             return
         }
         runtime.calls.turn = (contact, false)
+        let value = msg ?? message.scriptValue
+        let outer = runtime.calls.message
+        runtime.calls.message = (message, value)  // what a hand-off passes on
+        defer { runtime.calls.message = outer }
         let outcome: Result<[JSONValue], ScriptFailure>?
         do {
-            outcome = try runtime.calls.call(bot, "on_message", on: contact, arguments: [msg ?? message.scriptValue])
+            outcome = try runtime.calls.call(bot, "on_message", on: contact, arguments: [value])
         } catch {
             runtime.calls.turn = nil
             throw error

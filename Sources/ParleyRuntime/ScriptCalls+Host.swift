@@ -106,7 +106,42 @@ extension ScriptCalls: ScriptHost {
         guard script.kind == .bot, owner == .bot(script.name) else {
             throw HostError("conv:done: only the bot that owns the conversation ends its session (\(contact) is owned by \(owner)); a person ends theirs with resolve")
         }
+        guard handOffRequested == nil else { throw HostError("conv:done: this call has handed the conversation off already") }
         doneRequested = (contact, note)
+    }
+
+    /// Hand-offs one event may make: enough for any real chain, few enough that two bots
+    /// handing a conversation back and forth stop at once.
+    static let handOffsPerEvent = 5
+
+    public func handOff(_ recipient: String, to target: String, note: String?, data: JSONValue, by script: ScriptIdentity) throws(HostError) -> String {
+        let contact = try ScriptCalls.contact(recipient, for: "hand_off")
+        guard case .bot(let name)? = Owner(parsing: target), scripts.bots[name] != nil else {
+            if target.hasPrefix("human:") {
+                throw HostError("hand_off: hands a conversation to another bot; hand it to a person with escalate_to_human(conv, { queue = \"\(target.dropFirst(6))\" })")
+            }
+            throw HostError("hand_off: \"\(target)\" is not a bot of this scripts folder; write \"bot:<name>\", one of: \(scripts.bots.keys.sorted().map { "bot:\($0)" }.joined(separator: ", "))")
+        }
+        let owner = try storeWork("hand_off") { try runtime.conversation(contact).owner }
+        switch script.kind {
+        case .bot:
+            guard owner == .bot(script.name) else {
+                throw HostError("hand_off: only the bot that owns the conversation hands it off (\(contact) is owned by \(owner))")
+            }
+            guard name != script.name else { throw HostError("hand_off: \(script) owns the conversation already") }
+        case .macro:  // an agent's action
+            guard owner != .bot(name) else { throw HostError("hand_off: bot:\(name) owns \(contact) already") }
+        case .router, .automation:
+            throw HostError("hand_off: bots and macros hand a conversation off; a router returns \"bot:<name>\" (and data) instead")
+        }
+        guard handOffRequested == nil, doneRequested == nil else {
+            throw HostError("hand_off: this call has already handed the conversation off or ended its session")
+        }
+        guard handOffs < Self.handOffsPerEvent else {
+            throw HostError("hand_off: \(contact) was handed off \(Self.handOffsPerEvent) times for one message; do two bots hand it back and forth?")
+        }
+        handOffRequested = HandOff(contact: contact, to: name, from: script.description, note: note, data: data)
+        return "bot:\(name)"
     }
 
     public func conversations(_ filter: ConversationFilter, by script: ScriptIdentity) -> [ConversationView] {

@@ -25,6 +25,12 @@ final class ScriptCalls {
     var macroSends: [SendOutcome]?
     /// `conv:done(note)` was called: the session ends when the call returns.
     var doneRequested: (contact: ContactID, note: String?)?
+    /// `hand_off` was called: the other bot takes the conversation when the call returns.
+    var handOffRequested: HandOff?
+    /// The message a bot is answering now, which a hand-off passes on.
+    var message: (inbound: Inbound, value: JSONValue)?
+    /// Hand-offs in this event: a bot that hands on to one that hands back would never stop.
+    var handOffs = 0
 
     init(_ runtime: Runtime) {
         self.runtime = runtime
@@ -39,6 +45,9 @@ final class ScriptCalls {
         storeFailure = nil
         macroSends = nil
         doneRequested = nil
+        handOffRequested = nil
+        message = nil
+        handOffs = 0
     }
 
     var now: Instant { runtime.now }
@@ -86,6 +95,10 @@ final class ScriptCalls {
         if let done = doneRequested {
             doneRequested = nil
             try runtime.handoffs.endSession(done.contact, .done, note: done.note, by: script.identity.description)
+        }
+        if let handOff = handOffRequested {
+            handOffRequested = nil
+            try runtime.handoffs.handOff(handOff)
         }
         return .success(result.values)
     }

@@ -30,6 +30,7 @@ public enum TranscriptSchema {
         "session_started": fields(["to": .string, "session": .number]),
         "session_ended": fields(["to": .string, "session": .number, "reason": .string, "by": .string, "note": .string, "idle_since": .string]),
         "routed": fields(["to": .string, "owner": .string, "by": .string]),
+        "handed_off": fields(["to": .string, "from": .string, "owner": .string, "note": .string]),
         // One of buttons, list or a media kind follows the text, for messages that carry one.
         "sent": fields(["to": .string, "kind": .string, "by": .string, "template": .string, "language": .string,
                         "category": .string, "text": .string, "buttons": .array, "list": .object])

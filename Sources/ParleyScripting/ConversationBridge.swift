@@ -138,6 +138,12 @@ final class ConversationBridge: CallSubject {
             changed = true
         }
         parley_pop(L, 1)
+        sandbox.values.push(key: "owner")
+        let ownerKept = lua_rawget(L, index) == LUA_TSTRING && Self.isText(L, -1, original.owner)
+        parley_pop(L, 1)
+        guard ownerKept else {
+            throw .conversion("conv.owner cannot be set: who owns a conversation is the core's to change. Hand it to another bot with hand_off(conv, \"bot:delivery\"), or to a person with escalate_to_human(conv)")
+        }
         sandbox.values.push(key: "language")
         if lua_rawget(L, index) == LUA_TSTRING, !Self.isText(L, -1, original.language) {  // most calls leave it
             guard lua_rawlen(L, -1) <= Self.maxLanguageBytes, case .string(let language) = try sandbox.callValues.read(-1, path: "conv.language") else {

@@ -23,7 +23,7 @@ struct Primitives {
     }
 
     var globals: [HostFunction] {
-        [send, inWindow, pickTemplate, escalate, schedule, now, log, conversations]
+        [send, inWindow, pickTemplate, escalate, handOff, schedule, now, log, conversations]
     }
 
     var conversationMethods: [HostFunction] { [notUnderstood, done] }
@@ -123,6 +123,21 @@ struct Primitives {
                                             note: opts["note"]?.textValue.map { TextBytes.cut($0, toBytes: Primitives.noteBytes) })
             let handoff = try runtime().escalate(args[0].textValue ?? "", request: request, by: try script("escalate_to_human"))
             return [["ok": true, "queue": .string(handoff.queue), "handoff_id": .string(handoff.id)]]
+        }
+    }
+
+    /// `hand_off(conv, "bot:delivery", {note=, data=})`: another bot takes the conversation.
+    var handOff: HostFunction {
+        HostFunction("hand_off", [Primitives.recipient("conv"), .init("to", .string, maxBytes: Primitives.queueBytes),
+                                  .init("opts", .table, optional: true, cutsTextAt: Primitives.noteBytes)],
+                     returns: "table") { [self] args throws(HostError) in
+            let opts = args[2].objectValue ?? [:]
+            for key in opts.keys where key != "note" && key != "data" {
+                throw HostError("hand_off: unknown option '\(key)'; it takes note and data")
+            }
+            let owner = try runtime().handOff(args[0].textValue ?? "", to: args[1].stringValue ?? "", note: opts["note"]?.textValue,
+                                              data: opts["data"] ?? .null, by: try script("hand_off"))
+            return [["ok": true, "owner": .string(owner)]]
         }
     }
 

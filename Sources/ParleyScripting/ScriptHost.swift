@@ -35,6 +35,9 @@ public protocol ScriptHost: AnyObject {
     func window(of recipient: String) -> (open: Bool, secondsLeft: Int64)
     func pickTemplate(_ query: TemplateQuery, for recipient: String?, by script: ScriptIdentity) -> Result<Template, Refusal>
     func escalate(_ recipient: String, request: EscalationRequest, by script: ScriptIdentity) throws(HostError) -> Handoff
+    /// `hand_off`: another bot takes the conversation when the call returns; answers the
+    /// new owner.
+    func handOff(_ recipient: String, to target: String, note: String?, data: JSONValue, by script: ScriptIdentity) throws(HostError) -> String
     func schedule(_ recipient: String, after delay: Span, name: String, data: JSONValue, by script: ScriptIdentity) throws(HostError)
     func notUnderstood(_ recipient: String, by script: ScriptIdentity) throws(HostError)
     /// `conv:done(note)`: the owning bot's work with the contact is finished; the session

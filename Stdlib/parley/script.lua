@@ -154,7 +154,7 @@ end
 M.bot = constructor("bot", {
   name = "name", description = "string", escalation = "escalation", window_closing = "delay",
   on_message = "function", on_timer = "function", on_window_closing = "function",
-  on_return = "function", on_delivery_failed = "function",
+  on_return = "function", on_delivery_failed = "function", on_handoff = "function",
 }, { "name", "escalation", "on_message" }, {
   name = "give the bot a name, e.g. name = \"orders\"",
   escalation = "every bot needs a path to a human: add escalation = { queue = \"support\" } " ..

@@ -59,7 +59,8 @@ struct TranscriptSchemaTests {
             send(conv, "Order 10234 is out for delivery.")
             """#, name: "orders", queue: "orders-team")
         let macro = #"return macro { name = "ship", params = { "eta" }, run = function(conv, args) end }"#
-        let world = try World(scripts: ["orders.lua": bot, "ship.lua": macro], queues: ["orders-team"])
+        let pass = #"return macro { name = "pass", run = function(conv, args) hand_off(conv, "bot:orders", { note = "back" }) end }"#
+        let world = try World(scripts: ["orders.lua": bot, "ship.lua": macro, "pass.lua": pass], queues: ["orders-team"])
         let scenario = try Scenario(parsing: """
             {"at": "\(World.start.iso8601)", "type": "inbound", "from": "\(alice)", "text": "hi"}
             {"type": "inbound", "from": "\(alice)", "text": "menu"}
@@ -67,6 +68,7 @@ struct TranscriptSchemaTests {
             {"type": "release", "to": "\(alice)", "note": "back to the bot"}
             {"type": "macro", "name": "ship", "to": "\(alice)", "args": {}}
             {"type": "resolve", "to": "\(alice)", "agent": "dana", "note": "answered"}
+            {"type": "macro", "name": "pass", "to": "\(alice)", "args": {}}
             {"type": "agent_reply", "to": "\(bob)", "text": "Hello?"}
             {"type": "opt_out", "contact": "\(alice)"}
             {"type": "opt_in", "contact": "\(alice)"}

@@ -38,6 +38,7 @@ final class RecordingHost: ScriptHost {
 
     func notUnderstood(_ recipient: String, by script: ScriptIdentity) throws(HostError) { notUnderstoodCount += 1 }
     func done(_ recipient: String, note: String?, by script: ScriptIdentity) throws(HostError) {}
+    func handOff(_ recipient: String, to target: String, note: String?, data: JSONValue, by script: ScriptIdentity) throws(HostError) -> String { target }
 
     func conversations(_ filter: ConversationFilter, by script: ScriptIdentity) -> [ConversationView] { [] }
 
