@@ -90,6 +90,7 @@ private struct ConfigReader {
         for secret in ConfigFile.secrets {
             config.cloudAPI[keyPath: secret.setting] = environment[CloudAPISettings.environmentName(secret.name)].flatMap { $0.isEmpty ? nil : $0 }
         }
+        config.cloudAPI.agentTokens = try agentTokens(environment["PARLEY_AGENT_TOKENS"] ?? "")
         if config.cloudAPI.accessToken != nil, config.cloudAPI.phoneNumberID == nil {
             throw fail("cloud_api.phone_number_id", "is needed with PARLEY_ACCESS_TOKEN: the number the messages are sent from")
         }
@@ -120,6 +121,22 @@ private struct ConfigReader {
         if case .human(let queue)? = runtime.defaultRoute, runtime.queues[queue] == nil {
             throw fail("default_route", "human:\(queue) names a queue that is not declared (declared: \(runtime.declaredQueues)); declare it with [queues.\(queue)] and its hours")
         }
+    }
+
+    /// `PARLEY_AGENT_TOKENS`: `name=token` pairs, by comma. Names are what transcripts show.
+    func agentTokens(_ text: String) throws(ConfigError) -> [String: String] {
+        var tokens: [String: String] = [:]
+        for pair in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !pair.isEmpty {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, AgentName.isValid(parts[0]), parts[1].utf8.count >= 16 else {
+                throw ConfigError("PARLEY_AGENT_TOKENS: \"\(pair.prefix(40))\" is not name=token; write dana=<a token of 16 characters or more>,eve=<...>")
+            }
+            guard tokens[parts[1]] == nil else {
+                throw ConfigError("PARLEY_AGENT_TOKENS: two agents have the same token; each agent needs their own")
+            }
+            tokens[parts[1]] = parts[0]
+        }
+        return tokens
     }
 
     func apply<Settings>(_ keys: [ConfigKey<Settings>], from fields: [String: JSONValue], at section: String, to settings: inout Settings)

@@ -15,8 +15,11 @@ public struct CloudAPISettings: Sendable, Equatable {
     public var appSecret: String?
     /// `PARLEY_VERIFY_TOKEN`: the token of the webhook subscription handshake.
     public var verifyToken: String?
-    /// `PARLEY_AGENT_TOKEN`: the bearer token of the agent API.
+    /// `PARLEY_AGENT_TOKEN`: the bearer token of the agent API, shared: each call names its agent.
     public var agentToken: String?
+    /// `PARLEY_AGENT_TOKENS` (`"dana=<token>,eve=<token>"`): a token per agent, which names
+    /// them; by token.
+    public var agentTokens: [String: String] = [:]
 
     public init() {}
 

@@ -64,7 +64,8 @@ extension Sender: Codable {
         let raw = try c.decode(String.self)
         let parts = raw.split(separator: ":", maxSplits: 1).map(String.init)
         switch (parts.first, parts.count) {
-        case ("agent", 1): self = .agent
+        case ("agent", 1): self = .agent(nil)
+        case ("agent", 2): self = .agent(parts[1])
         case ("core", 1): self = .core
         case ("bot", 2): self = .bot(parts[1])
         case ("automation", 2): self = .automation(parts[1])

@@ -35,7 +35,8 @@ public enum Sender: Hashable, Sendable, CustomStringConvertible {
     case bot(String)
     case automation(String)
     case macro(String)
-    case agent
+    /// A person, by name when the agent API or a scenario gives one.
+    case agent(String?)
     /// What the core sends on its own: escalation notices, apologies, confirmations.
     case core
 
@@ -44,7 +45,8 @@ public enum Sender: Hashable, Sendable, CustomStringConvertible {
         case .bot(let n): return "bot:\(n)"
         case .automation(let n): return "automation:\(n)"
         case .macro(let n): return "macro:\(n)"
-        case .agent: return "agent"
+        case .agent(let name?): return "agent:\(name)"
+        case .agent(nil): return "agent"
         case .core: return "core"
         }
     }

@@ -24,7 +24,8 @@ final class Handoffs {
     /// closed. A bot whose only path is a contact route keeps the conversation, and the
     /// contact gets the route.
     @discardableResult
-    func escalate(_ contact: ContactID, queue explicit: String?, reason: String, note: String?, bot: String?, apology: Bool = false) throws -> Handoff {
+    func escalate(_ contact: ContactID, queue explicit: String?, reason: String, note: String?, bot: String?, apology: Bool = false,
+                  notify: Bool = true) throws -> Handoff {
         var c = try runtime.conversation(contact)
         if case .human(let queue) = c.owner, let handoff = c.handoff {
             return Handoff(queue: queue, id: handoff.id)  // a person already has it
@@ -51,14 +52,14 @@ final class Handoffs {
             notice = route ?? config.texts.outOfHours
         }
         if apology { notice = config.texts.botError + " " + notice }
-        try runtime.sending.submit(.text(notice), to: contact.value, by: .core)
+        if notify { try runtime.sending.submit(.text(notice), to: contact.value, by: .core) }
         return Handoff(queue: queue ?? "", id: id)
     }
 
     /// An agent takes a conversation: one waiting in a queue, or one a bot has, which is then
     /// handed off (reason `agent`) to `queue` or the bot's own. A conversation another agent
     /// holds stays theirs unless `takeOver` says so (a supervisor stepping in).
-    func claim(_ contact: ContactID, by agent: String, queue: String?, takeOver: Bool) throws -> Handoff {
+    func claim(_ contact: ContactID, by agent: String, queue: String?, takeOver: Bool, implicitly: Bool = false) throws -> Handoff {
         if let queue, let problem = QueueReferences.problem(queue, declared: config.queues) { throw RuntimeError(problem) }
         let c = try runtime.conversation(contact)
         if let holder = c.handoff?.agent, holder != agent, !takeOver {
@@ -72,18 +73,34 @@ final class Handoffs {
             if queue == nil, case .bot(let name) = c.owner, let own = scripts.bots[name]?.definition.escalation?.queue {
                 target = own
             }
-            handoff = try escalate(contact, queue: target, reason: EscalationReason.agent, note: "claimed by \(agent)", bot: nil)
+            // An agent who writes is there: the contact is not told someone will reply.
+            handoff = try escalate(contact, queue: target, reason: EscalationReason.agent, note: "claimed by \(agent)", bot: nil, notify: !implicitly)
         }
         try runtime.update(contact) { c in c.handoff?.agent = agent }
         var r = Records.fields("claimed", at: now, [("to", .string(contact.value)), ("agent", .string(agent))])
         r.add("queue", handoff.queue.isEmpty ? nil : handoff.queue)
+        if implicitly { r.add("implicitly", "by replying") }
         runtime.record(r)
         return handoff
     }
 
+    /// An agent's reply. A person writing into a conversation a bot holds, or nobody, claims
+    /// it first (recorded), so the bot never talks over them; the policy applies as to any
+    /// sender.
+    func agentReply(_ message: OutboundMessage, to recipient: String, by agent: String?) throws -> SendOutcome {
+        if let contact = ContactID(recipient) {
+            let c = try runtime.conversation(contact)
+            let holder = c.handoff?.agent
+            if !c.owner.isHuman || holder == nil || (agent != nil && holder != agent) {
+                _ = try claim(contact, by: agent ?? "agent", queue: nil, takeOver: false, implicitly: true)
+            }
+        }
+        return try runtime.sending.submit(message, to: recipient, by: .agent(agent))
+    }
+
     /// An agent hands the conversation back to the bot it came from, which hears of it
     /// through `on_return(conv, note)`.
-    func release(_ contact: ContactID, note: String?) throws {
+    func release(_ contact: ContactID, note: String?, by agent: String? = nil) throws {
         var c = try runtime.conversation(contact)
         guard c.owner.isHuman else {
             runtime.onLog("core", "release \(contact): no person owns this conversation (owner \(c.owner)); nothing to release")
@@ -95,7 +112,9 @@ final class Handoffs {
         c.botBeforeHandoff = nil
         c.notUnderstoodStreak = 0
         try runtime.store.save(c)
-        runtime.record(Records.released(contact, owner: back, at: now))
+        var r = Records.released(contact, owner: back, at: now)
+        r.add("agent", agent)
+        runtime.record(r)
         if case .bot(let name) = back, let bot = scripts.bots[name] {
             try runtime.calls.call(bot, "on_return", on: contact, arguments: [note.map { .string($0) } ?? .null])
             try runtime.router.scheduleWindowClosing(for: contact)

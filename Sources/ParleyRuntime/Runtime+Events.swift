@@ -19,14 +19,14 @@ extension Runtime {
         switch event {
         case .inbound(let message):
             return try router.receive(message) ? .done : .duplicate
-        case .agentReply(let message, let to):
-            return .sent(try sending.submit(message, to: to, by: .agent))
-        case .macro(let name, let contact, let arguments):
-            return .macro(try calls.runMacro(name, on: contact, arguments: arguments))
+        case .agentReply(let message, let to, let agent):
+            return .sent(try handoffs.agentReply(message, to: to, by: agent))
+        case .macro(let name, let contact, let arguments, let agent):
+            return .macro(try calls.runMacro(name, on: contact, arguments: arguments, by: agent))
         case .claim(let contact, let agent, let queue, let takeOver):
             return .claimed(try handoffs.claim(contact, by: agent, queue: queue, takeOver: takeOver))
-        case .release(let contact, let note):
-            try handoffs.release(contact, note: note)
+        case .release(let contact, let note, let agent):
+            try handoffs.release(contact, note: note, by: agent)
         case .resolve(let contact, let agent, let note):
             try handoffs.resolve(contact, by: agent, note: note)
         case .optIn(let contact):

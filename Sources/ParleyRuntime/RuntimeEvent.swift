@@ -10,14 +10,14 @@ public enum RuntimeEvent: Sendable, Equatable {
     case inbound(Inbound)
 
     /// An agent writes to a contact. The same policy applies as to any sender.
-    case agentReply(OutboundMessage, to: String)
+    case agentReply(OutboundMessage, to: String, agent: String? = nil)
     /// An agent runs a macro on a conversation; its sends are the macro's, never a bot's.
-    case macro(String, on: ContactID, arguments: JSONValue)
+    case macro(String, on: ContactID, arguments: JSONValue, agent: String? = nil)
     /// An agent takes a conversation: one waiting in a queue, or one a bot has. A
     /// conversation another agent holds stays theirs unless `takeOver` (a supervisor).
     case claim(ContactID, agent: String, queue: String?, takeOver: Bool)
     /// An agent hands the conversation back to the bot it came from.
-    case release(ContactID, note: String?)
+    case release(ContactID, note: String?, agent: String? = nil)
     /// An agent resolves the conversation: its session ends (docs/rules.md §6.9).
     case resolve(ContactID, agent: String?, note: String?)
 

@@ -159,7 +159,7 @@ final class ScriptCalls {
 
     /// An agent runs a macro on a conversation; its sends are the macro's, never a bot's.
     /// A macro missing a declared param does not run: the transcript says which.
-    func runMacro(_ name: String, on contact: ContactID, arguments: JSONValue) throws -> MacroOutcome {
+    func runMacro(_ name: String, on contact: ContactID, arguments: JSONValue, by agent: String? = nil) throws -> MacroOutcome {
         guard let macro = scripts.macros[name] else {
             throw RuntimeError("no macro named '\(name)'" + (scripts.macros.isEmpty ? "" : "; macros: \(scripts.macros.keys.sorted().joined(separator: ", "))"))
         }
@@ -171,11 +171,16 @@ final class ScriptCalls {
             }
         }
         guard outcome.missingParams.isEmpty else {
-            runtime.record(Records.fields("macro_refused", at: now, [
+            var r = Records.fields("macro_refused", at: now, [
                 ("to", .string(contact.value)), ("macro", .string(name)), ("missing", .array(outcome.missingParams.map(JSONValue.string))),
-            ]))
+            ])
+            r.add("agent", agent)
+            runtime.record(r)
             return outcome
         }
+        var ran = Records.fields("macro_run", at: now, [("to", .string(contact.value)), ("macro", .string(name))])
+        ran.add("agent", agent)
+        runtime.record(ran)
         let outer = macroSends
         macroSends = []
         defer { macroSends = outer }

@@ -39,8 +39,8 @@ public enum TranscriptSchema {
         "blocked": fields(["to": .string, "reason": .string, "code": .number, "by": .string, "stage": .string,
                            "kind": .string, "template": .string, "detail": .string, "id": .string]),
         "escalated": fields(["to": .string, "queue": .string, "reason": .string, "route": .string, "bot": .string]),
-        "claimed": fields(["to": .string, "agent": .string, "queue": .string]),
-        "released": fields(["to": .string, "owner": .string]),
+        "claimed": fields(["to": .string, "agent": .string, "queue": .string, "implicitly": .string]),
+        "released": fields(["to": .string, "owner": .string, "agent": .string]),
         "opted_out": fields(["contact": .string, "scope": .string]),
         "resumed": fields(["contact": .string, "scope": .string]),
         "opted_in": fields(["contact": .string]),
@@ -57,7 +57,8 @@ public enum TranscriptSchema {
         "delivery_failed": fields(["id": .string, "to": .string, "by": .string, "reason": .string, "code": .number,
                                    "detail": .string]),
         "script_error": fields(["script": .string, "file": .string, "error": .string]),
-        "macro_refused": fields(["to": .string, "macro": .string, "missing": .array]),
+        "macro_run": fields(["to": .string, "macro": .string, "agent": .string]),
+        "macro_refused": fields(["to": .string, "macro": .string, "missing": .array, "agent": .string]),
     ]
 
     /// What is wrong with `record` against the schema of its kind, or `nil` when nothing

@@ -24,17 +24,17 @@ extension RuntimeService {
     }
 
     /// An agent's reply; the policy applies as to any sender.
-    public func reply(_ contact: ContactID, message: OutboundMessage) throws -> JSONValue {
-        let outcome = try event { try runtime.handle(.agentReply(message, to: contact.value)) }
+    public func reply(_ contact: ContactID, message: OutboundMessage, agent: String? = nil) throws -> JSONValue {
+        let outcome = try event { try runtime.handle(.agentReply(message, to: contact.value, agent: agent)) }
         guard let sent = outcome.sendOutcome else { throw RuntimeError("a reply came back as \(outcome), not a send's outcome") }
         return sent.json
     }
 
     /// `ok` only when the macro ran to its end and every send it made went: missing
     /// `params` (nothing ran, nothing sent), the script's error, or refused sends say why.
-    public func runMacro(_ name: String, on contact: ContactID, arguments: JSONValue) throws -> JSONValue {
+    public func runMacro(_ name: String, on contact: ContactID, arguments: JSONValue, agent: String? = nil) throws -> JSONValue {
         let before = recentCount
-        let handled = try event { try runtime.handle(.macro(name, on: contact, arguments: arguments)) }
+        let handled = try event { try runtime.handle(.macro(name, on: contact, arguments: arguments, agent: agent)) }
         guard let outcome = handled.macroOutcome else { throw RuntimeError("a macro came back as \(handled), not a macro's outcome") }
         var result: [String: JSONValue] = ["ok": .bool(outcome.ok), "transcript": .array(recentRecords(since: before).map(\.json))]
         if !outcome.missingParams.isEmpty {
@@ -46,8 +46,8 @@ extension RuntimeService {
         return .object(result)
     }
 
-    public func release(_ contact: ContactID, note: String?) throws -> JSONValue {
-        try event { try runtime.handle(.release(contact, note: note)) }
+    public func release(_ contact: ContactID, note: String?, agent: String? = nil) throws -> JSONValue {
+        try event { try runtime.handle(.release(contact, note: note, agent: agent)) }
         return ["ok": true, "owner": .string(try store.conversation(contact)?.owner.description ?? "nobody")]
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import ParleyConfig
+import ParleyGraphAPI
 import ParleyJSON
 import ParleySandbox
 import ParleyScripting
@@ -29,15 +30,14 @@ struct AgentRoutes {
     let settings: DeploymentConfig
 
     func add(to router: Router<BasicRequestContext>) {
-        let agent = router.group("agent").add(middleware: AgentAuthentication(token: settings.cloudAPI.agentToken, sandbox: !settings.cloudAPI.isLive))
+        let agent = router.group("agent").add(middleware: AgentAuthentication(token: settings.cloudAPI.agentToken, agentTokens: settings.cloudAPI.agentTokens,
+                                                                               sandbox: !settings.cloudAPI.isLive))
         agent.get("queue") { _, _ in HTTP.json(try await service.queue()) }
         agent.get("conversations/:contact") { _, context in HTTP.json(try await service.conversation(try contact(context))) }
         agent.post("conversations/:contact/claim") { request, context in
             var request = request
             let body = try await HTTP.body(&request, limit: 1 << 16)
-            guard let name = body["agent"]?.stringValue, !name.isEmpty else {
-                return HTTP.problem(.badRequest, "the body does not say who claims the conversation", fix: "send {\"agent\": \"dana\"}")
-            }
+            let name = try agentName(request, body)
             do {
                 return HTTP.json(try await service.claim(try contact(context), agent: name, queue: body["queue"]?.stringValue,
                                                          takeOver: body["take_over"]?.boolValue ?? false))
@@ -50,20 +50,30 @@ struct AgentRoutes {
             var request = request
             let body = try await HTTP.body(&request, limit: 1 << 20)
             let message: OutboundMessage
+            var fields = body.objectValue ?? [:]
+            fields["agent"] = nil  // who writes, not part of the message
             do throws(HostError) {
-                message = try MessageReader.read(body)
+                message = try MessageReader.read(body.objectValue == nil ? body : .object(fields))
             } catch {
                 return HTTP.problem(.badRequest, error.message.replacingOccurrences(of: "send: ", with: ""),
                                     fix: "send {\"text\": \"...\"} or a template message, as `send` takes in a script")
             }
-            return HTTP.json(try await service.reply(try contact(context), message: message))
+            do {
+                return HTTP.json(try await service.reply(try contact(context), message: message, agent: try agentName(request, body)))
+            } catch let conflict as ClaimConflict {
+                return HTTP.problem(.conflict, "\(conflict.contact) is claimed by \(conflict.agent)",
+                                    fix: "ask \(conflict.agent), or claim it with \"take_over\": true first")
+            }
         }
         agent.post("conversations/:contact/macros/:name") { request, context in
             var request = request
             let body = try await HTTP.body(&request, limit: 1 << 20)
             let name = try context.parameters.require("name")
             do {
-                return HTTP.json(try await service.runMacro(name, on: try contact(context), arguments: body))
+                var fields = body.objectValue ?? [:]
+                fields["agent"] = nil  // who acts, not an argument
+                let arguments: JSONValue = body.objectValue == nil ? body : .object(fields)
+                return HTTP.json(try await service.runMacro(name, on: try contact(context), arguments: arguments, agent: try agentName(request, body)))
             } catch let error as RuntimeError {
                 return HTTP.problem(.notFound, error.message, fix: "name a macro the scripts folder defines")
             }
@@ -71,13 +81,13 @@ struct AgentRoutes {
         agent.post("conversations/:contact/release") { request, context in
             var request = request
             let body = try await HTTP.body(&request, limit: 1 << 16)
-            return HTTP.json(try await service.release(try contact(context), note: body["note"]?.stringValue))
+            return HTTP.json(try await service.release(try contact(context), note: body["note"]?.stringValue, agent: try agentName(request, body)))
         }
         agent.post("conversations/:contact/resolve") { request, context in
             var request = request
             let body = try await HTTP.body(&request, limit: 1 << 16)
             do {
-                return HTTP.json(try await service.resolve(try contact(context), agent: body["agent"]?.stringValue, note: body["note"]?.stringValue))
+                return HTTP.json(try await service.resolve(try contact(context), agent: try agentName(request, body), note: body["note"]?.stringValue))
             } catch let error as RuntimeError {
                 return HTTP.problem(.conflict, error.message, fix: "resolve a conversation whose contact wrote since its last session ended")
             }
@@ -96,6 +106,26 @@ struct AgentRoutes {
         }
     }
 
+    /// Who acts: the agent a per-agent token names, else the name the call gives (`"agent"`
+    /// in the body, or the `X-Parley-Agent` header); the local sandbox says `sandbox`.
+    private func agentName(_ request: Request, _ body: JSONValue) throws -> String {
+        let given = body["agent"]?.stringValue ?? request.headers[HTTPField.Name("X-Parley-Agent")!]
+        if let verified = AgentAuthentication.agent(request, among: settings.cloudAPI.agentTokens) {
+            if let given, given != verified {
+                throw Problem(.forbidden, "this token is \(verified)'s, and the call says it is \(given)", fix: "act as yourself: leave \"agent\" out, or give your own name")
+            }
+            return verified
+        }
+        guard let given else {
+            if !settings.cloudAPI.isLive { return "sandbox" }
+            throw Problem(.badRequest, "the call does not say which agent acts", fix: "send {\"agent\": \"dana\"} or the header X-Parley-Agent: dana, or use your own token from PARLEY_AGENT_TOKENS")
+        }
+        guard AgentName.isValid(given) else {
+            throw Problem(.badRequest, "\"\(given.prefix(64))\" is not an agent's name", fix: "name the agent with letters, digits, '.', '_', '-' or '@' (at most 64)")
+        }
+        return given
+    }
+
     private func contact(_ context: BasicRequestContext) throws -> ContactID {
         let raw = try context.parameters.require("contact").removingPercentEncoding ?? ""
         guard let contact = ContactID(raw) else {
@@ -109,22 +139,32 @@ struct AgentRoutes {
 struct AgentAuthentication: RouterMiddleware {
     typealias Context = BasicRequestContext
     let token: String?
+    /// Per-agent tokens: token → name.
+    let agentTokens: [String: String]
     let sandbox: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let token else {
+        guard token != nil || !agentTokens.isEmpty else {
             if sandbox { return try await next(request, context) }
-            return HTTP.problem(.forbidden, "the agent API is off", fix: "set PARLEY_AGENT_TOKEN to turn it on, and restart")
+            return HTTP.problem(.forbidden, "the agent API is off", fix: "set PARLEY_AGENT_TOKENS (a token per agent) or PARLEY_AGENT_TOKEN to turn it on, and restart")
         }
         let given = request.headers[.authorization] ?? ""
-        guard constantTimeEqual(given, "Bearer " + token) else {
-            return HTTP.problem(.unauthorized, "the Authorization header is missing or its token is not PARLEY_AGENT_TOKEN",
-                                fix: "send Authorization: Bearer <PARLEY_AGENT_TOKEN>")
-        }
-        return try await next(request, context)
+        if let token, Self.constantTimeEqual(given, "Bearer " + token) { return try await next(request, context) }
+        if Self.agent(request, among: agentTokens) != nil { return try await next(request, context) }
+        return HTTP.problem(.unauthorized, "the Authorization header is missing or its token is not an agent API token",
+                            fix: "send Authorization: Bearer <your token from PARLEY_AGENT_TOKENS, or PARLEY_AGENT_TOKEN>")
     }
 
-    private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    /// The agent whose own token the request carries, if it carries one. Every token is
+    /// compared, in constant time each, so the answer's timing says nothing of which matched.
+    static func agent(_ request: Request, among agentTokens: [String: String]) -> String? {
+        let given = request.headers[.authorization] ?? ""
+        var found: String?
+        for (token, name) in agentTokens where constantTimeEqual(given, "Bearer " + token) { found = name }
+        return found
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)
         var difference = UInt8(x.count == y.count ? 0 : 1)
         for i in 0..<max(x.count, y.count) {

@@ -150,18 +150,19 @@ private struct EventReader {
             let args = fields["args"] ?? .object([:])
             guard args.objectValue != nil else { throw fail("macro: \"args\" must be an object such as {\"order_id\":\"A1\"}") }
             used.insert("args")
-            event = .runtime(.macro(try string("name"), on: try contact("to"), arguments: args))
+            event = .runtime(.macro(try string("name"), on: try contact("to"), arguments: args, agent: try optionalString("agent")))
         case "agent_reply":
             var message = fields
-            for key in ["type", "at", "to"] { message[key] = nil }
+            for key in ["type", "at", "to", "agent"] { message[key] = nil }
             used.formUnion(message.keys)
             let to = try contact("to").value
+            let agent = try optionalString("agent")
             do throws(HostError) {
-                event = .runtime(.agentReply(try MessageReader.read(.object(message)), to: to))
+                event = .runtime(.agentReply(try MessageReader.read(.object(message)), to: to, agent: agent))
             } catch {
                 throw fail("agent_reply: " + error.message.replacingOccurrences(of: "send: ", with: ""))
             }
-        case "release": event = .runtime(.release(try contact("to"), note: try optionalString("note")))
+        case "release": event = .runtime(.release(try contact("to"), note: try optionalString("note"), agent: try optionalString("agent")))
         case "resolve": event = .runtime(.resolve(try contact("to"), agent: try optionalString("agent"), note: try optionalString("note")))
         case "template_status": event = .runtime(.templateStatus(try templateKey(), TemplateStatus(try string("status"))))
         case "template_quality":

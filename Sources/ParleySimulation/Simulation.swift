@@ -59,7 +59,7 @@ public final class Simulation {
     public func validate(_ scenario: Scenario) throws(ScenarioError) {
         for step in scenario.steps {
             switch step.event {
-            case .runtime(.macro(let name, _, _)) where runtime.scripts.macros[name] == nil:
+            case .runtime(.macro(let name, _, _, _)) where runtime.scripts.macros[name] == nil:
                 let known = runtime.scripts.macros.keys.sorted()
                 throw ScenarioError(file: "scenario", line: step.line,
                     "macro \"\(name)\" is not defined" + (known.isEmpty ? " (the scripts define no macros)" : "; macros: \(known.joined(separator: ", "))"))

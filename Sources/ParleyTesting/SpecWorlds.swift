@@ -136,7 +136,7 @@ final class SpecWorlds {
             throw HostError(error.message)
         }
         let simulation = world.simulation
-        if case .runtime(.macro(let name, _, _)) = parsed.event, simulation.runtime.scripts.macros[name] == nil {
+        if case .runtime(.macro(let name, _, _, _)) = parsed.event, simulation.runtime.scripts.macros[name] == nil {
             throw HostError("no macro named '\(name)'")
         }
         var at = parsed.at ?? simulation.clock.now

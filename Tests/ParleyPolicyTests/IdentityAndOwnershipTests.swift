@@ -21,7 +21,7 @@ struct IdentityAndOwnershipTests {
     // MARK: identity
 
     @Test("an unacknowledged identity change refuses every send: identity_changed / 137000",
-          arguments: [Sender.bot("orders"), .automation("nudge"), .macro("shipping_update"), .agent, .core])
+          arguments: [Sender.bot("orders"), .automation("nudge"), .macro("shipping_update"), .agent("dana"), .core])
     func identityChangeRefusesEverySender(sender: Sender) {
         for message in [text(), orderUpdate] {
             let d = identityChanged.decide(message, by: sender, at: inside)
@@ -53,7 +53,7 @@ struct IdentityAndOwnershipTests {
     }
 
     @Test("while a human owns the conversation, agents, their macros and the core still send",
-          arguments: [Sender.agent, .macro("shipping_update"), .core])
+          arguments: [Sender.agent("dana"), .macro("shipping_update"), .core])
     func humanOwnerDoesNotMuteHumans(sender: Sender) {
         let w = ownedBy(.human(queue: "orders-team"))
         #expect(w.decide(text(), by: sender, at: inside).isAllowed)
@@ -63,7 +63,7 @@ struct IdentityAndOwnershipTests {
     @Test("a bot-owned or unowned conversation takes sends from anyone", arguments: [Owner.nobody, .bot("orders")])
     func botOrNobodyOwns(owner: Owner) {
         let w = ownedBy(owner)
-        for sender in [Sender.bot("orders"), .automation("nudge"), .agent, .macro("m"), .core] {
+        for sender in [Sender.bot("orders"), .automation("nudge"), .agent(nil), .macro("m"), .core] {
             #expect(w.decide(text(), by: sender, at: inside).isAllowed)
         }
     }
@@ -81,7 +81,8 @@ struct IdentityAndOwnershipTests {
         #expect(Sender.bot("orders").description == "bot:orders")
         #expect(Sender.macro("shipping_update").description == "macro:shipping_update")
         #expect(Sender.automation("nudge").description == "automation:nudge")
-        #expect(Sender.agent.description == "agent")
+        #expect(Sender.agent(nil).description == "agent")
+        #expect(Sender.agent("dana").description == "agent:dana")
         #expect(Sender.core.description == "core")
     }
 
@@ -97,6 +98,6 @@ struct IdentityAndOwnershipTests {
     @Test("only bots and automations are automated senders")
     func automatedSenders() {
         #expect(Sender.bot("b").isAutomated && Sender.automation("a").isAutomated)
-        #expect(!Sender.agent.isAutomated && !Sender.macro("m").isAutomated && !Sender.core.isAutomated)
+        #expect(!Sender.agent("dana").isAutomated && !Sender.macro("m").isAutomated && !Sender.core.isAutomated)
     }
 }

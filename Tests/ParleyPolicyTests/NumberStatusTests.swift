@@ -56,7 +56,7 @@ struct NumberStatusTests {
             #expect(d.reason == .numberRestricted)
             #expect(d.rule == "number.status")
         }
-        #expect(w.decide(text(), by: .agent, at: inside).reason == .numberRestricted)
+        #expect(w.decide(text(), by: .agent(nil), at: inside).reason == .numberRestricted)
         #expect(w.decide(text(), by: .core, at: inside).reason == .numberRestricted)
     }
 

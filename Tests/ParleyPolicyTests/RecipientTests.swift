@@ -63,7 +63,7 @@ struct RecipientTests {
 
     @Test("a request normalizes its recipient and keeps the raw text")
     func requestNormalizes() {
-        let r = SendRequest(id: "m", sender: .agent, to: "+1 (415) 555-0100", message: text())
+        let r = SendRequest(id: "m", sender: .agent(nil), to: "+1 (415) 555-0100", message: text())
         #expect(r.recipient == alice)
         #expect(r.rawRecipient == "+1 (415) 555-0100")
         #expect(World().decide(text(), toRaw: "+1 (415) 555-0100", at: t0).isAllowed)

@@ -92,7 +92,7 @@ struct DispatchTests {
     @Test("every refusal and every send has its decision in the audit trail")
     func auditTrail() throws {
         let world = try World(scripts: ["b.lua": bot("send(conv, 'hi')")])
-        let outcome = world.handle(.agentReply(.text("hello?"), to: alice)).sendOutcome!
+        let outcome = world.handle(.agentReply(.text("hello?"), to: bob)).sendOutcome!
         let decisions = try world.runtime.audit(ofMessage: outcome.id)
         #expect(decisions.count == 1)
         #expect(decisions.first?["reason"] == "outside_window")

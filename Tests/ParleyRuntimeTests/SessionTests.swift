@@ -108,3 +108,36 @@ struct SessionTests {
         #expect(world.sentTexts.last == "Delivery bot here.")
     }
 }
+
+/// Agents by name (docs/rules.md §6.7): who said what, and a bot that never talks over a person.
+@Suite("Agents by name")
+struct AgentNameTests {
+    @Test("an agent writing into a conversation a bot holds claims it first, by name; the bot does not answer the next message")
+    func replyClaims() throws {
+        let world = try World(scripts: ["b.lua": bot(#"send(conv, "bot: " .. msg.text)"#)])
+        world.inbound(alice, "hello")
+        world.handle(.agentReply(.text("Hi, this is Dana."), to: alice, agent: "dana"))
+        let claimed = try #require(world.of("claimed").first)
+        #expect(claimed["agent"] == "dana")
+        #expect(claimed["implicitly"] == "by replying")
+        #expect(world.sent.last?["by"] == "agent:dana")
+        #expect(!world.sentTexts.contains { $0.hasPrefix("Connecting you") })   // the agent is there: no "someone will reply"
+        world.inbound(alice, "thanks Dana")
+        #expect(world.sentTexts.last == "Hi, this is Dana.")
+        #expect(try world.runtime.audit(ofContact: ContactID(alice)!).last?["by"] == "agent:dana")
+        #expect(throws: ClaimConflict.self) { try world.runtime.handle(.agentReply(.text("Eve here"), to: alice, agent: "eve")) }
+        world.handle(.release(ContactID(alice)!, note: nil, agent: "dana"))
+        #expect(world.of("released").first?["agent"] == "dana")
+    }
+
+    @Test("a macro an agent runs says who ran it")
+    func macroByAgent() throws {
+        let world = try World(scripts: [
+            "b.lua": bot("send(conv, 'hi')"),
+            "m.lua": #"return macro { name = "m", run = function(conv) end }"#,
+        ])
+        world.inbound(alice, "hi")
+        world.handle(.macro("m", on: ContactID(alice)!, arguments: [:], agent: "dana"))
+        #expect(world.of("macro_run").first?["agent"] == "dana")
+    }
+}

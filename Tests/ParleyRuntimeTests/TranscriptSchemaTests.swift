@@ -69,7 +69,7 @@ struct TranscriptSchemaTests {
             {"type": "macro", "name": "ship", "to": "\(alice)", "args": {}}
             {"type": "resolve", "to": "\(alice)", "agent": "dana", "note": "answered"}
             {"type": "macro", "name": "pass", "to": "\(alice)", "args": {}}
-            {"type": "agent_reply", "to": "\(bob)", "text": "Hello?"}
+            {"type": "agent_reply", "to": "\(bob)", "text": "Hello?", "agent": "agent-7"}
             {"type": "opt_out", "contact": "\(alice)"}
             {"type": "opt_in", "contact": "\(alice)"}
             {"type": "inbound", "from": "\(alice)", "text": "START"}

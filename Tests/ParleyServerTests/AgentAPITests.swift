@@ -59,6 +59,35 @@ struct AgentAPITests {
         }
     }
 
+    @Test("agents by name: a per-agent token names its agent, the shared one needs a name, and replies, claims and releases say who")
+    func agentsByName() async throws {
+        try await TestDeployment(scripts: ["echo.lua": echoBot], live: "http://127.0.0.1:9").withRoutes { routes in
+            let base = "conversations/+14155550101"
+            _ = try await routes.webhook(textWebhook(from: "14155550101", text: "hi", id: "wamid.in.n1"))
+            try await routes.settled()
+            let nameless = try await routes.agent(base + "/reply", body: #"{"text":"hello"}"#, as: nil)
+            #expect(nameless.status == 400)
+            #expect(nameless.json["fix"]?.stringValue?.contains("X-Parley-Agent") == true)
+            let eve = [("Authorization", "Bearer eve-token-01234567890")]
+            let posing = try await routes.agent(base + "/reply", body: #"{"text":"hello","agent":"dana"}"#, as: nil, headers: eve)
+            #expect(posing.status == 403)
+            // Eve writes into the conversation the bot holds: she claims it first, so the bot is muted.
+            let reply = try await routes.agent(base + "/reply", body: #"{"text":"Eve here"}"#, as: nil, headers: eve)
+            #expect(reply.json["ok"] == true)
+            let conversation = try await routes.agent(base).json
+            #expect(conversation["owner"] == "human:support")
+            #expect(conversation["handoff"]?["agent"] == "eve")
+            // Dana cannot write over Eve without taking over.
+            #expect(try await routes.agent(base + "/reply", body: #"{"text":"Dana here"}"#).status == 409)
+            let released = try await routes.agent(base + "/release", body: "{}", as: nil, headers: eve)
+            #expect(released.json["owner"] == "bot:echo")
+            let transcript = await routes.service.transcript()
+            #expect(transcript.contains { $0.contains(#""type":"claimed""#) && $0.contains(#""agent":"eve""#) && $0.contains(#""implicitly":"by replying""#) })
+            #expect(transcript.contains { $0.contains(#""by":"agent:eve""#) })
+            #expect(transcript.contains { $0.contains(#""type":"released""#) && $0.contains(#""agent":"eve""#) })
+        }
+    }
+
     @Test("a macro that fails says so, and names the declared params it was not given")
     func macroFailure() async throws {
         let macro = """

@@ -25,7 +25,7 @@ struct ErrorShapeTests {
                 ("contact not a number", try await routes.agent("conversations/hello")),
                 ("body not JSON", try await routes.agent("conversations/+14155550101/release", body: "{oops")),
                 ("body too large", try await routes.agent("conversations/+14155550101/release", body: String(repeating: " ", count: 70 * 1024))),
-                ("claim without an agent", try await routes.agent("conversations/+14155550101/claim", body: "{}")),
+                ("claim without an agent", try await routes.agent("conversations/+14155550101/claim", body: "{}", as: nil)),
                 ("claim held by another", try await routes.agent("conversations/+14155550101/claim", body: #"{"agent":"eve"}"#)),
                 ("reply not a message", try await routes.agent("conversations/+14155550101/reply", body: #"{"nothing":1}"#)),
                 ("unknown macro", try await routes.agent("conversations/+14155550101/macros/nope", body: "{}")),

@@ -144,7 +144,8 @@ struct TestDeployment {
         let folder = existing ?? FileManager.default.temporaryDirectory.appendingPathComponent("parley-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for (name, source) in scripts { try source.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
-        var environment = ["PARLEY_VERIFY_TOKEN": "verify-me", "PARLEY_AGENT_TOKEN": "agent-token"]
+        var environment = ["PARLEY_VERIFY_TOKEN": "verify-me", "PARLEY_AGENT_TOKEN": "agent-token",
+                           "PARLEY_AGENT_TOKENS": "dana=dana-token-0123456789,eve=eve-token-01234567890"]
         environment["PARLEY_APP_SECRET"] = secret
         var cloud = ""
         if let graphURL {

@@ -47,10 +47,11 @@ struct Routes: Sendable {
         try await execute(path, method: .post, headers: [("Content-Type", contentType)] + headers, body: body)
     }
 
-    /// An agent API call, with the agent's token.
-    func agent(_ path: String, body: String? = nil) async throws -> Answer {
-        guard let body else { return try await get("/agent/" + path, headers: Client.agent) }
-        return try await post("/agent/" + path, body: body, headers: Client.agent)
+    /// An agent API call, with the shared token, as Dana unless `as` says otherwise.
+    func agent(_ path: String, body: String? = nil, as name: String? = "dana", headers: [(String, String)] = Client.agent) async throws -> Answer {
+        let headers = headers + (name.map { [("X-Parley-Agent", $0)] } ?? [])
+        guard let body else { return try await get("/agent/" + path, headers: headers) }
+        return try await post("/agent/" + path, body: body, headers: headers)
     }
 
     /// A webhook body signed as Meta signs it.

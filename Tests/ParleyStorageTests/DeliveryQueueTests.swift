@@ -13,7 +13,7 @@ struct DeliveryQueueTests {
 
     func enqueue(_ ids: [String], in store: SQLiteStore) throws {
         try store.transaction {
-            for id in ids { try store.enqueueDelivery(Dispatch(id: id, to: alice, sender: .agent, message: .text("hi")), at: start) }
+            for id in ids { try store.enqueueDelivery(Dispatch(id: id, to: alice, sender: .agent(nil), message: .text("hi")), at: start) }
         }
     }
 

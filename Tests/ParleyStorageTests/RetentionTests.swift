@@ -12,7 +12,7 @@ struct RetentionTests {
         let bob = ContactID("+14155550102")!
         try d.handle(.inbound(Inbound(from: alice, content: .text("hello"))))
         try d.event {
-            for id in ["old-1", "old-2"] { try d.store.enqueueDelivery(Dispatch(id: id, to: alice, sender: .agent, message: .text("x")), at: d.clock.now) }
+            for id in ["old-1", "old-2"] { try d.store.enqueueDelivery(Dispatch(id: id, to: alice, sender: .agent(nil), message: .text("x")), at: d.clock.now) }
         }
         try d.event { try d.store.deliveryAccepted("old-1", wamid: "wamid.old", at: d.clock.now) }
         try d.advance(.days(100))

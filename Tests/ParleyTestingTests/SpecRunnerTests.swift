@@ -232,8 +232,8 @@ struct SpecRunnerTests {
         let summary = try run(["a_spec.lua": """
         it("checks the policy", function()
           local w = world{}
-          w:agent_reply("+14155550101", "hello?")
-          assert.blocked(w, { reason = "outside_window", code = 131047, to = "+1 (415) 555-0101" })
+          w:agent_reply("+14155550109", "hello?")
+          assert.blocked(w, { reason = "outside_window", code = 131047, to = "+1 (415) 555-0109" })
           assert.nothing_sent(w)
           w:inbound("+14155550101", "human")
           assert.escalated(w, { queue = "support", reason = "keyword", bot = "echo" })

@@ -53,10 +53,11 @@ local events = {
       fields.by = type(by) == "number" and tostring(by) or by
     end
   end,
-  macro = function(fields, name, contact, args) fields.name, fields.to, fields.args = name, contact, args or {} end,
-  --- w:agent_reply(contact, "text") or w:agent_reply(contact, { template = ..., params = {...} })
-  agent_reply = function(fields, contact, what) fields.to = contact; message(fields, what) end,
-  release = { "to", "note" },
+  --- w:macro(name, contact, args, agent)
+  macro = function(fields, name, contact, args, agent) fields.name, fields.to, fields.args, fields.agent = name, contact, args or {}, agent end,
+  --- w:agent_reply(contact, "text", agent) or w:agent_reply(contact, { template = ..., params = {...} }, agent)
+  agent_reply = function(fields, contact, what, agent) fields.to = contact; message(fields, what); fields.agent = agent end,
+  release = { "to", "note", "agent" },
   resolve = { "to", "note", "agent" },
   template_status = { "name", "language", "status" },
   template_quality = { "name", "language", "quality" },
