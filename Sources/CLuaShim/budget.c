@@ -77,7 +77,19 @@ static void count_hook(lua_State *L, lua_Debug *ar);
 ** error, so either way the call ends as killed. From the kill on, the hook fires at every
 ** instruction of this thread: unwinding runs each pending __close handler, and each must
 ** stop at its first instruction, not after a step of its own. */
+static void note_kill_where(lua_State *L, parley_budget *b) {
+    lua_Debug ar;
+    if (b->kill_where[0] != '\0') return;   /* the first place is the one that overran */
+    for (int level = 0; level < 4 && lua_getstack(L, level, &ar); level++) {
+        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+            snprintf(b->kill_where, sizeof b->kill_where, "%s:%d", ar.short_src, ar.currentline);
+            return;
+        }
+    }
+}
+
 static void raise_kill(lua_State *L, int reason) {
+    note_kill_where(L, budget_of(L));
     lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
     lua_pushstring(L, parley_kill_message(reason));
     lua_error(L);
@@ -137,6 +149,7 @@ void parley_budget_arm(parley_budget *b, long long instructions, size_t bytes, l
     b->byte_limit = bytes;
     b->deadline_ns = wall_ms > 0 ? monotonic_ns() + wall_ms * 1000000LL : 0;
     b->killed = PARLEY_KILL_NONE;
+    b->kill_where[0] = '\0';
     b->random_seeded = 0;
     b->armed = 1;
 }

@@ -12,7 +12,7 @@ static const char OPEN_META = 'o';
 static const char SEALED_META = 's';
 
 static int raise_at_caller(lua_State *L, const char *fmt, const char *name) {
-    luaL_where(L, 2);
+    luaL_where(L, 1);
     lua_pushfstring(L, fmt, name);
     lua_concat(L, 2);
     return lua_error(L);

@@ -28,17 +28,24 @@ public struct Budget: Sendable, Equatable {
 public enum ScriptFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// The script raised an error (or misused a host function).
     case error(String)
-    /// A budget was exceeded; the state must be rebuilt.
-    case killed(KillReason)
+    /// A budget was exceeded, at the script's `file:line` when one was running; the state
+    /// must be rebuilt.
+    case killed(KillReason, at: String? = nil)
     /// A value the script returned or stored cannot cross into the host.
     case conversion(String)
 
     public var description: String {
         switch self {
         case .error(let message): return message
-        case .killed(let reason): return reason.message
+        case .killed(let reason, let place): return reason.message + (place.map { " (at \($0))" } ?? "")
         case .conversion(let message): return message
         }
+    }
+
+    /// The budget that stopped the call, if one did.
+    public var killReason: KillReason? {
+        if case .killed(let reason, _) = self { return reason }
+        return nil
     }
 
     /// Whether the state that produced it may be used again.

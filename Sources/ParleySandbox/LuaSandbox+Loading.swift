@@ -88,7 +88,7 @@ extension LuaSandbox {
             }
             do {
                 try protectedCall(arguments: 1, results: 0)
-            } catch .killed(let reason) {
+            } catch .killed(let reason, _) {
                 throw .error("\(chunkName): \(reason.message) while making the file's data read-only; keep less data at the top of the file")
             } catch {
                 throw .error("\(chunkName): \(error)")

@@ -136,7 +136,7 @@ public final class LuaSandbox {
         parley_budget_disarm(budget)
         if let kill = killReason {
             parley_pop(L, 1)
-            throw .killed(kill)
+            throw .killed(kill, at: killPlace)
         }
         if status != LUA_OK {
             let message = host { errorMessage(at: -1) }
@@ -162,6 +162,29 @@ public final class LuaSandbox {
         let kept = UnsafeRawBufferPointer(start: bytes, count: min(length, Self.maxErrorBytes))
         let text = String(decoding: kept, as: UTF8.self)
         return length > Self.maxErrorBytes ? text + "... (\(length - Self.maxErrorBytes) more bytes cut)" : text
+    }
+
+    /// The names in the global table: what a script may read without declaring it.
+    package func globalNames() -> Set<String> {
+        host {
+            var names: Set<String> = ["self", "_ENV"]
+            parley_pushglobaltable(L)
+            lua_pushnil(L)
+            while lua_next(L, -2) != 0 {
+                if lua_type(L, -2) == LUA_TSTRING, let key = lua_tolstring(L, -2, nil) { names.insert(String(cString: key)) }
+                parley_pop(L, 1)
+            }
+            parley_pop(L, 1)
+            return names
+        }
+    }
+
+    /// The script's `file:line` that was running when the last call was stopped.
+    var killPlace: String? {
+        withUnsafeBytes(of: budget.pointee.kill_where) { raw in
+            let bytes = raw.prefix { $0 != 0 }
+            return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+        }
     }
 
     /// Why the last call was stopped, if a budget stopped it.

@@ -123,11 +123,12 @@ public final class Script {
         let sandbox = try LuaSandbox.standard(
             limits: setup.limits, modules: setup.modules, now: { [weak host = setup.host] in host?.now ?? start },
             log: primitives.log, globals: primitives.globals)
+        try checkGlobals(in: source, path: path, known: sandbox.globalNames())
         let returned: (fields: [String: JSONValue], handlers: [String: FunctionRef])
         do {
             returned = try sandbox.runScript(source, chunkName: path)
-        } catch .killed(let reason) {
-            throw .error("\(path): \(reason.message) while the file loaded")
+        } catch .killed(let reason, let place) {
+            throw .error("\(place ?? path): \(reason.message) while the file loaded")
         }
         let definition = try ScriptDefinition(file: path, fields: returned.fields, handlers: returned.handlers)
         box.identity = ScriptIdentity(kind: definition.kind, name: definition.name)
@@ -140,4 +141,18 @@ public final class Script {
 final class IdentityBox {
     var identity: ScriptIdentity?
     init(_ identity: ScriptIdentity?) { self.identity = identity }
+}
+
+extension Script {
+    /// Every global the file reads that nothing defines, with its line and the nearest name
+    /// that exists: a misspelt primitive fails the load, not a conversation later.
+    static func checkGlobals(in source: String, path: String, known: Set<String>) throws(ScriptFailure) {
+        let unknown = GlobalNames.undeclared(in: source, known: known)
+        guard !unknown.isEmpty else { return }
+        let lines = unknown.map { use in
+            let hint = Spelling.closest(to: use.name, among: known.filter { !$0.hasPrefix("_") }).map { "; did you mean '\($0)'?" } ?? ""
+            return "\(path):\(use.line): '\(use.name)' is not defined: no global, local or parameter has that name\(hint)"
+        }
+        throw .error(lines.joined(separator: "\n"))
+    }
 }

@@ -50,8 +50,8 @@ final class SpecFile {
         try sandbox.runTrusted(Self.bootstrap, chunkName: "=(spec runner)", with: runnerFunctions())
         do {
             try sandbox.runFile(source, chunkName: path)
-        } catch .killed(let reason) {
-            throw .error("\(path): \(reason.message) while the file loaded")
+        } catch .killed(let reason, let place) {
+            throw .error("\(place ?? path): \(reason.message) while the file loaded")
         }
         guard let controls else { throw .error("\(path): the spec library did not start") }
         self.sandbox = sandbox
@@ -73,8 +73,8 @@ final class SpecFile {
             self.sandbox = nil
             self.controls = nil
             let message: String
-            if case .killed(let reason) = error {
-                message = "\(path): test stopped: \(reason.message)" + (worlds.stopNote.map { " (\($0))" } ?? "")
+            if case .killed(let reason, let place) = error {
+                message = "\(place ?? path): test stopped: \(reason.message)" + (worlds.stopNote.map { " (\($0))" } ?? "")
             } else {
                 message = error.description
             }

@@ -66,7 +66,10 @@ struct EscalationTests {
                               config: config)
         world.inbound(alice, "boom")
         world.inbound(bob, "hello")
-        #expect(world.of("script_error").first?["error"] == "script stopped: instruction budget exceeded")
+        // The kill names the line that was running: the loop, on the file's line 5.
+        let error = world.of("script_error").first?["error"]?.stringValue ?? ""
+        #expect(error.hasPrefix("script stopped: instruction budget exceeded (at "))
+        #expect(error.hasSuffix("b.lua:5)"), "\(error)")
         #expect(world.escalated.map { $0["to"] } == [JSONValue.string(alice)])
         #expect(world.sentTexts.contains("hi \(bob)"))
     }
@@ -129,6 +132,25 @@ struct EscalationTests {
         #expect(world.escalated.first?["route"] == "contact")
         world.inbound(alice, "hello")
         #expect(world.sentTexts.last == "bot here")
+    }
+
+    @Test("an undeclared global at run time names the script's line")
+    func undeclaredGlobalLine() throws {
+        let world = try World(scripts: ["b.lua": bot("local name = 'sendd'; _G[name](conv, 'x')")])
+        world.inbound(alice, "hi")
+        let error = world.of("script_error").first?["error"]?.stringValue ?? ""
+        #expect(error.hasSuffix("b.lua:5: undeclared global 'sendd'"), "\(error)")
+    }
+
+    @Test("a misspelt primitive fails the load, with its line and the name meant")
+    func misspeltPrimitive() throws {
+        #expect {
+            _ = try World(scripts: ["b.lua": bot("sendd(conv, 'x')\n    local t = pick_templat { name = 'x' }")])
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("b.lua:5: 'sendd' is not defined: no global, local or parameter has that name; did you mean 'send'?")
+                && text.contains("b.lua:6: 'pick_templat' is not defined: no global, local or parameter has that name; did you mean 'pick_template'?")
+        }
     }
 
     @Test("escalate_to_human from a script hands off to the bot's queue, or the one asked for")

@@ -13,10 +13,11 @@ struct SandboxEscapeTests {
 
     // MARK: Escapes
 
-    @Test func noIo() throws { try attack.expectError("io.open('/etc/passwd')", containing: "undeclared global 'io'") }
+    // Named directly, these fail the load ("'io' is not defined"); reached through _G, at run time.
+    @Test func noIo() throws { try attack.expectError("_G['io'].open('/etc/passwd')", containing: "undeclared global 'io'") }
     @Test func noOsExecute() throws { try attack.expectError("os.execute('true')", containing: "'os.execute' is not available") }
-    @Test func noDebug() throws { try attack.expectError("debug.getinfo(1)", containing: "undeclared global 'debug'") }
-    @Test func noDofile() throws { try attack.expectError("dofile('/etc/passwd')", containing: "undeclared global 'dofile'") }
+    @Test func noDebug() throws { try attack.expectError("_G['debug'].getinfo(1)", containing: "undeclared global 'debug'") }
+    @Test func noDofile() throws { try attack.expectError("_G['dofile']('/etc/passwd')", containing: "undeclared global 'dofile'") }
     @Test func noStringDump() throws { try attack.expectError("local f = string.dump(function() end)", containing: "dump") }
 
     @Test func noBytecodeThroughLoad() throws {
@@ -40,7 +41,7 @@ struct SandboxEscapeTests {
 
     @Test func noCollectgarbage() throws {
         // Even collectgarbage("count") would tell one call how much garbage the last one left.
-        try attack.expectError("collectgarbage('count')", containing: "undeclared global 'collectgarbage'")
+        try attack.expectError("_G['collectgarbage']('count')", containing: "undeclared global 'collectgarbage'")
     }
 
     @Test func finalizersAreRefused() throws {
@@ -86,7 +87,7 @@ struct SandboxEscapeTests {
     @Test func manyHostCallsInACoroutineDoNotOverflowAnything() throws {
         let failure = try attack.outcome( "coroutine.wrap(function() for i = 1, 1100000 do pcall(now) end end)()")
         // Stopped by a budget, not a crash; which budget comes first depends on the machine's load.
-        #expect(failure == .killed(.instructions) || failure == .killed(.wallTime))
+        #expect(failure?.killReason == .instructions || failure?.killReason == .wallTime)
     }
 
     @Test func numbersThatWouldOverflowAreRefusedNotTrapped() throws {
@@ -105,9 +106,9 @@ struct SandboxEscapeTests {
         var limits = SandboxEscapeTests.budget
         limits.wallMilliseconds = 200
         let script = try loadScript(bot("local s = ('a'):rep(5000); for i = 1, 1000 do s:find('.-b') end"), host: RecordingHost(), limits: limits)
-        #expect(throws: ScriptFailure.killed(.wallTime)) {
+        #expect {
             try script.call("on_message", conversation: aConversation, arguments: [["text": "hi"]])
-        }
+        } throws: { ($0 as? ScriptFailure)?.killReason == .wallTime }
     }
 
     @Test func nextAndTostringAreTheSameEveryRun() throws {

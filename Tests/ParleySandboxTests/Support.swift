@@ -97,13 +97,13 @@ struct Attack {
 
     func expectKilled(_ attack: String, _ reason: KillReason, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let failure = try outcome(attack, sourceLocation: sourceLocation)
-        #expect(failure == .killed(reason), sourceLocation: sourceLocation)
+        #expect(failure?.killReason == reason, "\(String(describing: failure))", sourceLocation: sourceLocation)
     }
 
     /// Stopped by a budget: the one that comes first may depend on the machine's load.
     func expectStopped(_ attack: String, by reasons: Set<KillReason>, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let failure = try outcome(attack, sourceLocation: sourceLocation)
-        guard case .killed(let reason)? = failure, reasons.contains(reason) else {
+        guard let reason = failure?.killReason, reasons.contains(reason) else {
             Issue.record("expected a kill by \(reasons.map(\.rawValue).sorted()), got \(String(describing: failure))", sourceLocation: sourceLocation)
             return
         }

@@ -50,6 +50,7 @@ typedef struct parley_budget {
     long long allocations_left;   /* for tests: fail the Nth allocation of a call; -1 = off */
     long long call_seed;          /* math.random's seed for this call (see parley_begin_call) */
     int random_seeded;            /* whether math.random has been seeded in this call */
+    char kill_where[192];         /* "file:line" of the Lua code running when the kill was raised */
 } parley_budget;
 
 /* A Swift function callable from Lua through the trampoline. */
