@@ -10,6 +10,8 @@ public final class InMemoryStore: Store {
         /// Boxed, so a growing table moves pointers, not conversations; a box is changed in
         /// place, so a transaction keeps what it changed in `undo` instead.
         var conversations: [ContactID: ConversationBox] = [:]
+        /// The indexes `conversations(matching:)` answers from (InMemoryStore+Queries.swift).
+        var index = ConversationIndex()
         var catalog: TemplateCatalog
         var account: AccountStanding
         var limitCounts: [(contact: ContactID, at: Instant)] = []
@@ -54,15 +56,35 @@ public final class InMemoryStore: Store {
     public func update<T>(_ contact: ContactID, _ change: (inout Conversation) -> T) -> T {
         guard let box = contents.conversations[contact] else {
             var new = Conversation(contact: contact)
-            defer { contents.conversations[contact] = ConversationBox(new) }
+            defer {
+                contents.conversations[contact] = ConversationBox(new)
+                contents.index.changed(contact, owner: (nil, new.owner), lastInbound: (nil, new.lastInbound))
+            }
             return change(&new)
         }
         if inTransaction { undo.append((box, box.value)) }
+        let (owner, lastInbound) = (box.value.owner, box.value.lastInbound)
+        defer {
+            if box.value.owner != owner || box.value.lastInbound != lastInbound {
+                contents.index.changed(contact, owner: (owner, box.value.owner), lastInbound: (lastInbound, box.value.lastInbound))
+            }
+        }
         return change(&box.value)
     }
 
-    public func conversations(where include: (Conversation) -> Bool) -> [Conversation] {
-        contents.conversations.values.lazy.map(\.value).filter(include).sorted { $0.contact < $1.contact }
+    var index: ConversationIndex { contents.index }
+    var allConversations: [Conversation] { contents.conversations.values.map(\.value) }
+
+    /// Puts the last-inbound log in time order, and drops stale entries once they outnumber
+    /// the current ones, so it stays about one entry per conversation.
+    func compactIndex() {
+        if !contents.index.inTimeOrder {
+            contents.index.byLastInbound.sort { $0.at < $1.at }
+            contents.index.inTimeOrder = true
+        }
+        guard contents.index.byLastInbound.count > 2 * contents.index.current + 1024 else { return }
+        let conversations = contents.conversations
+        contents.index.byLastInbound.removeAll { conversations[$0.contact]?.value.lastInbound != $0.at }
     }
 
     // MARK: Catalog and account

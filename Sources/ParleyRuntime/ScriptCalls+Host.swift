@@ -145,18 +145,31 @@ extension ScriptCalls: ScriptHost {
     }
 
     public func conversations(_ filter: ConversationFilter, by script: ScriptIdentity) -> [ConversationView] {
-        let now = self.now
-        let found = try? storeWork("conversations") { try runtime.store.conversations { c in
-            if let owner = filter.owner, c.owner.description != owner { return false }
-            let end = policy.windowEnd(lastInbound: c.lastInbound)
-            let open = end.map { now < $0 } ?? false
-            if let wanted = filter.inWindow, wanted != open { return false }
-            if let within = filter.closingWithin {
-                guard open, let end, end - now <= within else { return false }
-            }
-            return true
-        } }
+        guard let query = query(for: filter) else { return [] }
+        let found = try? storeWork("conversations") { try runtime.store.conversations(matching: query) }
         return (found ?? []).map { runtime.view(of: $0) }
+    }
+
+    /// A script's filter as a store query. The window is open while the last inbound is
+    /// later than now minus its length, and closes within `d` while it is also at or before
+    /// now minus its length plus `d`. `nil` for an owner nothing can have.
+    func query(for filter: ConversationFilter) -> ConversationQuery? {
+        var query = ConversationQuery.all
+        if let owner = filter.owner {
+            guard let parsed = owner == "nobody" ? Owner.nobody : Owner(parsing: owner) else { return nil }
+            query.owner = parsed
+        }
+        let openSince = now - config.policy.windowLength
+        if filter.inWindow == true || filter.closingWithin != nil {
+            query.lastInboundAfter = openSince
+            query.orNever = false
+        }
+        if filter.inWindow == false {
+            if filter.closingWithin != nil { return nil }  // closing, yet closed: nothing
+            query.lastInboundAtOrBefore = openSince
+        }
+        if let within = filter.closingWithin { query.lastInboundAtOrBefore = openSince + within }
+        return query
     }
 
     public func log(_ line: String, by script: ScriptIdentity) {

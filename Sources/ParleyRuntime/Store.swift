@@ -25,8 +25,9 @@ public protocol Store: AnyObject {
     /// Changes a conversation in place, creating it when new; returns what `change` returns.
     /// (By default a read and a save; a store in memory changes it where it lies.)
     func update<T>(_ contact: ContactID, _ change: (inout Conversation) -> T) throws -> T
-    /// Conversations in contact order, for automations that look for work.
-    func conversations(where include: (Conversation) -> Bool) throws -> [Conversation]
+    /// The conversations `query` selects, in contact order, for automations that look for
+    /// work: a store answers from its indexes, at a cost in proportion to what it returns.
+    func conversations(matching query: ConversationQuery) throws -> [Conversation]
 
     /// The template catalog and the account, read often and so served from memory.
     var catalog: TemplateCatalog { get }

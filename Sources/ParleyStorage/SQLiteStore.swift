@@ -127,10 +127,20 @@ public final class SQLiteStore: Store {
         try ConversationRow(conversation).insert(db, onConflict: .replace)
     }
 
-    public func conversations(where include: (Conversation) -> Bool) throws -> [Conversation] {
+    /// From the owner and last-inbound columns and their indexes.
+    public func conversations(matching query: ConversationQuery) throws -> [Conversation] {
         try writeUnsaved()
-        let rows = try read { db in try ConversationRow.order(Column("contact")).fetchAll(db) }
-        return rows.map { cache[$0.json.contact] ?? $0.json }.filter(include)
+        var request = ConversationRow.order(Column("contact"))
+        if let owner = query.owner { request = request.filter(Column("owner") == owner.description) }
+        let last = Column("last_inbound")
+        if let after = query.lastInboundAfter { request = request.filter(last > after.millisecondsSinceEpoch) }
+        if let until = query.lastInboundAtOrBefore {
+            request = request.filter(query.orNever ? (last <= until.millisecondsSinceEpoch || last == nil) : last <= until.millisecondsSinceEpoch)
+        } else if !query.orNever {
+            request = request.filter(last != nil)
+        }
+        let rows = try read { db in try request.fetchAll(db) }
+        return rows.map { cache[$0.json.contact] ?? $0.json }.filter(query.includes)
     }
 
     /// Conversations a person owns, by queue: the hand-off queue agents work from.

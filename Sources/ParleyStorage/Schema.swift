@@ -81,6 +81,11 @@ enum Schema {
                 CREATE INDEX delivery_waiting ON delivery(next_attempt_at, created_at) WHERE state IN ('pending', 'sending');
                 """)
         }
+        migrator.registerMigration("v4 conversations by last inbound") { db in
+            // conversations{in_window=, closing_within=} asks by the time of the last inbound
+            // message: an index answers from the conversations it returns, not from all.
+            try db.execute(sql: "CREATE INDEX conversation_last_inbound ON conversation(last_inbound);")
+        }
         return migrator
     }
 }

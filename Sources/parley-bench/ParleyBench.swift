@@ -75,12 +75,53 @@ struct ParleyBench: AsyncParsableCommand {
         print(row("memory per idle conversation (resident)", "\(group(perConversation)) bytes", "target < 2,048"))
         let policy = measureDecisions()
         print(row("policy decision alone", "\(group(Int(policy))) decisions/s", "target ≥ 1,000,000"))
+        let (perRun, found) = try measureAutomationScale(stdlib)
+        print(row("automation: conversations{in_window} of \(group(automationContacts))", String(format: "%.2f ms a run", perRun * 1e3), "it returns \(found) (the last run)"))
         let specs = try measureSpecs(stdlib)
         print(row("parley test: \(specCount) specs × 30 days with timers", String(format: "%.2f s", specs), "target < 2 s"))
     }
 
     @Option(help: "Spec files for the parley test figure.")
     var specCount = 100
+
+    @Option(help: "Conversations the automation figure selects from.")
+    var automationContacts = 100_000
+
+    /// An hourly automation that asks for the conversations in their window, among
+    /// `automationContacts`, of which one an hour has written lately: what a run costs should
+    /// follow what it returns, not how many contacts there are.
+    func measureAutomationScale(_ stdlib: URL) throws -> (seconds: Double, found: Int) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-bench-auto-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try """
+        return bot { name = "b", escalation = { queue = "support" }, on_message = function(conv, msg) end }
+        """.write(to: folder.appendingPathComponent("b.lua"), atomically: true, encoding: .utf8)
+        try """
+        return automation { name = "sweep", every = "1h", run = function()
+          log(#conversations{ in_window = true, owner = "bot:b" })
+        end }
+        """.write(to: folder.appendingPathComponent("sweep.lua"), atomically: true, encoding: .utf8)
+        let simulation = try Simulation(Simulation.Setup(scripts: folder, templates: [], config: RuntimeConfig(), stdlib: stdlib),
+                                        start: Instant(iso8601: "2026-01-05T00:00:00Z")!)
+        (simulation.runtime.store as? InMemoryStore)?.keepsAudit = false
+        // Everyone wrote once, long ago.
+        for n in 0..<automationContacts {
+            try simulation.runtime.handle(.inbound(Inbound(from: ContactID("+1417\(10_000_000 + n)")!, content: .text("hi"))))
+        }
+        try simulation.runtime.handle(.clock(simulation.clock.now + .days(3)))
+        var found = 0
+        simulation.runtime.onLog = { _, line in found = Int(line) ?? found }
+        let hours = 48
+        var elapsed = 0.0
+        for hour in 0..<hours {
+            try simulation.runtime.handle(.inbound(Inbound(from: ContactID("+1417\(10_000_000 + hour)")!, content: .text("again"))))
+            let start = ContinuousClock.now  // wall-clock ok
+            try simulation.runtime.handle(.clock(simulation.clock.now + .hours(1)))
+            elapsed += seconds(ContinuousClock.now - start)  // wall-clock ok
+        }
+        return (elapsed / Double(hours), found)
+    }
 
     /// `specCount` spec files, each a month of one conversation: a question a day, and the
     /// bot's follow-up timer 23 h later. The simulated clock never sleeps.
@@ -261,6 +302,7 @@ struct BenchScripts {
     func simulation(_ stdlib: URL) throws -> Simulation {
         var config = RuntimeConfig()
         config.policy.pacing.outboxBoundPerContact = 50
+        for queue in ["orders-team", "billing"] { config.queues[queue] = .always }  // the scripts' queues
         return try Simulation(Simulation.Setup(scripts: folder, templates: [], config: config, stdlib: stdlib),
                               start: Instant(iso8601: "2026-01-05T10:00:00Z")!)
     }

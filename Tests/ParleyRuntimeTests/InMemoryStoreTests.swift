@@ -1,6 +1,6 @@
 import ParleyJSON
 import ParleyPolicy
-import ParleyRuntime
+@testable import ParleyRuntime
 import Testing
 
 /// The store simulations and specs run on: its transactions are real, though it changes
@@ -39,6 +39,61 @@ struct InMemoryStoreTests {
             }
         }
         #expect(store.conversation(alice)?.state == ["step": 1])
-        #expect(store.conversations { _ in true }.map(\.contact) == [alice])
+        #expect(store.conversations(matching: .all).map(\.contact) == [alice])
+    }
+}
+
+/// `conversations{...}` answers from indexes; the answers must be the ones a full scan gives.
+@Suite("Conversation queries")
+struct ConversationQueryTests {
+    static let start = Instant(iso8601: "2026-01-05T00:00:00Z")!
+
+    /// 500 contacts, some never writing, owners and times spread out, some writing again.
+    static func filled() -> InMemoryStore {
+        let store = InMemoryStore()
+        var generator = SplitMix(seed: 7)
+        let owners: [Owner] = [.nobody, .bot("refill"), .bot("delivery"), .human(queue: "support")]
+        for step in 0..<2_000 {
+            let contact = ContactID("+1415555\(String(format: "%04d", Int(generator.next() % 500)))")!
+            let at = start + .minutes(Int64(step * 3))
+            store.update(contact) { c in
+                if generator.next() % 5 != 0 { c.lastInbound = at }
+                c.owner = owners[Int(generator.next() % 4)]
+            }
+        }
+        return store
+    }
+
+    @Test("every query gives what a full scan gives, in contact order")
+    func sameAsScan() {
+        let store = Self.filled()
+        let now = Self.start + .hours(100)
+        let windowStart = now - .hours(24)
+        let queries: [ConversationQuery] = [
+            .all,
+            ConversationQuery(owner: .bot("refill")),
+            ConversationQuery(lastInboundAfter: windowStart),
+            ConversationQuery(lastInboundAtOrBefore: windowStart, orNever: true),
+            ConversationQuery(owner: .nobody, lastInboundAfter: windowStart, lastInboundAtOrBefore: windowStart + .hours(2)),
+            ConversationQuery(owner: .human(queue: "support"), lastInboundAtOrBefore: windowStart),
+        ]
+        for query in queries {
+            let scanned = store.allConversations.filter(query.includes).sorted { $0.contact < $1.contact }
+            #expect(store.conversations(matching: query).map(\.contact) == scanned.map(\.contact), "\(query)")
+        }
+        #expect(!store.conversations(matching: ConversationQuery(lastInboundAfter: windowStart)).isEmpty)
+    }
+}
+
+/// A small deterministic generator, for data the tests can reproduce.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -28,6 +28,31 @@ struct ConversationCacheTests {
             #expect(c.state["n"] == .int(Int64(n)))
             #expect(c.lastInbound == start + .seconds(Int64(n)))
         }
-        #expect(try store.conversations(where: { _ in true }).count == 50)
+        #expect(try store.conversations(matching: .all).count == 50)
+    }
+
+    @Test("conversations{...} by owner and window time, from the indexes, as a full scan would answer")
+    func queries() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("parley-query-\(UUID().uuidString).sqlite").path
+        let store = try SQLiteStore(path: path, cachedConversations: 8)
+        let owners: [Owner] = [.nobody, .bot("refill"), .human(queue: "support")]
+        try store.transaction {
+            for n in 0..<60 {
+                var c = Conversation(contact: ContactID("+1415555\(String(format: "%04d", n))")!)
+                c.owner = owners[n % 3]
+                if n % 4 != 0 { c.lastInbound = start + .minutes(Int64(n * 30)) }
+                try store.save(c)
+            }
+        }
+        let cut = start + .hours(15)
+        let queries: [ConversationQuery] = [
+            .all, ConversationQuery(owner: .bot("refill")), ConversationQuery(lastInboundAfter: cut),
+            ConversationQuery(lastInboundAtOrBefore: cut, orNever: true), ConversationQuery(owner: .nobody, lastInboundAfter: cut, lastInboundAtOrBefore: cut + .hours(5)),
+        ]
+        let everything = try store.conversations(matching: .all)
+        #expect(everything.count == 60)
+        for query in queries {
+            #expect(try store.conversations(matching: query).map(\.contact) == everything.filter(query.includes).map(\.contact), "\(query)")
+        }
     }
 }

@@ -1,0 +1,60 @@
+import ParleyPolicy
+
+/// What lets a store in memory answer `conversations{...}` without reading every
+/// conversation: who owns which, and when each last wrote, in time order.
+struct ConversationIndex {
+    var byOwner: [Owner: Set<ContactID>] = [:]
+    /// Each conversation's last inbound as it was set, in time order. An entry is current
+    /// while the conversation's last inbound is still that instant; stale ones are dropped
+    /// when they outnumber the current.
+    var byLastInbound: [(at: Instant, contact: ContactID)] = []
+    var inTimeOrder = true
+    var current = 0
+
+    mutating func changed(_ contact: ContactID, owner: (old: Owner?, new: Owner), lastInbound: (old: Instant?, new: Instant?)) {
+        if owner.old != owner.new {
+            if let old = owner.old { byOwner[old]?.remove(contact) }
+            byOwner[owner.new, default: []].insert(contact)
+        }
+        if lastInbound.old != lastInbound.new, let at = lastInbound.new {
+            if let last = byLastInbound.last, at < last.at { inTimeOrder = false }
+            byLastInbound.append((at, contact))
+            if lastInbound.old == nil { current += 1 }
+        }
+    }
+}
+
+extension InMemoryStore {
+    /// Answers from the smaller of the owner's set and the range of last inbound times the
+    /// query asks for, so the cost follows the answer, not the number of contacts.
+    public func conversations(matching query: ConversationQuery) -> [Conversation] {
+        var candidates: [ContactID]?
+        if let owner = query.owner { candidates = Array(index.byOwner[owner] ?? []) }
+        if let after = query.lastInboundAfter, !query.orNever {
+            let recent = contactsWritingAfter(after)
+            if candidates == nil || recent.count < candidates!.count { candidates = recent }
+        }
+        let found: [Conversation]
+        if let candidates {
+            found = candidates.compactMap { conversation($0) }.filter(query.includes)
+        } else {
+            found = allConversations.filter(query.includes)
+        }
+        return found.sorted { $0.contact < $1.contact }
+    }
+
+    /// Contacts whose last inbound is later than `instant`, each once.
+    private func contactsWritingAfter(_ instant: Instant) -> [ContactID] {
+        compactIndex()
+        let log = index.byLastInbound
+        var low = 0, high = log.count
+        while low < high {  // the first entry later than `instant`
+            let mid = (low + high) / 2
+            if log[mid].at <= instant { low = mid + 1 } else { high = mid }
+        }
+        var seen = Set<ContactID>()
+        return log[low...].compactMap { entry in
+            conversation(entry.contact)?.lastInbound == entry.at && seen.insert(entry.contact).inserted ? entry.contact : nil
+        }
+    }
+}
