@@ -174,6 +174,16 @@ function assertions.sent(w, expected) return find_record(w, "sent", expected, "s
 function assertions.blocked(w, expected) return find_record(w, "blocked", expected, "blocked") end
 function assertions.escalated(w, expected) return find_record(w, "escalated", expected, "escalated") end
 
+--- assert.record(w, kind, {fields}): a record of any kind (`session_ended`, `handed_off`,
+--- `opted_out`...) matches; returns it.
+function assertions.record(w, kind, expected)
+  if type(kind) ~= "string" or record_fields[kind] == nil then
+    local kinds = sorted_keys(record_fields)
+    fail("assert.record: " .. show(kind) .. " is not a kind of record; the kinds: " .. table.concat(kinds, ", "))
+  end
+  return find_record(w, kind, expected, "record")
+end
+
 --- assert.not_sent(w, {fields}): no sent record since the last clear matches.
 function assertions.not_sent(w, expected)
   expect_world(w, "not_sent")
