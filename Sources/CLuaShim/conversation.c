@@ -14,10 +14,11 @@ static const char RETIRED = 'r';   /* the shared metatable of retired conversati
 static int conversation_index(lua_State *L) {
     size_t len;
     const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tolstring(L, 2, &len) : NULL;
-    if (key != NULL && len == 5 && memcmp(key, "state", 5) == 0) {
+    if (key != NULL && ((len == 5 && memcmp(key, "state", 5) == 0) || (len == 7 && memcmp(key, "session", 7) == 0))) {
         lua_pushvalue(L, lua_upvalueindex(2));
         lua_pushvalue(L, 1);
-        lua_call(L, 1, 1);
+        lua_pushvalue(L, 2);
+        lua_call(L, 2, 1);
         lua_pushvalue(L, 2);
         lua_pushvalue(L, -2);
         lua_rawset(L, 1);

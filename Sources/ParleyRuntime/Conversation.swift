@@ -62,4 +62,6 @@ public struct Session: Codable, Sendable, Equatable {
     /// 1 for the contact's first session, then 2...
     public var number: Int
     public var since: Instant
+    /// `conv.session`: what scripts keep for this session only.
+    public var data: JSONValue?
 }

@@ -133,7 +133,10 @@ final class InboundRouter {
         let owner = try runtime.conversation(contact).owner
         if owner != .nobody { return (owner, nil, by) }
         if case .bot = chosen {
-            try runtime.update(contact) { $0.owner = chosen }
+            try runtime.update(contact) { c in
+                c.owner = chosen
+                if let fields = data?.objectValue, c.session != nil { c.session?.data = .object(fields) }  // the router's data: conv.session
+            }
             runtime.record(Records.routed(contact, owner: chosen, by: by, at: now))
         }
         return (chosen, data, by)

@@ -90,6 +90,7 @@ final class ScriptCalls {
             try runtime.update(contact) { c in
                 c.state = after.state
                 if after.language != before.language { c.language = after.language }
+                if let session = after.session, c.session != nil { c.session?.data = session }
             }
         }
         if let done = doneRequested {

@@ -9,12 +9,16 @@ public struct ConversationView: Sendable, Equatable {
     public var owner: String
     public var language: String?
     public var state: JSONValue
+    /// `conv.session`: the open session's own table, gone when the session ends; nil when
+    /// no session is open.
+    public var session: JSONValue?
 
-    public init(contact: String, owner: String, language: String?, state: JSONValue) {
+    public init(contact: String, owner: String, language: String?, state: JSONValue, session: JSONValue? = nil) {
         self.contact = contact
         self.owner = owner
         self.language = language
         self.state = state
+        self.session = session
     }
 }
 
@@ -32,8 +36,8 @@ final class ConversationBridge: CallSubject {
     /// when the call changed neither `conv.state` nor `conv.language`, so nothing is written.
     private var current: ConversationView?
     private(set) var after: ConversationView?
-    /// The running call's `conv` table (its address) and state, for the lazy loader.
-    private var pending: (table: Int64, state: JSONValue)?
+    /// The running call's `conv` table (its address), state and session, for the lazy loader.
+    private var pending: (table: Int64, state: JSONValue, session: JSONValue?)?
 
     private enum Key: Int64, CaseIterable {
         case contact = 1, owner, language, state
@@ -69,11 +73,13 @@ final class ConversationBridge: CallSubject {
     /// The metatable of `conv` tables: `methods` and a lazily produced `conv.state`,
     /// locked against `getmetatable`.
     private func makeMetatable(_ methods: [HostFunction]) -> Int32 {
-        let loader = HostFunction("conv.state", [.init("conv", .identity)], returns: "table") { [unowned self] args throws(HostError) in
+        let loader = HostFunction("conv.state", [.init("conv", .identity), .init("key", .string, maxBytes: 16)], returns: "table") { [unowned self] args throws(HostError) in
+            let key = args[1].stringValue ?? "state"
             guard let pending, args[0].integerValue == pending.table else {
-                throw HostError("conv.state can be read only during the call that received this conv")
+                throw HostError("conv.\(key) can be read only during the call that received this conv")
             }
-            return [pending.state]
+            // Outside a session (a timer after it ended), conv.session is an empty table that is not kept.
+            return [key == "session" ? pending.session ?? .object([:]) : pending.state]
         }
         return sandbox.host {
             let L = sandbox.L
@@ -118,7 +124,7 @@ final class ConversationBridge: CallSubject {
         parley_remove(L, keys)
         lua_rawgeti(L, parley_registryindex(), Int64(metatableRef))
         lua_setmetatable(L, -2)
-        pending = (Int64(Int(bitPattern: lua_topointer(L, -1))), c.state)
+        pending = (Int64(Int(bitPattern: lua_topointer(L, -1))), c.state, c.session)
     }
 
     func read(from sandbox: LuaSandbox, at index: Int32) throws(ScriptFailure) {
@@ -135,6 +141,17 @@ final class ConversationBridge: CallSubject {
                 throw .conversion("conv.state must stay a table of named values, not a \(state.kindName)")
             }
             after.state = state
+            changed = true
+        }
+        parley_pop(L, 1)
+        sandbox.values.push(key: "session")
+        if lua_rawget(L, index) != LUA_TNIL, original.session != nil {  // nil: never read nor set
+            let session = try sandbox.callValues.read(-1, path: "conv.session")
+            guard session.objectValue != nil else {
+                parley_pop(L, 1)
+                throw .conversion("conv.session must stay a table of named values, not a \(session.kindName)")
+            }
+            after.session = session
             changed = true
         }
         parley_pop(L, 1)

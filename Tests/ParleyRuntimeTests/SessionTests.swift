@@ -97,6 +97,25 @@ struct SessionTests {
         #expect(world.escalated.first?["reason"] == "not_understood")
     }
 
+    @Test("conv.session keeps what a script puts in it for the session; the next session starts empty; a router's data seeds it")
+    func sessionTable() throws {
+        let world = try World(scripts: [
+            "b.lua": bot(#"""
+                conv.session.turns = (conv.session.turns or 0) + 1
+                conv.state.total = (conv.state.total or 0) + 1
+                send(conv, "turn " .. conv.session.turns .. " of this session, order " .. tostring(conv.session.order) .. ", " .. conv.state.total .. " in all")
+                if msg.text == "bye" then conv:done() end
+                """#, name: "b"),
+            "router.lua": #"return router { name = "main", route = function(conv, msg) return "bot:b", { order = "A7" } end }"#,
+        ])
+        world.inbound(alice, "hi")
+        world.inbound(alice, "bye")
+        #expect(world.sentTexts == ["turn 1 of this session, order A7, 1 in all", "turn 2 of this session, order A7, 2 in all"])
+        world.inbound(alice, "hello again")
+        #expect(world.sentTexts.last == "turn 1 of this session, order A7, 3 in all")
+        #expect(try world.runtime.summary(of: ContactID(alice)!)["session"]?["number"] == 2)
+    }
+
     @Test("session_idle sets how long a session lasts without a message")
     func idleSetting() throws {
         var config = RuntimeConfig()
