@@ -32,40 +32,60 @@ public enum TemplatesFile {
     }
 
     public static func load(contentsOf path: String) throws(TemplatesFileError) -> [Template] {
+        let (templates, problems) = check(contentsOf: path)
+        if let first = problems.first { throw first }
+        return templates
+    }
+
+    /// Every problem of the file at once (`parley check`), and the templates that read.
+    public static func check(contentsOf path: String) -> (templates: [Template], problems: [TemplatesFileError]) {
         let file = URL(fileURLWithPath: path).lastPathComponent
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw TemplatesFileError(file: file, problem: "cannot be read; check that \(path) exists and is readable")
+            return ([], [TemplatesFileError(file: file, problem: "cannot be read; check that \(path) exists and is readable")])
         }
-        let json: JSONValue
         do {
-            json = try JSONValue.parse([UInt8](data))
+            return check(try JSONValue.parse([UInt8](data)), file: file)
         } catch {
-            throw TemplatesFileError(file: file, problem: "is not valid JSON: \(error.description)")
+            return ([], [TemplatesFileError(file: file, problem: "is not valid JSON: \(error.description)")])
         }
-        return try decode(json, file: file)
     }
 
     /// - Parameter file: the name errors are reported under.
     public static func decode(_ json: JSONValue, file: String = "templates.json") throws(TemplatesFileError) -> [Template] {
+        let (templates, problems) = check(json, file: file)
+        if let first = problems.first { throw first }
+        return templates
+    }
+
+    /// Reads every entry: the ones that read, and the problem of each one that does not.
+    public static func check(_ json: JSONValue, file: String = "templates.json") -> (templates: [Template], problems: [TemplatesFileError]) {
         guard let entries = json.arrayValue ?? json["data"]?.arrayValue else {
-            throw TemplatesFileError(
+            return ([], [TemplatesFileError(
                 file: file,
-                problem: "is \(json.objectValue != nil ? "an object without a \"data\" array" : json.kindWithArticle); give the Graph API response ({\"data\": [...]}) or a bare array of templates")
+                problem: "is \(json.objectValue != nil ? "an object without a \"data\" array" : json.kindWithArticle); give the Graph API response ({\"data\": [...]}) or a bare array of templates")])
         }
         var templates: [Template] = []
+        var problems: [TemplatesFileError] = []
         var seen: [TemplateKey: Int] = [:]
         for (index, entry) in entries.enumerated() {
             var reader = EntryReader(file: file, number: index + 1, json: entry)
-            let template = try reader.template()
+            let template: Template
+            do {
+                template = try reader.template()
+            } catch {
+                problems.append(error)
+                continue
+            }
             if let first = seen[template.key] {
-                throw reader.fail(
+                problems.append(reader.fail(
                     nil,
-                    "repeats the name and language \"\(template.name)\"/\"\(template.language)\" of entry \(first); keep one of them")
+                    "repeats the name and language \"\(template.name)\"/\"\(template.language)\" of entry \(first); keep one of them"))
+                continue
             }
             seen[template.key] = index + 1
             templates.append(template)
         }
-        return templates
+        return (templates, problems)
     }
 }
 

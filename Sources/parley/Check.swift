@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ParleyCloudAPI
 import ParleySandbox
 import ParleyPolicy
 import ParleyRuntime
@@ -29,7 +30,7 @@ struct Check: ParsableCommand {
         var problems: [String] = []
         var config = RuntimeConfig()
         do { config = try world.loadConfig() } catch { problems.append(error.message) }
-        do { _ = try world.loadTemplates() } catch { problems.append(error.description) }
+        if let path = world.templatesPath { problems += TemplatesFile.check(contentsOf: path).problems.map(\.description) }
 
         let runtime = try Runtime(config: config, clock: ManualClock(Instant(millisecondsSinceEpoch: 0)))
         let modules = ModuleLibrary(stdlib: stdlibURL, scripts: world.scriptsURL)

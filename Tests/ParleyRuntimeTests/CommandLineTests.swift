@@ -191,6 +191,27 @@ struct CommandLineTests {
         #expect(run.stdout.contains("2 problems"))
     }
 
+    @Test("check --templates names every problem of the file at once")
+    func everyTemplateProblem() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("templates-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try #"return bot { name = "b", escalation = { queue = "support" }, on_message = function(conv, msg) end }"#
+            .write(to: folder.appendingPathComponent("b.lua"), atomically: true, encoding: .utf8)
+        try #"""
+            {"data": [
+              {"name": "Bad Name", "language": "en_US", "status": "APPROVED", "category": "UTILITY", "components": [{"type": "BODY", "text": "x"}]},
+              {"name": "fine", "language": "en_US", "status": "APPROVED", "category": "UTILITY", "components": [{"type": "BODY", "text": "x"}]},
+              {"name": "no_category", "language": "en_US", "status": "APPROVED", "category": "SHOUTING", "components": [{"type": "BODY", "text": "x"}]}
+            ]}
+            """#.write(to: folder.appendingPathComponent("templates.json"), atomically: true, encoding: .utf8)
+        let run = try Self.run(["check", folder.path])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("entry 1"), "\(run.stdout)")
+        #expect(run.stdout.contains("entry 3"), "\(run.stdout)")
+        #expect(run.stdout.contains("2 problems"))
+    }
+
     @Test("check passes on the examples")
     func checkExamples() throws {
         let run = try Self.run(["check", "Scripts", "--templates", "Scripts/templates.json"])
