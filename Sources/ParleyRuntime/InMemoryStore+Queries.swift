@@ -3,6 +3,8 @@ import ParleyPolicy
 /// What lets a store in memory answer `conversations{...}` without reading every
 /// conversation: who owns which, and when each last wrote, in time order.
 struct ConversationIndex {
+    /// Built at the first query; kept up from then on.
+    var isBuilt = false
     var byOwner: [Owner: Set<ContactID>] = [:]
     /// Each conversation's last inbound as it was set, in time order. An entry is current
     /// while the conversation's last inbound is still that instant; stale ones are dropped
@@ -28,6 +30,7 @@ extension InMemoryStore {
     /// Answers from the smaller of the owner's set and the range of last inbound times the
     /// query asks for, so the cost follows the answer, not the number of contacts.
     public func conversations(matching query: ConversationQuery) -> [Conversation] {
+        buildIndex()
         var candidates: [ContactID]?
         if let owner = query.owner { candidates = Array(index.byOwner[owner] ?? []) }
         if let after = query.lastInboundAfter, !query.orNever {

@@ -58,11 +58,12 @@ public final class InMemoryStore: Store {
             var new = Conversation(contact: contact)
             defer {
                 contents.conversations[contact] = ConversationBox(new)
-                contents.index.changed(contact, owner: (nil, new.owner), lastInbound: (nil, new.lastInbound))
+                if contents.index.isBuilt { contents.index.changed(contact, owner: (nil, new.owner), lastInbound: (nil, new.lastInbound)) }
             }
             return change(&new)
         }
         if inTransaction { undo.append((box, box.value)) }
+        guard contents.index.isBuilt else { return change(&box.value) }  // no query yet: nothing to keep up
         let (owner, lastInbound) = (box.value.owner, box.value.lastInbound)
         defer {
             if box.value.owner != owner || box.value.lastInbound != lastInbound {
@@ -74,6 +75,18 @@ public final class InMemoryStore: Store {
 
     var index: ConversationIndex { contents.index }
     var allConversations: [Conversation] { contents.conversations.values.map(\.value) }
+
+    /// Builds the indexes at the first query: a simulation that never asks pays nothing for
+    /// them. From then on every change keeps them up.
+    func buildIndex() {
+        guard !contents.index.isBuilt else { return }
+        var index = ConversationIndex()
+        index.isBuilt = true
+        for (contact, box) in contents.conversations {
+            index.changed(contact, owner: (nil, box.value.owner), lastInbound: (nil, box.value.lastInbound))
+        }
+        contents.index = index
+    }
 
     /// Puts the last-inbound log in time order, and drops stale entries once they outnumber
     /// the current ones, so it stays about one entry per conversation.

@@ -166,9 +166,10 @@ final class InboundRouter {
         }
         runtime.calls.turn = (contact, false)
         let value = msg ?? message.scriptValue
+        // What a hand-off passes on; with one bot there is no one to hand off to.
         let outer = runtime.calls.message
-        runtime.calls.message = (message, value)  // what a hand-off passes on
-        defer { runtime.calls.message = outer }
+        if scripts.bots.count > 1 { runtime.calls.message = (message, value) }
+        defer { if scripts.bots.count > 1 { runtime.calls.message = outer } }
         let outcome: Result<[JSONValue], ScriptFailure>?
         do {
             outcome = try runtime.calls.call(bot, "on_message", on: contact, arguments: [value])

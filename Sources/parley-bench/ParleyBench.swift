@@ -132,7 +132,7 @@ struct ParleyBench: AsyncParsableCommand {
         try """
         return bot {
           name = "orders",
-          escalation = { queue = "orders-team" },
+          escalation = { queue = "support" },
           on_message = function(conv, msg)
             send(conv, "Your order is on its way.")
             schedule(conv, "23h", "followup")
