@@ -3,6 +3,7 @@ import Foundation
 import ParleyJSON
 import ParleyPolicy
 import ParleySandbox
+import Synchronization
 
 /// What every script's sandbox is built with.
 public struct ScriptSetup {
@@ -123,7 +124,10 @@ public final class Script {
         let sandbox = try LuaSandbox.standard(
             limits: setup.limits, modules: setup.modules, now: { [weak host = setup.host] in host?.now ?? start },
             log: primitives.log, globals: primitives.globals)
-        try checkGlobals(in: source, path: path, known: sandbox.globalNames())
+        if !passedGlobalsCheck.withLock({ $0.contains(source) }) {
+            try checkGlobals(in: source, path: path, known: sandbox.globalNames())
+            passedGlobalsCheck.withLock { _ = $0.insert(source) }
+        }
         let returned: (fields: [String: JSONValue], handlers: [String: FunctionRef])
         do {
             returned = try sandbox.runScript(source, chunkName: path)
@@ -142,6 +146,10 @@ final class IdentityBox {
     var identity: ScriptIdentity?
     init(_ identity: ScriptIdentity?) { self.identity = identity }
 }
+
+/// Sources that passed the globals check: every sandbox has the same globals, so a source
+/// that passed once passes again (a rebuilt state, a spec's next world).
+private let passedGlobalsCheck = Mutex<Set<String>>([])
 
 extension Script {
     /// Every global the file reads that nothing defines, with its line and the nearest name
