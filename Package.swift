@@ -140,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ParleyRuntimeTests",
-            dependencies: ["ParleyRuntime", "ParleySimulation", "ParleyConfig", "ParleyCloudAPI", "ParleyPolicy", "ParleyJSON"]
+            dependencies: ["ParleyRuntime", "ParleySimulation", "ParleyConfig", "ParleyCloudAPI", "ParleyGraphAPI", "ParleyPolicy", "ParleyJSON"]
         ),
     ]
 )

@@ -133,28 +133,14 @@ final class ConversationBridge: CallSubject {
         var after = original
         var changed = false
         defer { parley_retire_conversation(L, index) }
-        sandbox.values.push(key: "state")
-        if lua_rawget(L, index) != LUA_TNIL {  // nil: never read nor set, so unchanged
-            let state = try sandbox.callValues.read(-1, path: "conv.state")
-            guard state.objectValue != nil else {
-                parley_pop(L, 1)
-                throw .conversion("conv.state must stay a table of named values, not a \(state.kindName)")
-            }
+        if let state = try readTable("state", "conv.state", at: index) {
             after.state = state
             changed = true
         }
-        parley_pop(L, 1)
-        sandbox.values.push(key: "session")
-        if lua_rawget(L, index) != LUA_TNIL, original.session != nil {  // nil: never read nor set
-            let session = try sandbox.callValues.read(-1, path: "conv.session")
-            guard session.objectValue != nil else {
-                parley_pop(L, 1)
-                throw .conversion("conv.session must stay a table of named values, not a \(session.kindName)")
-            }
+        if original.session != nil, let session = try readTable("session", "conv.session", at: index) {
             after.session = session
             changed = true
         }
-        parley_pop(L, 1)
         sandbox.values.push(key: "owner")
         let ownerKept = lua_rawget(L, index) == LUA_TSTRING && Self.isText(L, -1, original.owner)
         parley_pop(L, 1)
@@ -177,6 +163,20 @@ final class ConversationBridge: CallSubject {
     func end() {
         pending = nil
         current = nil
+    }
+
+    /// `conv.state` or `conv.session` as the call left it; nil when the call never read nor set
+    /// it, so it is unchanged.
+    private func readTable(_ key: StaticString, _ path: String, at index: Int32) throws(ScriptFailure) -> JSONValue? {
+        let L = sandbox.L
+        sandbox.values.push(key: key)
+        defer { parley_pop(L, 1) }
+        guard lua_rawget(L, index) != LUA_TNIL else { return nil }
+        let value = try sandbox.callValues.read(-1, path: path)
+        guard value.objectValue != nil else {
+            throw .conversion("\(path) must stay a table of named values, not a \(value.kindName)")
+        }
+        return value
     }
 
     /// Whether the Lua string at `index` is `text`, compared in place.

@@ -1,4 +1,5 @@
 import ParleyJSON
+import ParleyGraphAPI
 import ParleyPolicy
 @testable import ParleyRuntime
 import Testing
@@ -51,7 +52,7 @@ struct ConversationQueryTests {
     /// 500 contacts, some never writing, owners and times spread out, some writing again.
     static func filled() -> InMemoryStore {
         let store = InMemoryStore()
-        var generator = SplitMix(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         let owners: [Owner] = [.nobody, .bot("refill"), .bot("delivery"), .human(queue: "support")]
         for step in 0..<2_000 {
             let contact = ContactID("+1415555\(String(format: "%04d", Int(generator.next() % 500)))")!
@@ -82,18 +83,5 @@ struct ConversationQueryTests {
             #expect(store.conversations(matching: query).map(\.contact) == scanned.map(\.contact), "\(query)")
         }
         #expect(!store.conversations(matching: ConversationQuery(lastInboundAfter: windowStart)).isEmpty)
-    }
-}
-
-/// A small deterministic generator, for data the tests can reproduce.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
