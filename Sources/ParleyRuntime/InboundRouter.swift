@@ -167,9 +167,10 @@ final class InboundRouter {
         runtime.calls.turn = (contact, false)
         let value = msg ?? message.scriptValue
         // What a hand-off passes on; with one bot there is no one to hand off to.
+        let keepsMessage = scripts.bots.count > 1
         let outer = runtime.calls.message
-        if scripts.bots.count > 1 { runtime.calls.message = (message, value) }
-        defer { if scripts.bots.count > 1 { runtime.calls.message = outer } }
+        if keepsMessage { runtime.calls.message = (message, value) }
+        defer { if keepsMessage { runtime.calls.message = outer } }
         let outcome: Result<[JSONValue], ScriptFailure>?
         do {
             outcome = try runtime.calls.call(bot, "on_message", on: contact, arguments: [value])
