@@ -21,7 +21,6 @@ extension GraphAPIError {
             return .never
         }
         if Self.transientCodes.contains(code) { return .transient }
-        if code == 131049 { return .afterHours(24) }
         return .never
     }
 
@@ -48,6 +47,9 @@ extension GraphAPIError {
         132015: .templatePaused,
         132016: .templateDisabled,
         131050: .marketingOptedOut,
+        // The per-user marketing cap; since April 2025 also every marketing template to a US
+        // number, which the core refuses before sending. Not retried: the contact cools down.
+        131049: .marketingCooldown,
         130429: .throughputLimit,
         131056: .pairRateLimit,
         137000: .identityChanged,
@@ -55,9 +57,9 @@ extension GraphAPIError {
         // also covers a malformed `to`, but the core refuses those before sending, so an
         // upstream 131009 is about the message.
         131008: .invalidMessage, 131009: .invalidMessage, 131051: .invalidMessage,
-        // The recipient: the business's own number, not on WhatsApp (or too old a client),
-        // not in a test number's allowed list.
-        131021: .invalidRecipient, 131026: .invalidRecipient, 131030: .invalidRecipient,
+        // The recipient: the business's own number, not in a test number's allowed list; or
+        // undeliverable (not on WhatsApp, too old a client, terms not accepted), for a while.
+        131021: .invalidRecipient, 131030: .invalidRecipient, 131026: .recipientUndeliverable,
         // The business number: country restriction, spam limit, account locked or not
         // registered, a policy block.
         130497: .numberRestricted, 131048: .numberRestricted, 131031: .numberRestricted,

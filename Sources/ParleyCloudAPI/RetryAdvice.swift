@@ -2,8 +2,6 @@
 public enum RetryAdvice: Sendable, Equatable, CustomStringConvertible {
     /// The platform or the network had a moment: send again on a `Backoff` schedule.
     case transient
-    /// Send again no sooner than this many hours (131049: the per-user marketing cap).
-    case afterHours(Int)
     /// Sending the same request again gets the same answer: fix the message, the template,
     /// the recipient or the credentials instead.
     case never
@@ -11,7 +9,6 @@ public enum RetryAdvice: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .transient: return "transient"
-        case .afterHours(let hours): return "after \(hours)h"
         case .never: return "never"
         }
     }

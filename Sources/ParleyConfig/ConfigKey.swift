@@ -93,6 +93,15 @@ extension ConfigValue<String> {
     }
 }
 
+extension ConfigValue<Bool> {
+    static var flag: Self {
+        Self(takes: "true or false", read: { value throws(ConfigProblem) in
+            guard case .bool(let flag) = value else { throw ConfigProblem("must be true or false") }
+            return flag
+        }, write: JSONValue.bool, sample: false)
+    }
+}
+
 extension ConfigValue<Int> {
     /// A whole number in `range`, scaled by `unit` (`memory_mb` holds bytes). Every number
     /// has a ceiling, so none can overflow what is computed from it.

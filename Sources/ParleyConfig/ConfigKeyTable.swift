@@ -24,6 +24,7 @@ extension ConfigFile {
         case .string(let text): return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         case .array(let items): return "[" + items.map(toml).joined(separator: ", ") + "]"
         case .int(let n): return String(n)
+        case .bool(let flag): return flag ? "true" : "false"
         default: return value.textValue ?? "\(value)"
         }
     }

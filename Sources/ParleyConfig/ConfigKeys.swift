@@ -54,6 +54,12 @@ extension ConfigFile {
                   help: "messages that may wait for one contact"),
             .init("template_pauses", in: "policy", .delays, \.runtime.policy.templatePauses,
                   help: "how long a template's first and second pauses last; a third disables it"),
+            .init("pause_us_marketing", in: "policy", .flag, \.runtime.policy.pausesUSMarketing,
+                  help: "refuse marketing templates to US numbers, which the platform has not delivered since April 2025"),
+            .init("marketing_cooldowns", in: "policy", .delays, \.runtime.policy.marketingCooldowns,
+                  help: "how long marketing waits after the per-user cap (131049) turned a template away: first, second, every later time; `[]` for none"),
+            .init("undeliverable_hold", in: "policy", .delay(), \.runtime.policy.undeliverableHold,
+                  help: "how long business-initiated messages wait after a contact was undeliverable (131026), unless they write"),
 
             .init("handoff", in: "texts", .text, \.runtime.texts.handoff, help: "said when a person takes the conversation over"),
             .init("out_of_hours", in: "texts", .text, \.runtime.texts.outOfHours, help: "said instead, when the queue is closed"),

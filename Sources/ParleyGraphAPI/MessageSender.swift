@@ -71,7 +71,6 @@ public struct MessageSender: Sendable {
         if error.isAuthentication { return Self.authenticationPause }
         switch error.retry {
         case .never: return nil
-        case .afterHours(let hours): return attempt < backoff.maxAttempts ? .seconds(hours * 3600) : nil
         case .transient:
             var random = SystemRandomNumberGenerator()
             return backoff.delay(afterAttempt: attempt, using: &random)

@@ -84,6 +84,19 @@ public struct WebhookIngest {
         }
     }
 
+    /// The events of a status of `dispatch` (when it could be tied to one of ours): the
+    /// status, and for a failure, the failure the sender hears of.
+    public static func events(for status: MessageStatus, of dispatch: Dispatch?) -> [RuntimeEvent] {
+        guard let dispatch else { return [.deliveryStatus(deliveryStatus(status))] }
+        var events: [RuntimeEvent] = [.deliveryStatus(deliveryStatus(status, id: dispatch.id, contact: dispatch.to))]
+        if status.state == .failed {
+            let error = status.errors.first.map(GraphAPIError.init)
+            events.append(.deliveryFailed(DeliveryFailure(messageID: dispatch.id, to: dispatch.to, by: dispatch.sender, reason: error?.reason,
+                                                          code: error?.code, detail: error?.message ?? error?.title)))
+        }
+        return events
+    }
+
     /// A status as the runtime writes it down, under the platform's message id.
     public static func deliveryStatus(_ s: MessageStatus, id: String? = nil, contact: ContactID? = nil) -> DeliveryStatus {
         DeliveryStatus(id: id ?? s.id, platformID: s.id, status: s.state.description, contact: contact ?? s.recipient,

@@ -10,8 +10,10 @@
 /// 4. no human owns the conversation (automated senders only);
 /// 5. free-form: the message's shape, then the customer service window;
 /// 6. template: it exists, is approved, its parameters fit, the contact has not stopped
-///    marketing; and outside the window, where it starts a business-initiated exchange,
-///    the number is not restricted, the contact opted in, and the messaging limit has room.
+///    marketing, no marketing to a US number; and outside the window, where it starts a
+///    business-initiated exchange, the number is not restricted, the contact opted in, is
+///    not held as undeliverable nor, for marketing, cooling down from the per-user cap, and
+///    the messaging limit has room.
 public struct Policy: Sendable {
     public let config: PolicyConfig
     /// The consent and escalation keywords, folded once.
@@ -96,6 +98,9 @@ public struct Policy: Sendable {
         if found.category == .marketing, facts.contact.marketingOptedOut {
             return refuse("consent.marketing", .marketingOptedOut, "\(contact) stopped marketing messages; \(found.key) is a MARKETING template (utility and authentication ones still send)")
         }
+        if found.category == .marketing, config.pausesUSMarketing, NorthAmericanNumber(contact)?.isUS == true {
+            return refuse("marketing.us", .usMarketingPaused, "\(contact) is a US number, to which the platform delivers no MARKETING templates; send a UTILITY template, or set policy.pause_us_marketing = false once the platform delivers them again")
+        }
         if inWindow {
             return allow("template.in_window", businessInitiated: false)
         }
@@ -108,6 +113,12 @@ public struct Policy: Sendable {
         }
         if !facts.contact.optedIn {
             return refuse("consent.opt_in", .noOptIn, "\(contact) has no recorded opt-in, which a business-initiated template needs (\(closedWindowDetail(contact, windowEnd, now)))")
+        }
+        if let until = facts.contact.undeliverableUntil, now < until {
+            return refuse("recipient.undeliverable", .recipientUndeliverable, "the platform could not deliver to \(contact) (131026), so business-initiated messages wait until \(until.iso8601) or until they write")
+        }
+        if found.category == .marketing, let until = facts.contact.marketingCooldownUntil, now < until {
+            return refuse("marketing.cooldown", .marketingCooldown, "the platform's per-user marketing cap turned a template to \(contact) away (131049); MARKETING templates outside the window wait until \(until.iso8601), utility ones still send")
         }
         if !facts.limit.hasRoom {
             let limit = facts.limit.limit ?? 0

@@ -16,6 +16,17 @@ public struct PolicyConfig: Sendable {
     public var keywords = Keywords()
     /// Consecutive turns a bot did not understand before the core escalates.
     public var notUnderstoodLimit = 2
+    /// Marketing templates to US numbers are refused before sending: the platform has
+    /// delivered none since April 2025. Off for when it delivers them again.
+    public var pausesUSMarketing = true
+    /// How long marketing templates outside the window wait after the platform's per-user
+    /// cap (131049) turned one away: the first time, the second, and every time after.
+    /// The cap is the platform's and unpublished; these grow so a contact who keeps not
+    /// engaging is left alone longer.
+    public var marketingCooldowns: [Span] = [.hours(24), .hours(72), .days(7)]
+    /// How long business-initiated messages wait after the platform could not deliver to a
+    /// contact (131026): sending again at once only lowers the number's quality.
+    public var undeliverableHold = Span.days(7)
 
     public init() {}
 

@@ -11,6 +11,14 @@ public enum Reason: String, Sendable, CaseIterable, Codable {
     case templateParamFormat = "template_param_format"
     case templateTooLong = "template_too_long"
     case marketingOptedOut = "marketing_opted_out"
+    /// The platform's per-user marketing cap turned a marketing template to this contact away
+    /// (131049): no more go to them until the cool-down ends.
+    case marketingCooldown = "marketing_cooldown"
+    /// The platform delivers no marketing templates to US numbers (since April 2025).
+    case usMarketingPaused = "us_marketing_paused"
+    /// The platform could not deliver to this contact (131026): business-initiated messages
+    /// wait until the hold ends or the contact writes.
+    case recipientUndeliverable = "recipient_undeliverable"
     /// The contact wrote STOP (or an operator recorded their request to stop).
     case optedOut = "opted_out"
     case noOptIn = "no_opt_in"
@@ -35,6 +43,8 @@ public enum Reason: String, Sendable, CaseIterable, Codable {
         case .templateParamFormat: return 132012
         case .templateTooLong: return 132005
         case .marketingOptedOut: return 131050
+        case .marketingCooldown, .usMarketingPaused: return 131049
+        case .recipientUndeliverable: return 131026
         case .throughputLimit: return 130429
         case .pairRateLimit: return 131056
         case .identityChanged: return 137000

@@ -74,10 +74,17 @@ public struct ContactStanding: Sendable, Equatable {
     /// The contact's identity key changed and no operator acknowledged it yet.
     public var identityChangePending: Bool
     public var owner: Owner
+    /// Until when marketing templates outside the window wait: the platform's per-user
+    /// marketing cap (131049) turned one away.
+    public var marketingCooldownUntil: Instant?
+    /// Until when business-initiated messages wait: the platform could not deliver to the
+    /// contact (131026).
+    public var undeliverableUntil: Instant?
 
     public init(
         lastInbound: Instant? = nil, optedIn: Bool = false, optedOut: Bool = false, marketingOptedOut: Bool = false,
-        identityChangePending: Bool = false, owner: Owner = .nobody
+        identityChangePending: Bool = false, owner: Owner = .nobody, marketingCooldownUntil: Instant? = nil,
+        undeliverableUntil: Instant? = nil
     ) {
         self.lastInbound = lastInbound
         self.optedIn = optedIn
@@ -85,6 +92,8 @@ public struct ContactStanding: Sendable, Equatable {
         self.marketingOptedOut = marketingOptedOut
         self.identityChangePending = identityChangePending
         self.owner = owner
+        self.marketingCooldownUntil = marketingCooldownUntil
+        self.undeliverableUntil = undeliverableUntil
     }
 }
 

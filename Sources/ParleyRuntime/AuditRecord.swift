@@ -32,6 +32,9 @@ extension Decision {
         inputs.append("opted_out", .bool(facts.contact.optedOut))
         inputs.append("marketing_opted_out", .bool(facts.contact.marketingOptedOut))
         inputs.append("identity_change_pending", .bool(facts.contact.identityChangePending))
+        // Holds appear only while they hold, so that the common record stays short.
+        if let until = facts.contact.marketingCooldownUntil, at < until { inputs.append("marketing_cooldown_until", .string(until.iso8601)) }
+        if let until = facts.contact.undeliverableUntil, at < until { inputs.append("undeliverable_until", .string(until.iso8601)) }
         inputs.append("number_status", .string(facts.account.numberStatus.description))
         inputs.append("business_initiated_restricted", .bool(facts.account.businessInitiatedRestricted))
         inputs.append("tier", .string(facts.account.tier.description))

@@ -21,6 +21,13 @@ public struct Conversation: Codable, Sendable, Equatable {
     /// The platform's "stop promotions": marketing only.
     public var marketingOptedOut = false
     public var identityChangePending = false
+    /// The per-user marketing cap (131049): until when marketing waits, and how many times
+    /// in a row it struck, which the next cool-down's length follows.
+    public var marketingCooldownUntil: Instant?
+    public var marketingCapStrikes: Int?
+    /// The platform could not deliver to the contact (131026): until when
+    /// business-initiated messages wait.
+    public var undeliverableUntil: Instant?
     /// The thread of work open with the contact now, if any: who owns the conversation
     /// holds it until the session ends (docs/rules.md §6.9).
     public var session: Session?
@@ -41,7 +48,8 @@ public struct Conversation: Codable, Sendable, Equatable {
     /// The policy's view of this contact.
     public var standing: ContactStanding {
         ContactStanding(lastInbound: lastInbound, optedIn: optedIn, optedOut: optedOutAt != nil, marketingOptedOut: marketingOptedOut,
-                        identityChangePending: identityChangePending, owner: owner)
+                        identityChangePending: identityChangePending, owner: owner, marketingCooldownUntil: marketingCooldownUntil,
+                        undeliverableUntil: undeliverableUntil)
     }
 }
 

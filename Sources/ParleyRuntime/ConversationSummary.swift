@@ -15,6 +15,9 @@ extension Runtime {
         ]
         if let language = c.language { fields["language"] = .string(language) }
         if let last = c.lastInbound { fields["last_inbound"] = .string(last.iso8601) }
+        // Holds after a failed delivery, while they hold: an agent sees why a template waits.
+        if let until = c.marketingCooldownUntil, now < until { fields["marketing_cooldown_until"] = .string(until.iso8601) }
+        if let until = c.undeliverableUntil, now < until { fields["undeliverable_until"] = .string(until.iso8601) }
         if let session = c.session { fields["session"] = ["number": .int(Int64(session.number)), "since": .string(session.since.iso8601)] }
         if let h = c.handoff {
             var handoff: [String: JSONValue] = ["id": .string(h.id), "queue": .string(h.queue), "reason": .string(h.reason), "since": .string(h.since.iso8601)]

@@ -34,6 +34,9 @@ final class InboundRouter {
             let (ended, started) = Handoffs.turnOver(&c, at: now, idle: idle)
             c.lastInbound = now
             c.windowGeneration += 1
+            // A contact who writes can be reached, and engages: the holds a failure set lift.
+            if c.undeliverableUntil != nil { c.undeliverableUntil = nil }
+            if c.marketingCapStrikes != nil { c.marketingCapStrikes = nil }
             return (c.owner, ended, started)
         }
         if let (session, since) = ended { runtime.record(Records.sessionEnded(contact, session, Handoffs.SessionEnd.idle.rawValue, idleSince: since, at: now)) }

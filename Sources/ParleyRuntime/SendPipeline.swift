@@ -23,7 +23,7 @@ final class SendPipeline {
         var countsSincePrune = 0
     }
 
-    private unowned(unsafe) let runtime: Runtime
+    unowned(unsafe) let runtime: Runtime
     /// The runtime's, which never change: kept here, as reading them through `runtime` copied
     /// them on every use in the hot path.
     let policy: Policy
@@ -161,6 +161,7 @@ final class SendPipeline {
         r.add("code", f.code)
         r.add("detail", f.detail)
         runtime.record(r)
+        try holdAfter(f)
         if f.reason == .outsideWindow {
             let now = self.now, windowLength = config.policy.windowLength
             try runtime.update(f.contact) { c in

@@ -56,6 +56,7 @@ public enum TranscriptSchema {
         "status": fields(["id": .string, "status": .string, "to": .string, "code": .number, "error": .string]),
         "delivery_failed": fields(["id": .string, "to": .string, "by": .string, "reason": .string, "code": .number,
                                    "detail": .string]),
+        "held": fields(["contact": .string, "reason": .string, "code": .number, "until": .string]),
         "script_error": fields(["script": .string, "file": .string, "error": .string]),
         "macro_run": fields(["to": .string, "macro": .string, "agent": .string]),
         "macro_refused": fields(["to": .string, "macro": .string, "missing": .array, "agent": .string]),

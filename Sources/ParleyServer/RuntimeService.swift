@@ -194,16 +194,7 @@ public actor RuntimeService {
 
     /// A delivery status, tied to our message by its wamid; a failure goes to the bot.
     static func statusEvents(_ status: MessageStatus, store: SQLiteStore) throws -> [RuntimeEvent] {
-        guard let dispatch = try store.delivery(wamid: status.id)?.dispatch else {
-            return [.deliveryStatus(WebhookIngest.deliveryStatus(status))]
-        }
-        var events: [RuntimeEvent] = [.deliveryStatus(WebhookIngest.deliveryStatus(status, id: dispatch.id, contact: dispatch.to))]
-        if status.state == .failed {
-            let error = status.errors.first.map(GraphAPIError.init)
-            events.append(.deliveryFailed(DeliveryFailure(messageID: dispatch.id, to: dispatch.to, by: dispatch.sender, reason: error?.reason,
-                                                          code: error?.code, detail: error?.message ?? error?.title)))
-        }
-        return events
+        WebhookIngest.events(for: status, of: try store.delivery(wamid: status.id)?.dispatch)
     }
 
     // MARK: The clock

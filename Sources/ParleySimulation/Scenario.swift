@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCloudAPI
 import ParleyJSON
 import ParleySandbox
 import ParleyScripting
@@ -30,6 +31,8 @@ public struct Scenario: Sendable {
         /// Time passes to `at`.
         case advance
         case webhook(JSONValue)
+        /// The platform's word on one of our messages, named by Parley's id (`out-3`).
+        case status(MessageStatus)
     }
 
     public static let defaultStart = Instant(iso8601: "2026-01-01T00:00:00Z")!
@@ -111,7 +114,7 @@ private struct EventReader {
     func fail(_ message: String) -> ScenarioError { ScenarioError(file: file, line: line, message) }
 
     static let types = ["inbound", "advance", "macro", "agent_reply", "release", "resolve", "template_status", "template_quality",
-                        "template_category", "opt_in", "opt_out", "limit", "number_status", "identity_changed", "identity_ack", "webhook"]
+                        "template_category", "opt_in", "opt_out", "limit", "number_status", "identity_changed", "identity_ack", "webhook", "status"]
 
     mutating func read(_ text: String) throws(ScenarioError) -> (line: Int, at: Instant?, by: Span?, event: Scenario.Event) {
         let value: JSONValue
@@ -189,6 +192,8 @@ private struct EventReader {
             guard let body = fields["body"], body.objectValue != nil else { throw fail("webhook: \"body\" must be a Cloud API webhook payload (an object)") }
             used.insert("body")
             event = .webhook(body)
+        case "status":
+            event = .status(try status())
         default:
             throw fail("unknown event type \"\(t)\"; one of: \(Self.types.joined(separator: ", "))")
         }
@@ -216,6 +221,21 @@ private struct EventReader {
             throw fail("\(type): \"\(key)\" \"\(raw)\" is not a phone number (e.g. \"+14155550100\") or a business-scoped user id")
         }
         return contact
+    }
+
+    /// `{"type":"status","id":"out-3","status":"failed","code":131049,"title":"..."}`
+    mutating func status() throws(ScenarioError) -> MessageStatus {
+        let id = try string("id")
+        let state = MessageStatus.State(try string("status"))
+        used.formUnion(["code", "title"])
+        var errors: [PlatformError] = []
+        if let raw = fields["code"] {
+            guard case .int(let code) = raw else { throw fail("status: \"code\" must be a Cloud API error code such as 131049") }
+            errors.append(PlatformError(code: Int(code), title: fields["title"]?.stringValue))
+        }
+        if state == .failed, errors.isEmpty { throw fail("status: a failed status needs the platform's error \"code\", such as 131026") }
+        if state != .failed, !errors.isEmpty { throw fail("status: only a failed status carries a \"code\"") }
+        return MessageStatus(id: id, state: state, errors: errors)
     }
 
     mutating func templateKey() throws(ScenarioError) -> TemplateKey {

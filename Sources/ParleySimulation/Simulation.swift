@@ -12,7 +12,7 @@ import ParleyRuntime
 public final class Simulation {
     public let runtime: Runtime
     public let clock: ManualClock
-    private let ingest = WebhookIngest()
+    private var ingest = WebhookIngest()
     private let decoder = WebhookDecoder()
 
     /// Everything a simulation is made of.
@@ -53,6 +53,16 @@ public final class Simulation {
         }
         guard loaded.1.isEmpty else { throw SimulationError(loaded.1.map(\.description)) }
         runtime.install(loaded.0)
+        let channel = runtime.channel as? RecordingChannel
+        ingest = WebhookIngest(statusEvents: { status in WebhookIngest.events(for: status, of: Self.dispatch(of: status, in: channel)) })
+    }
+
+    /// The message a status is about. A simulated send has no platform id, so a status names
+    /// it by Parley's id (`out-3`), in `id` or, as the server sends it, in
+    /// `biz_opaque_callback_data`.
+    private static func dispatch(of status: MessageStatus, in channel: RecordingChannel?) -> Dispatch? {
+        let id = status.callbackData ?? status.id
+        return channel?.delivered.last { $0.id == id }
     }
 
     /// Checks what the scenario names against the world: macros and templates must exist.
@@ -118,6 +128,12 @@ public final class Simulation {
                 for text in try ingest.apply(decoder.decode(body), to: runtime) { note(line, "webhook: \(text)") }
             } catch {
                 note(line, "webhook: \(error)")
+            }
+        case .status(let status):
+            do {
+                for text in try ingest.apply(WebhookBatch(events: [.status(status)]), to: runtime) { note(line, "status: \(text)") }
+            } catch {
+                note(line, "status: \(error)")
             }
         }
     }

@@ -16,10 +16,11 @@ struct GraphAPIErrorTests {
             132012: .templateParamFormat, 132005: .templateTooLong, 132015: .templatePaused, 132016: .templateDisabled,
             131050: .marketingOptedOut, 130429: .throughputLimit, 131056: .pairRateLimit, 137000: .identityChanged,
             131009: .invalidMessage, 131008: .invalidMessage, 131051: .invalidMessage, 100: .invalidMessage,
-            131026: .invalidRecipient, 131021: .invalidRecipient, 130497: .numberRestricted,
+            131026: .recipientUndeliverable, 131021: .invalidRecipient, 130497: .numberRestricted,
+            131049: .marketingCooldown,
         ]
         for (code, reason) in table { #expect(error(code).reason == reason, "code \(code)") }
-        for code in [131000, 131016, 131049, 131053, 190, 0, 4, 80007] { #expect(error(code).reason == nil, "code \(code)") }
+        for code in [131000, 131016, 131053, 190, 0, 4, 80007] { #expect(error(code).reason == nil, "code \(code)") }
     }
 
     @Test("Parley's own refusals and the upstream codes agree both ways")
@@ -27,16 +28,16 @@ struct GraphAPIErrorTests {
         for reason in Reason.allCases {
             guard let code = reason.upstreamCode else { continue }
             let back = error(code).reason
-            // 132001 and 131009 each stand for two refusals; upstream they read as the first.
-            #expect(back == reason || (code == 132001 && back == .templateNotFound) || (code == 131009 && back == .invalidMessage))
+            // 132001, 131009 and 131049 each stand for two refusals; upstream they read as the first.
+            #expect(back == reason || (code == 132001 && back == .templateNotFound) || (code == 131009 && back == .invalidMessage)
+                || (code == 131049 && back == .marketingCooldown))
         }
     }
 
-    @Test("retry: server trouble, throughput and maintenance are transient; 131049 waits a day; the rest never")
+    @Test("retry: server trouble, throughput and maintenance are transient; the rest never, 131049 included (the contact cools down instead)")
     func retry() {
         for code in [131000, 131016, 130429, 131057] { #expect(error(code).retry == .transient, "code \(code)") }
-        #expect(error(131049).retry == .afterHours(24))
-        for code in [131047, 132001, 131056, 190, 100, 131026] { #expect(error(code).retry == .never, "code \(code)") }
+        for code in [131047, 132001, 131056, 190, 100, 131026, 131049] { #expect(error(code).retry == .never, "code \(code)") }
     }
 
     @Test("the code decides, never the HTTP status: a 131047 in a 500 is still never, a 131000 in a 400 still transient")
@@ -63,7 +64,8 @@ struct GraphAPIErrorTests {
     @Test("a failed status webhook's error classifies the same way")
     func fromWebhook() {
         let failed = GraphAPIError(PlatformError(code: 131049, title: "This message was not delivered to maintain healthy ecosystem engagement."))
-        #expect(failed.retry == .afterHours(24))
+        #expect(failed.retry == .never)
+        #expect(failed.reason == .marketingCooldown)
         #expect(GraphAPIError(PlatformError(code: 131047)).reason == .outsideWindow)
     }
 }

@@ -37,7 +37,7 @@ struct ConsentTests {
 
     @Test("inside the window no opt-in is needed: the contact wrote first", arguments: [text(), orderUpdate, springPromo])
     func noOptInNeededInsideWindow(message: OutboundMessage) {
-        #expect(notOptedIn.decide(message, at: inside).isAllowed)
+        #expect(notOptedIn.decide(message, to: bob, at: inside).isAllowed)
     }
 
     @Test("after an opt-out, marketing templates are refused inside and outside the window")

@@ -10,7 +10,8 @@ struct ReasonTests {
               (.templatePaused, 132015), (.templateDisabled, 132016), (.templateParamMismatch, 132000),
               (.templateParamFormat, 132012), (.templateTooLong, 132005), (.marketingOptedOut, 131050),
               (.throughputLimit, 130429), (.pairRateLimit, 131056), (.identityChanged, 137000),
-              (.invalidRecipient, 131009), (.invalidMessage, 131009),
+              (.invalidRecipient, 131009), (.invalidMessage, 131009), (.marketingCooldown, 131049), (.usMarketingPaused, 131049),
+              (.recipientUndeliverable, 131026),
               (.noOptIn, nil), (.messagingLimit, nil), (.numberRestricted, nil), (.humanOwnsConversation, nil),
           ])
     func upstreamCodes(reason: Reason, code: Int?) {
@@ -24,7 +25,8 @@ struct ReasonTests {
             "outside_window", "template_not_found", "template_not_approved", "template_paused", "template_disabled",
             "template_param_mismatch", "template_param_format", "template_too_long", "marketing_opted_out", "opted_out", "no_opt_in",
             "messaging_limit", "throughput_limit", "pair_rate_limit", "number_restricted", "identity_changed",
-            "human_owns_conversation", "invalid_recipient", "invalid_message",
+            "human_owns_conversation", "invalid_recipient", "invalid_message", "marketing_cooldown", "us_marketing_paused",
+            "recipient_undeliverable",
         ]
         #expect(Reason.allCases.map(\.rawValue).sorted() == contract.sorted())
         for name in contract { #expect(Reason(rawValue: name)?.rawValue == name) }

@@ -11,29 +11,29 @@ struct ConsentAndIdentityTests {
     @Test("STOP stops every business-initiated message and marketing in the window, is confirmed, never reaches the bot; START restores it")
     func stopThenStart() throws {
         let world = try World(scripts: ["b.lua": bot(#"send(conv, "bot saw " .. msg.text)"#)])
-        world.handle(.optIn(ContactID(alice)!))
-        world.inbound(alice, "  stop ")
+        world.handle(.optIn(ContactID(carla)!))
+        world.inbound(carla, "  stop ")
         #expect(world.of("opted_out").first?["scope"] == "all")
         #expect(world.sentTexts.last == world.runtime.config.texts.optedOut)
         #expect(!world.sentTexts.contains { $0.hasPrefix("bot saw") })
         // Inside the window the contact opened: a reply still goes, marketing does not.
-        world.handle(.agentReply(.text("Sorry to see you go."), to: alice))
+        world.handle(.agentReply(.text("Sorry to see you go."), to: carla))
         #expect(world.sentTexts.last == "Sorry to see you go.")
-        world.handle(.agentReply(marketing, to: alice))
+        world.handle(.agentReply(marketing, to: carla))
         #expect(world.blocked.last?["reason"] == "opted_out")
         // Outside it, nothing business-initiated: utility templates neither.
         world.advance("25h")
-        world.handle(.agentReply(utility, to: alice))
+        world.handle(.agentReply(utility, to: carla))
         #expect(world.blocked.last?["reason"] == "opted_out")
         #expect(world.blocked.last?["code"] == nil)
-        #expect(try world.runtime.summary(of: ContactID(alice)!)["opted_out"] == true)
-        world.inbound(alice, "START")
+        #expect(try world.runtime.summary(of: ContactID(carla)!)["opted_out"] == true)
+        world.inbound(carla, "START")
         #expect(world.of("resumed").first?["scope"] == "all")
         #expect(world.sentTexts.last == world.runtime.config.texts.optedIn)
         world.advance("25h")
-        world.handle(.agentReply(utility, to: alice))
+        world.handle(.agentReply(utility, to: carla))
         #expect(world.sent.last?["template"] == "order_update")   // the opt-in from before STOP stands again
-        world.handle(.agentReply(marketing, to: alice))
+        world.handle(.agentReply(marketing, to: carla))
         #expect(world.sent.last?["template"] == "spring_sale")
     }
 
@@ -52,21 +52,21 @@ struct ConsentAndIdentityTests {
     @Test("the platform's stop promotions stops marketing only, is its own state, and START does not lift it")
     func promotionsControl() throws {
         let world = try World(scripts: ["b.lua": bot("")])
-        let contact = ContactID(alice)!
+        let contact = ContactID(carla)!
         world.handle(.optIn(contact))
         world.handle(.marketingStopped(contact))
         #expect(world.of("opted_out").first?["scope"] == "marketing")
-        world.handle(.agentReply(marketing, to: alice))
+        world.handle(.agentReply(marketing, to: carla))
         #expect(world.blocked.last?["reason"] == "marketing_opted_out")
         #expect(world.blocked.last?["code"] == 131050)
-        world.handle(.agentReply(utility, to: alice))
+        world.handle(.agentReply(utility, to: carla))
         #expect(world.sent.last?["template"] == "order_update")
-        world.inbound(alice, "START")   // restores what STOP stopped: nothing here
+        world.inbound(carla, "START")   // restores what STOP stopped: nothing here
         world.advance("25h")
-        world.handle(.agentReply(marketing, to: alice))
+        world.handle(.agentReply(marketing, to: carla))
         #expect(world.blocked.last?["reason"] == "marketing_opted_out")
         world.handle(.marketingResumed(contact))
-        world.handle(.agentReply(marketing, to: alice))
+        world.handle(.agentReply(marketing, to: carla))
         #expect(world.sent.last?["template"] == "spring_sale")
         let summary = try world.runtime.summary(of: contact)
         #expect(summary["opted_out"] == false)

@@ -116,3 +116,5 @@ func bot(_ body: String, name: String = "test", queue: String? = "support", cont
 
 let alice = "+14155550101"
 let bob = "+14155550102"
+/// A UK number: the platform delivers no marketing templates to US ones.
+let carla = "+447700900103"

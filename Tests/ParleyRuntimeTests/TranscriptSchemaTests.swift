@@ -86,6 +86,7 @@ struct TranscriptSchemaTests {
                 "recipient_id": "14155550102", "errors": [["code": 131053, "title": "Media upload error"]]]]]).encoded())}
             {"type": "webhook", "body": \(Self.webhook(["event": "ACCOUNT_RESTRICTION", "restriction_info": [["restriction_type": "RESTRICTED_BIZ_INITIATED_MESSAGING",
                 "expiration": 1767650400]]], field: "account_update").encoded())}
+            {"type": "status", "id": "out-1", "status": "failed", "code": 131026}
             """)
         for step in scenario.steps { world.simulation.apply(step) }
         // What only `parley serve` does: an agent claims a conversation, and the platform fails a delivery.

@@ -69,6 +69,8 @@ local events = {
   identity_ack = { "contact" },
   --- w:webhook(payload): a Cloud API webhook body, as a table.
   webhook = { "body" },
+  --- w:status(id, "failed", 131049): the platform's word on the message `id` ("out-3").
+  status = { "id", "status", "code", "title" },
 }
 
 for name, fill in pairs(events) do
