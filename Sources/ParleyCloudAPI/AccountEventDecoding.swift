@@ -3,11 +3,17 @@ import ParleyPolicy
 
 /// Business number and account fields.
 enum AccountEventDecoding {
+    /// The messaging limit from the first of `fields` that reads: the newer portfolio field
+    /// (`max_daily_conversations_per_business`) first, then the deprecated ones, which
+    /// payloads of the transition still carry beside it.
+    static func tier(in value: JSONValue, fields: [String]) -> MessagingTier? {
+        fields.lazy.compactMap { value.text($0).flatMap { MessagingTier(platform: $0) } }.first
+    }
+
     static func change(_ field: String, _ value: JSONValue, _ account: Account, at place: String, into out: inout Output) {
         switch field {
         case "phone_number_quality_update":
-            let tier = ["current_limit", "messaging_limit_tier", "max_daily_conversations_per_business"].lazy
-                .compactMap { value.text($0).flatMap { MessagingTier(platform: $0) } }.first
+            let tier = tier(in: value, fields: ["max_daily_conversations_per_business", "current_limit", "messaging_limit_tier"])
             guard let event = value.text("event")?.uppercased() else {
                 out.notes.add(place, "phone number quality update without an \"event\"; skipped")
                 return
@@ -46,6 +52,14 @@ enum AccountEventDecoding {
                             }
                         },
                         violationType: value["violation_info"]?.text("violation_type"), time: account.time)))
+        case "business_capability_update":
+            let tier = tier(in: value, fields: ["max_daily_conversations_per_business", "max_daily_conversation_per_phone"])
+            let numbers = value.text("max_phone_numbers_per_business").flatMap { Int($0) }
+            guard tier != nil || numbers != nil else {
+                out.notes.add(place, "capability update with no limit it could read; skipped")
+                return
+            }
+            out.events.append(.businessCapability(BusinessCapabilityUpdate(tier: tier, maxPhoneNumbers: numbers, time: account.time)))
         default:
             // account_review_update: the verdict on the business's review; nothing the runtime enforces.
             out.notes.add(place, "account review decision \(Payload.show(value["decision"])); nothing to apply")

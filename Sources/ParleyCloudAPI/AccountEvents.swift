@@ -28,6 +28,23 @@ public struct PhoneNumberQualityUpdate: Sendable, Equatable {
     }
 }
 
+/// `business_capability_update`: the portfolio's capabilities changed. Since October 2025
+/// the messaging limit is the portfolio's, shared by all its numbers; an upgrade arrives here.
+public struct BusinessCapabilityUpdate: Sendable, Equatable {
+    /// From `max_daily_conversations_per_business` (-1: unlimited), else the deprecated
+    /// `max_daily_conversation_per_phone`.
+    public var tier: MessagingTier?
+    /// `max_phone_numbers_per_business`: how many numbers the portfolio may register.
+    public var maxPhoneNumbers: Int?
+    public var time: Instant?
+
+    public init(tier: MessagingTier? = nil, maxPhoneNumbers: Int? = nil, time: Instant? = nil) {
+        self.tier = tier
+        self.maxPhoneNumbers = maxPhoneNumbers
+        self.time = time
+    }
+}
+
 /// `phone_number_name_update`: the verdict on a requested display name.
 public struct PhoneNumberNameUpdate: Sendable, Equatable {
     public var displayPhoneNumber: String?

@@ -74,7 +74,8 @@ public struct WebhookDecoder: Sendable {
         case "message_template_status_update", "message_template_quality_update", "template_category_update",
             "message_template_components_update":
             TemplateEventDecoding.change(field, value, account, at: place, into: &out)
-        case "phone_number_quality_update", "phone_number_name_update", "account_update", "account_review_update":
+        case "phone_number_quality_update", "phone_number_name_update", "account_update", "account_review_update",
+            "business_capability_update":
             AccountEventDecoding.change(field, value, account, at: place, into: &out)
         default:
             out.notes.add(place, "unknown field \"\(field)\"; skipped")

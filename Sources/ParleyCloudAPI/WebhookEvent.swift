@@ -20,6 +20,7 @@ public enum WebhookEvent: Sendable, Equatable {
     case phoneNumberQuality(PhoneNumberQualityUpdate)
     case phoneNumberName(PhoneNumberNameUpdate)
     case accountUpdate(AccountUpdate)
+    case businessCapability(BusinessCapabilityUpdate)
 }
 
 /// What one webhook body held: the events in payload order, and one human-readable note for

@@ -94,11 +94,12 @@ extension ConfigValue<String> {
 }
 
 extension ConfigValue<Bool> {
-    static var flag: Self {
+    /// `true` or `false`; the sample is the value that is not the key's default.
+    static func flag(sample: Bool) -> Self {
         Self(takes: "true or false", read: { value throws(ConfigProblem) in
             guard case .bool(let flag) = value else { throw ConfigProblem("must be true or false") }
             return flag
-        }, write: JSONValue.bool, sample: false)
+        }, write: JSONValue.bool, sample: sample)
     }
 }
 

@@ -54,10 +54,12 @@ extension ConfigFile {
                   help: "messages that may wait for one contact"),
             .init("template_pauses", in: "policy", .delays, \.runtime.policy.templatePauses,
                   help: "how long a template's first and second pauses last; a third disables it"),
-            .init("pause_us_marketing", in: "policy", .flag, \.runtime.policy.pausesUSMarketing,
+            .init("pause_us_marketing", in: "policy", .flag(sample: false), \.runtime.policy.pausesUSMarketing,
                   help: "refuse marketing templates to US numbers, which the platform has not delivered since April 2025"),
             .init("marketing_cooldowns", in: "policy", .delays, \.runtime.policy.marketingCooldowns,
                   help: "how long marketing waits after the per-user cap (131049) turned a template away: first, second, every later time; `[]` for none"),
+            .init("flagged_drops_tier", in: "policy", .flag(sample: true), \.runtime.policy.flaggedDropsTier,
+                  help: "a number turning FLAGGED also drops the messaging limit one tier (disputed since October 2025)"),
             .init("undeliverable_hold", in: "policy", .delay(), \.runtime.policy.undeliverableHold,
                   help: "how long business-initiated messages wait after a contact was undeliverable (131026), unless they write"),
 

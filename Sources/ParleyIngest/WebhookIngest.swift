@@ -69,6 +69,9 @@ public struct WebhookIngest {
             return ([.templateCategory(u.key, u.category)], nil)
         case .phoneNumberQuality(let u):
             return ([u.tier.map(RuntimeEvent.tier), u.numberStatus.map(RuntimeEvent.numberStatus)].compactMap { $0 }, nil)
+        case .businessCapability(let u):
+            guard let tier = u.tier else { return ([], "capability update without a messaging limit: nothing to apply") }
+            return ([.tier(tier)], nil)
         case .phoneNumberName(let u):
             return ([], "display name \(u.decision.lowercased()): nothing to apply")
         case .accountUpdate(let u):

@@ -44,6 +44,12 @@ public enum MessagingTier: Sendable, Equatable, CustomStringConvertible {
         return MessagingTier.ladder.first { ($0.limit ?? Int.max) > n } ?? .unlimited
     }
 
+    /// The tier below this one on the current ladder; `nil` at the bottom.
+    public var previous: MessagingTier? {
+        let n = limit ?? Int.max
+        return MessagingTier.ladder.last { ($0.limit ?? Int.max) < n }
+    }
+
     public var description: String {
         switch self {
         case .unlimited: return "TIER_UNLIMITED"

@@ -27,6 +27,9 @@ public struct PolicyConfig: Sendable {
     /// How long business-initiated messages wait after the platform could not deliver to a
     /// contact (131026): sending again at once only lowers the number's quality.
     public var undeliverableHold = Span.days(7)
+    /// A number turning FLAGGED also drops the messaging limit one tier. The platform did so
+    /// before October 2025; whether it still does is disputed, so it is off by default.
+    public var flaggedDropsTier = false
 
     public init() {}
 

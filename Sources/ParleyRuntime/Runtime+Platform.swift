@@ -81,25 +81,43 @@ extension Runtime {
 
     func setTier(_ tier: MessagingTier) throws {
         var account = store.account
+        let previous = account.tier
         account.tier = tier
         try store.save(account)
         record(Records.fields("limit", at: now, [("tier", .string(tier.description))]))
+        if tier != previous {
+            var event: [String: JSONValue] = ["type": "tier", "tier": .string(tier.description), "previous": .string(previous.description)]
+            if let limit = tier.limit { event["limit"] = .int(Int64(limit)) }
+            try calls.tellAccount(.object(event))
+        }
     }
 
+    /// A FLAGGED number also drops a tier when the deployment says so (`[policy]
+    /// flagged_drops_tier`): whether the platform still does is disputed, so it is off by default.
     func setNumberStatus(_ status: NumberStatus) throws {
         var account = store.account
+        let previous = account.numberStatus
         account.numberStatus = status
         try store.save(account)
         record(Records.fields("number_status", at: now, [("status", .string(status.description))]))
+        guard status != previous else { return }
+        try calls.tellAccount(["type": "number_status", "status": .string(status.description), "previous": .string(previous.description)])
+        if status == .flagged, config.policy.flaggedDropsTier, let lower = account.tier.previous { try setTier(lower) }
     }
 
     func setBusinessInitiatedRestriction(_ restricted: Bool, until end: Instant? = nil) throws {
         var account = store.account
+        let previous = account.businessInitiatedRestricted
         account.businessInitiatedRestricted = restricted
         try store.save(account)
         var r = Records.fields("account_restriction", at: now, [("business_initiated", .string(restricted ? "restricted" : "lifted"))])
         r.add("until", restricted ? end?.iso8601 : nil)
         record(r)
         if restricted, let end, end > now { try agenda.add(.liftRestriction, at: end) }
+        if restricted != previous {
+            var event: [String: JSONValue] = ["type": "restriction", "restricted": .bool(restricted)]
+            if restricted, let end { event["until"] = .string(end.iso8601) }
+            try calls.tellAccount(.object(event))
+        }
     }
 }

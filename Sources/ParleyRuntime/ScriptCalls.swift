@@ -156,6 +156,15 @@ final class ScriptCalls {
         if let schedule = automation.definition.schedule { try runtime.agenda.add(.automation(name: name), at: schedule.next(after: now)) }
     }
 
+    /// The number's standing changed (its tier, status or a restriction): each automation
+    /// with an `on_account(event)` hears of it, in name order, so an admin can alert or slow
+    /// down. A failing hook is written down and costs nothing else.
+    func tellAccount(_ event: JSONValue) throws {
+        for automation in scripts.automations where automation.definition.has("on_account") {
+            try call(automation, "on_account", on: nil, arguments: [event])
+        }
+    }
+
     // MARK: Agents
 
     /// An agent runs a macro on a conversation; its sends are the macro's, never a bot's.

@@ -105,10 +105,17 @@ public struct ScriptDefinition: Sendable {
             self.windowClosingLead = nil
             self.schedule = nil
         case .automation:
-            guard handlers["run"] != nil else { throw problem("automation '\(name)' has no run function") }
+            guard handlers["run"] != nil || handlers["on_account"] != nil else {
+                throw problem("automation '\(name)' has no run function (nor an on_account hook)")
+            }
+            if handlers["run"] == nil, fields["every"] != nil || fields["at"] != nil {
+                throw problem("automation '\(name)' says when it runs but has no run function; add run = function() ... end")
+            }
             self.escalation = nil
             self.windowClosingLead = nil
             switch (fields["every"], fields["at"]) {
+            case (nil, nil) where handlers["run"] == nil:
+                self.schedule = nil  // only a hook: it runs when the account changes
             case (let period?, nil):
                 guard fields["days"] == nil, fields["tz"] == nil else {
                     throw problem("automation '\(name)': days and tz go with at = \"08:00\", not with every")

@@ -178,10 +178,15 @@ M.macro = constructor("macro", {
 
 M.automation = constructor("automation", {
   name = "name", description = "string", every = "delay", at = "times", days = "string", tz = "string", run = "function",
-}, { "name", "run" }, {
+  on_account = "function",
+}, { "name" }, {
   name = "give the automation a name, e.g. name = \"nudge\"",
-  run = "add run = function() ... end",
 }, function(spec)
+  if spec.run == nil then
+    if spec.on_account ~= nil and spec.every == nil and spec.at == nil then return nil end
+    return "field 'run' is missing; add run = function() ... end" ..
+      (spec.on_account ~= nil and " (or drop every and at: an automation with only on_account runs when the account changes)" or "")
+  end
   if spec.every == nil and spec.at == nil then
     return "say when it runs: every = \"1h\", or at = \"08:00\" (with days = \"Mon-Fri\" and tz = \"America/New_York\")"
   end

@@ -124,6 +124,40 @@ struct AccountEventTests {
         #expect(u.event == "UPGRADE" && u.tier == tier && u.numberStatus == nil)
     }
 
+    @Test("during the transition a payload carries the deprecated limit beside the portfolio's: the portfolio's wins")
+    func portfolioLimitWins() {
+        let body: JSONValue = ["entry": [["changes": [["field": "phone_number_quality_update", "value": [
+            "event": "UPGRADE", "old_limit": "TIER_250", "current_limit": "TIER_1K", "max_daily_conversations_per_business": "2000",
+        ]]]]]]
+        guard case .phoneNumberQuality(let u)? = WebhookDecoder().decode(body).only else { Issue.record("no update"); return }
+        #expect(u.tier == .limited(2000))
+    }
+
+    /// Made for the test, in the shape of Meta's business_capability_update reference (2026):
+    /// the corpus has none.
+    @Test("business_capability_update: the portfolio's limit, newer field first, -1 for unlimited", arguments: [
+        (["max_daily_conversations_per_business": 10_000, "max_daily_conversation_per_phone": 2000] as JSONValue, MessagingTier.limited(10_000) as MessagingTier?),
+        (["max_daily_conversations_per_business": -1, "max_phone_numbers_per_business": 20] as JSONValue, .unlimited),
+        (["max_daily_conversation_per_phone": 2000, "max_phone_numbers_per_waba": 2] as JSONValue, .limited(2000)),
+        (["max_phone_numbers_per_business": 20] as JSONValue, nil),
+    ])
+    func businessCapability(value: JSONValue, tier: MessagingTier?) {
+        let body: JSONValue = ["object": "whatsapp_business_account", "entry": [[
+            "id": "102290129340398", "time": 1_767_603_600, "changes": [["field": "business_capability_update", "value": value]],
+        ]]]
+        guard case .businessCapability(let u)? = WebhookDecoder().decode(body).only else { Issue.record("no update"); return }
+        #expect(u.tier == tier)
+        #expect(u.time == Instant(secondsSinceEpoch: 1_767_603_600))
+    }
+
+    @Test("a capability update with nothing readable is a note, not an event")
+    func businessCapabilityUnreadable() {
+        let body: JSONValue = ["entry": [["changes": [["field": "business_capability_update", "value": ["max_daily_conversations_per_business": "lots"]]]]]]
+        let batch = WebhookDecoder().decode(body)
+        #expect(batch.events.isEmpty)
+        #expect(batch.skipped.count == 1)
+    }
+
     @Test("display name approved")
     func displayName() throws {
         #expect(

@@ -260,4 +260,13 @@ struct MessagingTierTests {
         #expect(MessagingTier.limited(50).next == .limited(250))
         #expect(MessagingTier.limited(1000).next == .limited(2000))
     }
+
+    @Test("one step down the ladder: a legacy 1K drops to 250, the bottom has none below")
+    func stepDown() {
+        #expect(MessagingTier.unlimited.previous == .limited(100_000))
+        #expect(MessagingTier.limited(2000).previous == .limited(250))
+        #expect(MessagingTier.limited(1000).previous == .limited(250))
+        #expect(MessagingTier.limited(250).previous == nil)
+        #expect(MessagingTier(platform: "TIER_1K") == .limited(1000))
+    }
 }
