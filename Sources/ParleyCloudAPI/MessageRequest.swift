@@ -20,17 +20,30 @@ public struct MessageRequest: Sendable, Equatable {
     /// Parley's own message id, handed back in every status webhook for this message.
     public let callbackData: String?
     public let body: JSONValue
+    /// Where it is POSTed: `/messages`, or `/marketing_messages` for a marketing template when
+    /// the deployment sends those through the Marketing Messages API.
+    public let endpoint: Endpoint
 
-    /// - Parameter template: the catalog entry the policy resolved, for template messages: it
-    ///   supplies the language when the request names none, and the order of named parameters.
+    public enum Endpoint: String, Sendable {
+        case messages
+        /// The Marketing Messages API: the same body, delivery optimised for marketing.
+        case marketingMessages = "marketing_messages"
+    }
+
+    /// - Parameters:
+    ///   - template: the catalog entry the policy resolved, for template messages: it supplies
+    ///     the language when the request names none, and the order of named parameters. Its
+    ///     category is the latest completed one, so it also decides the endpoint.
+    ///   - marketingEndpoint: send marketing templates to `/marketing_messages`.
     public init(
         to: ContactID, message: OutboundMessage, template: Template? = nil, replyTo: String? = nil,
-        callbackData: String? = nil
+        callbackData: String? = nil, marketingEndpoint: Bool = false
     ) throws(Refusal) {
         self.to = to
         self.message = message
         self.replyTo = replyTo
         self.callbackData = callbackData
+        self.endpoint = marketingEndpoint && message.kind == .template && template?.category == .marketing ? .marketingMessages : .messages
         var fields: [String: JSONValue] = ["messaging_product": "whatsapp", "recipient_type": "individual"]
         for (key, value) in Self.recipient(to) { fields[key] = value }
         let content = try MessageContent.fields(for: message, template: template)
@@ -53,8 +66,8 @@ public struct MessageRequest: Sendable, Equatable {
     public func encoded() -> String { body.encoded() }
 
     /// The path to POST to, e.g. `/v23.0/106540352242922/messages`.
-    public static func path(version: String, phoneNumberID: String) -> String {
-        "/\(version)/\(phoneNumberID)/messages"
+    public func path(version: String, phoneNumberID: String) -> String {
+        "/\(version)/\(phoneNumberID)/\(endpoint.rawValue)"
     }
 
     /// A phone number goes in `to` as digits without `+`, as every client and Meta's examples

@@ -26,6 +26,10 @@ public struct SendResponse: Sendable, Equatable {
         self.messageStatus = messageStatus
     }
 
+    /// The platform holds the message (template pacing: `held_for_quality_assessment`, or
+    /// `paused`): neither sent nor failed until a status webhook says which.
+    public var isHeld: Bool { messageStatus == "held_for_quality_assessment" || messageStatus == "paused" }
+
     public init(body: String) throws(UnexpectedResponse) {
         let json: JSONValue
         do {

@@ -42,6 +42,13 @@ enum TemplateEventDecoding {
                         previous: value.text("previous_quality_score").flatMap { TemplateQuality(platform: $0) },
                         quality: quality, time: account.time)))
         case "template_category_update":
+            // An impending change names the category to come in `correct_category` (and the
+            // current one in `new_category`): nothing changes until the completed update.
+            if let coming = value.text("correct_category") {
+                let when = value.instant("category_update_timestamp").map { " at \($0.iso8601)" } ?? ""
+                out.notes.add(place, "\(key) will become \(coming)\(when); it keeps its category until the change is done")
+                return
+            }
             guard let category = value.text("new_category").flatMap({ TemplateCategory(platform: $0) }) else {
                 out.notes.add(place, "category update for \(key) with an unknown category \(Payload.show(value["new_category"])); skipped")
                 return

@@ -90,6 +90,8 @@ extension ConfigFile {
             .init("timeout_ms", in: "cloud_api", .whole(100...600_000), \.cloudAPI.timeoutMilliseconds, help: "how long one send may take, in milliseconds"),
             .init("max_attempts", in: "cloud_api", .whole(1...100), \.cloudAPI.maxAttempts, help: "tries at one message before it is given up"),
             .init("concurrent_sends", in: "cloud_api", .whole(1...1_024), \.cloudAPI.concurrentSends, help: "sends in flight at once"),
+            .init("marketing_messages", in: "cloud_api", .flag(sample: true), \.cloudAPI.marketingMessages,
+                  help: "send marketing templates through the Marketing Messages API (`/marketing_messages`), by the template's latest category"),
         ]
     }
 

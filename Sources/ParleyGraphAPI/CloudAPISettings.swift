@@ -9,6 +9,8 @@ public struct CloudAPISettings: Sendable, Equatable {
     public var maxAttempts = 6
     /// Sends in flight at once, each on its own connection.
     public var concurrentSends = 16
+    /// Marketing templates go through the Marketing Messages API (`/marketing_messages`).
+    public var marketingMessages = false
     /// `PARLEY_ACCESS_TOKEN`: without it, serve runs the local sandbox channel.
     public var accessToken: String?
     /// `PARLEY_APP_SECRET`: webhook bodies are checked against `X-Hub-Signature-256` with it.

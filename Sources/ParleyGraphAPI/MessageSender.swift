@@ -21,14 +21,15 @@ public struct MessageSender: Sendable {
     }
 
     public enum Outcome: Sendable {
-        case accepted(wamid: String)
+        /// `held`: the platform holds it for a quality assessment; a status says what became of it.
+        case accepted(wamid: String, held: Bool)
         /// Failed; `retryAfter` is when to try again, `nil` to give up.
         case failed(GraphAPIError, retryAfter: Duration?)
     }
 
     /// Attempt number `attempt` (from 1) to send `request`, keyed by `idempotencyKey`.
     public func send(_ request: MessageRequest, idempotencyKey: String, attempt: Int) async -> Outcome {
-        var http = HTTPClientRequest(url: settings.baseURL + MessageRequest.path(version: settings.version, phoneNumberID: settings.phoneNumberID ?? ""))
+        var http = HTTPClientRequest(url: settings.baseURL + request.path(version: settings.version, phoneNumberID: settings.phoneNumberID ?? ""))
         http.method = .POST
         http.headers.add(name: "Authorization", value: "Bearer \(settings.accessToken ?? "")")
         http.headers.add(name: "Content-Type", value: "application/json")
@@ -49,7 +50,7 @@ public struct MessageSender: Sendable {
             }
             let text = String(buffer: body)
             if (200..<300).contains(response.status.code) {
-                if let sent = try? SendResponse(body: text) { return .accepted(wamid: sent.messageID) }
+                if let sent = try? SendResponse(body: text) { return .accepted(wamid: sent.messageID, held: sent.isHeld) }
                 failure = GraphAPIError(code: nil, message: "unexpected success body: \(text.prefix(200))", httpStatus: Int(response.status.code))
             } else {
                 failure = GraphAPIError(body: text, httpStatus: Int(response.status.code))

@@ -54,7 +54,8 @@ public actor RuntimeService {
         let (store, inbox) = try Self.open(database, settings)
         self.store = store
         self.inbox = inbox
-        ingest = WebhookIngest(statusEvents: { status in try Self.statusEvents(status, store: store) })
+        let clock = self.clock
+        ingest = WebhookIngest(statusEvents: { status in try Self.statusEvents(status, store: store, at: clock.now) })
         signals = ServiceSignals()
         channel = DeliveryChannel(store: store, clock: clock)
         runtime = try Runtime(config: settings.runtime, clock: clock, store: store, channel: channel)
@@ -193,8 +194,10 @@ public actor RuntimeService {
     }
 
     /// A delivery status, tied to our message by its wamid; a failure goes to the bot.
-    static func statusEvents(_ status: MessageStatus, store: SQLiteStore) throws -> [RuntimeEvent] {
-        WebhookIngest.events(for: status, of: try store.delivery(wamid: status.id)?.dispatch)
+    static func statusEvents(_ status: MessageStatus, store: SQLiteStore, at now: Instant) throws -> [RuntimeEvent] {
+        let delivery = try store.delivery(wamid: status.id)
+        if delivery?.state == .held { try store.heldDeliveryResolved(wamid: status.id, failed: status.state == .failed, at: now) }
+        return WebhookIngest.events(for: status, of: delivery?.dispatch)
     }
 
     // MARK: The clock
@@ -231,8 +234,12 @@ public actor RuntimeService {
 
     private func record(_ outcome: DeliveryOutcome) throws {
         switch outcome {
-        case .accepted(let id, let wamid):
-            try store.deliveryAccepted(id, wamid: wamid, at: clock.now)
+        case .accepted(let id, let wamid, let held):
+            try store.deliveryAccepted(id, wamid: wamid, held: held, at: clock.now)
+            // Written down, so that the transcript says why no delivery news comes yet.
+            if held, let dispatch = try store.delivery(wamid: wamid)?.dispatch {
+                try runtime.handle(.deliveryStatus(DeliveryStatus(id: id, platformID: wamid, status: "held_for_quality_assessment", contact: dispatch.to)))
+            }
         case .failed(let delivery, let error, let retryAt):
             try store.deliveryFailed(delivery.id, error: error.description, retryAt: retryAt, at: clock.now, counting: !error.isAuthentication)
             guard retryAt == nil else { return }

@@ -102,7 +102,8 @@ extension RuntimeService {
 
 /// What became of one attempt to send a delivery.
 public enum DeliveryOutcome: Sendable {
-    case accepted(id: String, wamid: String)
+    /// `held`: the platform holds it (template pacing) until a status says what became of it.
+    case accepted(id: String, wamid: String, held: Bool = false)
     /// Failed; tried again at `retryAt`, or given up when it is nil.
     case failed(Delivery, GraphAPIError, retryAt: Instant?)
 }
@@ -184,15 +185,16 @@ struct DeliveryWorker: Service {
         let dispatch = delivery.dispatch
         let request: MessageRequest
         do {
-            request = try MessageRequest(to: dispatch.to, message: dispatch.message, template: dispatch.template, callbackData: dispatch.id)
+            request = try MessageRequest(to: dispatch.to, message: dispatch.message, template: dispatch.template, callbackData: dispatch.id,
+                                         marketingEndpoint: service.settings.cloudAPI.marketingMessages)
         } catch {
             let invalid = GraphAPIError(code: 131009, title: "Parameter value is not valid", message: error.detail)
             return .failed(delivery, invalid, retryAt: nil)
         }
         switch await sender.send(request, idempotencyKey: dispatch.id, attempt: delivery.attempts) {
-        case .accepted(let wamid):
+        case .accepted(let wamid, let held):
             service.senderProblem.withLock { $0 = nil }
-            return .accepted(id: delivery.id, wamid: wamid)
+            return .accepted(id: delivery.id, wamid: wamid, held: held)
         case .failed(let error, let retryAfter) where error.isAuthentication:
             let problem = "the Graph API refused the access token (code \(error.code ?? 0)): set a valid PARLEY_ACCESS_TOKEN and restart; messages wait meanwhile"
             let first = service.senderProblem.withLock { current in

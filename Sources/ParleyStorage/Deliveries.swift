@@ -13,6 +13,9 @@ public struct Delivery: Sendable, Equatable {
         case sending
         /// The platform accepted it (`wamid`); delivery news comes as status webhooks.
         case accepted
+        /// The platform accepted it but holds it for a quality assessment (template pacing):
+        /// neither sent nor failed, and not tried again, until its status webhook arrives.
+        case held
         /// Given up: refused by the platform, or out of attempts.
         case failed
     }
@@ -79,10 +82,19 @@ extension SQLiteStore {
         }
     }
 
-    public func deliveryAccepted(_ id: String, wamid: String, at now: Instant) throws {
+    public func deliveryAccepted(_ id: String, wamid: String, held: Bool = false, at now: Instant) throws {
         try write { db in
-            try db.executeCached(sql: "UPDATE delivery SET state = 'accepted', wamid = ?, error = NULL, updated_at = ? WHERE id = ?",
-                           arguments: [wamid, now.millisecondsSinceEpoch, id])
+            try db.executeCached(sql: "UPDATE delivery SET state = ?, wamid = ?, error = NULL, updated_at = ? WHERE id = ?",
+                           arguments: [held ? Delivery.State.held.rawValue : Delivery.State.accepted.rawValue, wamid, now.millisecondsSinceEpoch, id])
+        }
+    }
+
+    /// A status arrived for a held delivery: the hold is over, and it was sent (`failed`:
+    /// it was not). A delivery that is not held is left as it is.
+    public func heldDeliveryResolved(wamid: String, failed: Bool, at now: Instant) throws {
+        try write { db in
+            try db.executeCached(sql: "UPDATE delivery SET state = ?, updated_at = ? WHERE wamid = ? AND state = 'held'",
+                           arguments: [failed ? Delivery.State.failed.rawValue : Delivery.State.accepted.rawValue, now.millisecondsSinceEpoch, wamid])
         }
     }
 

@@ -86,6 +86,18 @@ struct AccountEventTests {
         #expect(u.key == TemplateKey(name: "my_message_template", language: "he") && u.category == .marketing)
     }
 
+    /// Made for the test, in the shape of Meta's template_category_update reference (2025).
+    @Test("an impending category change is a note: the template keeps its category until the completed update")
+    func impendingCategory() {
+        let body: JSONValue = ["entry": [["id": "5678", "changes": [["field": "template_category_update", "value": [
+            "message_template_id": 1_234, "message_template_name": "order_update", "message_template_language": "en_US",
+            "correct_category": "MARKETING", "new_category": "UTILITY", "category_update_timestamp": 1_767_690_000,
+        ]]]]]]
+        let batch = WebhookDecoder().decode(body)
+        #expect(batch.events.isEmpty)
+        #expect(batch.skipped.first?.contains("will become MARKETING at 2026-01-06T09:00:00Z") == true)
+    }
+
     @Test("a components update is left to the next templates-file sync, with a note")
     func templateComponents() throws {
         let batch = try Fixtures.batch("pywa__template_components_update__element.json")

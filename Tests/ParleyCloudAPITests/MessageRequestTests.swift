@@ -109,7 +109,24 @@ struct MessageRequestTests {
     }
 
     @Test("the path names the version and the phone number id")
-    func path() {
-        #expect(MessageRequest.path(version: "v23.0", phoneNumberID: "106540352242922") == "/v23.0/106540352242922/messages")
+    func path() throws {
+        let text = try MessageRequest(to: ContactID("+16505551234")!, message: .text("hi"), marketingEndpoint: true)
+        #expect(text.path(version: "v23.0", phoneNumberID: "106540352242922") == "/v23.0/106540352242922/messages")
+    }
+
+    @Test("with the Marketing Messages API on, a template goes there by its category: marketing only, the same body")
+    func marketingEndpoint() throws {
+        let to = ContactID("+447700900103")!
+        func template(_ category: TemplateCategory) -> Template {
+            Template(name: "t", language: "en", category: category, body: "Hi {{1}}")
+        }
+        let message = OutboundMessage.template(TemplateRequest(name: "t", language: "en", body: .positional(["Ana"])))
+        let marketing = try MessageRequest(to: to, message: message, template: template(.marketing), marketingEndpoint: true)
+        #expect(marketing.path(version: "v23.0", phoneNumberID: "1") == "/v23.0/1/marketing_messages")
+        let off = try MessageRequest(to: to, message: message, template: template(.marketing))
+        #expect(off.endpoint == .messages)
+        #expect(off.encoded() == marketing.encoded())
+        let utility = try MessageRequest(to: to, message: message, template: template(.utility), marketingEndpoint: true)
+        #expect(utility.endpoint == .messages)
     }
 }

@@ -46,6 +46,10 @@ actor FakeGraphAPI {
     /// Answers every request from now on.
     func recover() { failures.removeAll() }
 
+    /// The next `count` sends are accepted but held for a quality assessment (template pacing).
+    private var holds = 0
+    func holdNext(_ count: Int) { holds += count }
+
     func handle(path: String, authorization: String?, key: String?, body: [UInt8]) -> (status: Int, body: String) {
         received.append(Received(path: path, authorization: authorization, idempotencyKey: key, body: (try? JSONValue.parse(body)) ?? .null))
         defer { answered.update { $0 += 1 } }
@@ -53,7 +57,9 @@ actor FakeGraphAPI {
         let id = key ?? UUID().uuidString
         let wamid = wamids[id] ?? "wamid.fake.\(wamids.count + 1)"
         wamids[id] = wamid
-        return (200, #"{"messaging_product":"whatsapp","contacts":[{"input":"x","wa_id":"x"}],"messages":[{"id":"\#(wamid)"}]}"#)
+        let status = holds > 0 ? #","message_status":"held_for_quality_assessment""# : ""
+        holds = max(holds - 1, 0)
+        return (200, #"{"messaging_product":"whatsapp","contacts":[{"input":"x","wa_id":"x"}],"messages":[{"id":"\#(wamid)"\#(status)}]}"#)
     }
 
     /// Waits until `condition` holds of what the fake has received, checking again at each
@@ -88,14 +94,17 @@ actor FakeGraphAPI {
     /// connection is accepted but no longer served (swift-nio#2637).
     nonisolated func start() async throws -> String {
         let router = Router()
-        router.post("/:version/:account/messages") { request, context -> Response in
-            var request = request
-            let body = Array(try await request.collectBody(upTo: 1 << 20).readableBytesView)
-            try await Task.sleep(for: await self.delay)
-            let answer = await self.handle(path: request.uri.path, authorization: request.headers[.authorization],
-                                           key: request.headers[HTTPField.Name("Idempotency-Key")!], body: body)
-            return Response(status: .init(code: answer.status), headers: [.contentType: "application/json"],
-                            body: .init(byteBuffer: ByteBuffer(string: answer.body)))
+        // The Marketing Messages API takes the same body as the messages endpoint.
+        for endpoint in ["messages", "marketing_messages"] {
+            router.post("/:version/:account/\(endpoint)") { request, context -> Response in
+                var request = request
+                let body = Array(try await request.collectBody(upTo: 1 << 20).readableBytesView)
+                try await Task.sleep(for: await self.delay)
+                let answer = await self.handle(path: request.uri.path, authorization: request.headers[.authorization],
+                                               key: request.headers[HTTPField.Name("Idempotency-Key")!], body: body)
+                return Response(status: .init(code: answer.status), headers: [.contentType: "application/json"],
+                                body: .init(byteBuffer: ByteBuffer(string: answer.body)))
+            }
         }
         router.get("/:version/:account/message_templates") { request, _ -> Response in
             let answer = await self.templatesPage(after: request.uri.queryParameters["after"].map(String.init))
