@@ -64,6 +64,23 @@ public struct MessageSender: Sendable {
         return .failed(failure, retryAfter: retryDelay(for: failure, attempt: attempt))
     }
 
+    /// Posts a read receipt (and the typing indicator): one attempt, no retry, since a late
+    /// "typing…" is worse than none. Returns the error, if any, for the log.
+    public func markRead(_ receipt: ReadReceiptRequest) async -> GraphAPIError? {
+        var http = HTTPClientRequest(url: settings.baseURL + "/\(settings.version)/\(settings.phoneNumberID ?? "")/messages")
+        http.method = .POST
+        http.headers.add(name: "Authorization", value: "Bearer \(settings.accessToken ?? "")")
+        http.headers.add(name: "Content-Type", value: "application/json")
+        http.body = .bytes(ByteBuffer(string: receipt.encoded()))
+        do {
+            let response = try await client.execute(http, timeout: .milliseconds(Int64(settings.timeoutMilliseconds)))
+            let text = String(buffer: try await response.body.collect(upTo: 1 << 16))
+            return (200..<300).contains(response.status.code) ? nil : GraphAPIError(body: text, httpStatus: Int(response.status.code))
+        } catch {
+            return GraphAPIError(code: nil, message: "\(error)", isTimeout: true)
+        }
+    }
+
     /// How long a message waits while the access token is refused: the fault is the
     /// deployment's, not the message's, so it is never given up for it.
     public static let authenticationPause = Duration.seconds(60)

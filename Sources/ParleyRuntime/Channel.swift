@@ -21,11 +21,28 @@ public struct Dispatch: Codable, Sendable, Equatable {
     }
 }
 
+/// A read receipt for a contact's message, with the typing indicator when asked: not a
+/// message, so no policy rule applies to it.
+public struct ReadReceipt: Sendable, Equatable {
+    public let contact: ContactID
+    /// The platform's id of the message read; `nil` for a scenario's message without one.
+    public let messageID: String?
+    public let typing: Bool
+
+    public init(contact: ContactID, messageID: String?, typing: Bool) {
+        self.contact = contact
+        self.messageID = messageID
+        self.typing = typing
+    }
+}
+
 /// Where allowed messages go: the Cloud API in production, a recorder in simulation.
 /// Delivery is asynchronous by nature; the channel accepts and reports later, through
 /// status events, what became of a message.
 public protocol Channel: AnyObject {
     func deliver(_ dispatch: Dispatch) throws
+    /// Best effort: a receipt lost to a crash or a failed call costs nothing but a grey tick.
+    func markRead(_ receipt: ReadReceipt)
 }
 
 /// A channel that keeps what it was given, for simulations and tests.
@@ -38,8 +55,14 @@ public final class RecordingChannel: Channel {
 
     public init() {}
 
+    public private(set) var receipts: [ReadReceipt] = []
+
     public func deliver(_ dispatch: Dispatch) {
         count += 1
         if keeps { delivered.append(dispatch) }
+    }
+
+    public func markRead(_ receipt: ReadReceipt) {
+        if keeps { receipts.append(receipt) }
     }
 }

@@ -24,6 +24,23 @@ extension ScriptCalls: ScriptHost {
         return outcome
     }
 
+    public func markRead(_ messageID: String?, typing: Bool, by script: ScriptIdentity) throws(HostError) {
+        guard let contact = allowance.conversation else {
+            throw HostError("mark_read: \(script) has no conversation here; call it from a handler that has one (on_message)")
+        }
+        allowance.receipts += 1
+        guard allowance.receipts <= config.allowance.sendsPerContact else {
+            throw HostError("mark_read: one call may mark \(config.allowance.sendsPerContact) messages read at most; is a loop calling it?")
+        }
+        let receipt = ReadReceipt(contact: contact, messageID: messageID, typing: typing)
+        runtime.channel.markRead(receipt)
+        var r = Records.fields("read", at: now, [("to", .string(contact.value))])
+        r.add("id", messageID)
+        if typing { r.add("typing", .bool(true)) }
+        r.add("by", script.description)
+        runtime.record(r)
+    }
+
     public func window(of recipient: String) -> (open: Bool, secondsLeft: Int64) {
         guard let contact = ContactID(recipient), let window = try? storeWork("in_window", { try runtime.window(of: contact) }) else {
             return (false, 0)
@@ -208,6 +225,7 @@ extension ScriptCalls: ScriptHost {
 struct CallAllowance {
     var conversation: ContactID?
     var sends: [String: Int] = [:]
+    var receipts = 0
     var sendsInAll = 0
     var logBytes = 0
     var timers = 0

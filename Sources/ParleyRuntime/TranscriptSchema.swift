@@ -11,7 +11,7 @@ import ParleyPolicy
 public enum TranscriptSchema {
     /// A JSON type, named as `JSONValue.kindName` names it.
     public enum ValueType: String, Sendable {
-        case string, number, array, object
+        case string, number, boolean, array, object
     }
 
     public struct Field: Sendable, Equatable {
@@ -56,6 +56,7 @@ public enum TranscriptSchema {
         "status": fields(["id": .string, "status": .string, "to": .string, "code": .number, "error": .string]),
         "delivery_failed": fields(["id": .string, "to": .string, "by": .string, "reason": .string, "code": .number,
                                    "detail": .string]),
+        "read": fields(["to": .string, "id": .string, "typing": .boolean, "by": .string]),
         "held": fields(["contact": .string, "reason": .string, "code": .number, "until": .string]),
         "script_error": fields(["script": .string, "file": .string, "error": .string]),
         "macro_run": fields(["to": .string, "macro": .string, "agent": .string]),

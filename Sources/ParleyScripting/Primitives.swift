@@ -10,12 +10,12 @@ struct Primitives {
     let identity: IdentityBox
     weak var host: (any ScriptHost)?
 
-    private func runtime() throws(HostError) -> any ScriptHost {
+    func runtime() throws(HostError) -> any ScriptHost {
         guard let host else { throw HostError("the runtime is shutting down") }
         return host
     }
 
-    private func script(_ primitive: String) throws(HostError) -> ScriptIdentity {
+    func script(_ primitive: String) throws(HostError) -> ScriptIdentity {
         guard let settled = identity.identity else {
             throw HostError("\(primitive) cannot run while the script file loads; call it from a handler")
         }
@@ -23,7 +23,7 @@ struct Primitives {
     }
 
     var globals: [HostFunction] {
-        [send, inWindow, pickTemplate, escalate, handOff, schedule, now, log, conversations]
+        [send, inWindow, pickTemplate, escalate, handOff, schedule, now, log, conversations, markRead]
     }
 
     var conversationMethods: [HostFunction] { [notUnderstood, done] }

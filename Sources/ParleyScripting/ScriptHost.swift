@@ -45,6 +45,9 @@ public protocol ScriptHost: AnyObject {
     func done(_ recipient: String, note: String?, by script: ScriptIdentity) throws(HostError)
     func conversations(_ filter: ConversationFilter, by script: ScriptIdentity) -> [ConversationView]
     func log(_ line: String, by script: ScriptIdentity)
+    /// `mark_read`: a read receipt (and a typing indicator) for a message of the call's
+    /// conversation; `messageID` is `nil` for a scenario's message that has no id.
+    func markRead(_ messageID: String?, typing: Bool, by script: ScriptIdentity) throws(HostError)
 }
 
 /// The answer to `send`.

@@ -35,6 +35,8 @@ public actor RuntimeService {
     public nonisolated let signals: ServiceSignals
     /// What stops every send, when something does (a refused access token); `/health` says it.
     public nonisolated let senderProblem = Mutex<String?>(nil)
+    /// Read receipts scripts asked for, waiting for the sender.
+    nonisolated let receipts = ReadReceipts()
     /// Why the last webhook could not be kept (a full disk), until one is; `/health` says it.
     public nonisolated let inboxProblem = Mutex<String?>(nil)
     /// When the script call now running started: read by `/health` and the watchdog, which
@@ -57,7 +59,7 @@ public actor RuntimeService {
         let clock = self.clock
         ingest = WebhookIngest(statusEvents: { status in try Self.statusEvents(status, store: store, at: clock.now) })
         signals = ServiceSignals()
-        channel = DeliveryChannel(store: store, clock: clock)
+        channel = DeliveryChannel(store: store, clock: clock, receipts: receipts)
         runtime = try Runtime(config: settings.runtime, clock: clock, store: store, channel: channel)
         callWatch = runtime.callWatch
         let signals = self.signals

@@ -147,6 +147,15 @@ struct DeliveryWorker: Service {
                 // all: under load, outcomes come in batches.
                 let outcomes = finished.takeAll()
                 inFlight -= outcomes.count
+                // Receipts first: the typing indicator is worth showing before the reply it announces.
+                for receipt in service.receipts.takeAll() {
+                    guard let sender, let id = receipt.messageID else { continue }
+                    group.addTask {
+                        if let error = await sender.markRead(ReadReceiptRequest(messageID: id, typing: receipt.typing)) {
+                            logger.debug("read receipt not sent", metadata: ["id": "\(id)", "error": "\(error)"])
+                        }
+                    }
+                }
                 if stopping == nil, Task.isShuttingDownGracefully { stopping = .now }
                 let starting = stopping.map { ContinuousClock.now - $0 < Self.drainWindow } ?? true
                 let room = starting ? concurrency - inFlight : 0

@@ -56,6 +56,7 @@ struct TranscriptSchemaTests {
         let bot = bot(#"""
             if msg.text == "fail" then error("the order service is down") end
             if msg.text == "menu" then return send(conv, { text = "Did it arrive?", buttons = { { id = "yes", title = "Yes" } } }) end
+            mark_read(msg, { typing = true })
             send(conv, "Order 10234 is out for delivery.")
             """#, name: "orders", queue: "orders-team")
         let macro = #"return macro { name = "ship", params = { "eta" }, run = function(conv, args) end }"#

@@ -43,6 +43,7 @@ final class RecordingHost: ScriptHost {
     func conversations(_ filter: ConversationFilter, by script: ScriptIdentity) -> [ConversationView] { [] }
 
     func log(_ line: String, by script: ScriptIdentity) { logs.append(line) }
+    func markRead(_ messageID: String?, typing: Bool, by script: ScriptIdentity) throws(HostError) {}
 }
 
 /// Loads a script from source text, with the real Stdlib.

@@ -13,7 +13,7 @@ local function expect_world(w, name)
 end
 
 -- What a spec compares each JSON type of the host's record schema as.
-local lua_type = { string = "string", number = "number", array = "table", object = "table" }
+local lua_type = { string = "string", number = "number", boolean = "boolean", array = "table", object = "table" }
 
 -- The fields each kind of record has, from the host's schema (docs/scripts.md §16), and
 -- the type a spec compares each with: a misspelt field or a wrongly typed value is a
