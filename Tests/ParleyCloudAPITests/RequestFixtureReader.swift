@@ -105,7 +105,7 @@ struct RequestFixtureReader {
             try only(component, ["type", "parameters"])
             let arguments = try self.arguments(component["parameters"]?.arrayValue ?? [])
             switch component["type"]?.stringValue?.lowercased() {
-            case "header": request.header = arguments
+            case "header": request.header = .text(arguments)
             case "body": request.body = arguments
             case let other: throw Unsupported(description: "a \(other ?? "?") component")
             }
