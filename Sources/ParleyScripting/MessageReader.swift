@@ -4,8 +4,9 @@ import ParleyPolicy
 import ParleySandbox
 
 /// Reads a message as scripts (and scenarios) write it into an `OutboundMessage`: the
-/// `message` argument of `send`. Wrong types are misuse and raise; limits (too many
-/// buttons, a text too long) are policy and come back as `invalid_message` refusals.
+/// `message` argument of `send` (templates in TemplateReader.swift). Wrong types are misuse
+/// and raise; limits (too many buttons, a text too long) are policy and come back as
+/// `invalid_message` refusals.
 public enum MessageReader {
     public static func read(_ value: JSONValue) throws(HostError) -> OutboundMessage {
         if case .string(let text) = value { return .text(text) }
