@@ -20,7 +20,7 @@ public enum TemplatesFile {
             components.append(["type": "BODY", "text": .string(t.body)])
             if let footer = t.footer { components.append(["type": "FOOTER", "text": .string(footer)]) }
             if !t.buttons.isEmpty {
-                components.append(["type": "BUTTONS", "buttons": .array(t.buttons.map { ["type": .string($0.type), "text": .string($0.text)] })])
+                components.append(["type": "BUTTONS", "buttons": .array(t.buttons.map(button))])
             }
             return [
                 "name": .string(t.name), "language": .string(t.language), "status": .string(t.status.description),
@@ -29,6 +29,16 @@ public enum TemplatesFile {
             ]
         }
         return JSONValue.object(["data": .array(data)]).encoded() + "\n"
+    }
+
+    /// A button as the Graph API spells it: what `EntryReader.buttons` reads back.
+    private static func button(_ b: Template.Button) -> JSONValue {
+        var fields: [String: JSONValue] = ["type": .string(b.type)]
+        if !b.text.isEmpty { fields["text"] = .string(b.text) }
+        if let url = b.url { fields["url"] = .string(url) }
+        if let otpType = b.otpType { fields["otp_type"] = .string(otpType) }
+        if let example = b.example { fields["example"] = .string(example) }
+        return .object(fields)
     }
 
     public static func load(contentsOf path: String) throws(TemplatesFileError) -> [Template] {
@@ -215,14 +225,12 @@ private struct EntryReader {
         for (i, button) in items.enumerated() {
             let here = "\(path).buttons[\(i)]"
             guard button.objectValue != nil else { throw fail(here, "is \(button.kindWithArticle); each button must be an object") }
-            let type = try string("type", of: button, at: "\(here).type", hint: "e.g. QUICK_REPLY, URL, PHONE_NUMBER, COPY_CODE").uppercased()
-            let text = try string("text", of: button, at: "\(here).text", hint: "give the button's label")
-            try limit(text, Self.limits.buttonLabel, at: "\(here).text", what: "a button label")
-            counts[type, default: 0] += 1
-            if let cap = Self.buttonCaps[type], let count = counts[type], count > cap {
-                throw fail("\(here).type", "is one \(type) button too many; a template may have at most \(cap)")
+            let parsed = try self.button(button, at: here)
+            counts[parsed.type, default: 0] += 1
+            if let cap = Self.buttonCaps[parsed.type], let count = counts[parsed.type], count > cap {
+                throw fail("\(here).type", "is one \(parsed.type) button too many; a template may have at most \(cap)")
             }
-            buttons.append(Template.Button(type: type, text: text))
+            buttons.append(parsed)
         }
         // Quick replies come as one group, before or after the others: the grouping flips at most once.
         let flips = zip(buttons, buttons.dropFirst()).filter { ($0.type == "QUICK_REPLY") != ($1.type == "QUICK_REPLY") }.count
@@ -230,5 +238,38 @@ private struct EntryReader {
             throw fail("\(path).buttons", "interleaves QUICK_REPLY with other buttons; group the quick replies before or after the rest")
         }
         return buttons
+    }
+
+    /// One button, with what a send must know of it: a URL's address (a `{{1}}` in it takes
+    /// a suffix), a one-time-password button's kind, a copy-code button's sample code.
+    private func button(_ button: JSONValue, at here: String) throws(TemplatesFileError) -> Template.Button {
+        var type = try string("type", of: button, at: "\(here).type", hint: "e.g. QUICK_REPLY, URL, PHONE_NUMBER, COPY_CODE").uppercased()
+        let url = button["url"]?.stringValue
+        var otpType = button["otp_type"]?.stringValue?.uppercased()
+        // The platform makes an authentication template's OTP button a URL button on its
+        // own address (Meta's copy-code authentication template guide: "upon creation the
+        // button type will be set to URL"), and a sync reads it back so:
+        // https://www.whatsapp.com/otp/code/?otp_type=COPY_CODE&code=otp{{1}}.
+        if type == "URL", let url, url.hasPrefix(Self.passwordURL) {
+            type = "OTP"
+            otpType = Self.query("otp_type", of: url)?.uppercased() ?? "COPY_CODE"
+        }
+        // The platform labels copy-code and password buttons itself; a creation request may omit the label.
+        let labelled = type != "COPY_CODE" && type != "OTP"
+        let text = labelled || button["text"] != nil
+            ? try string("text", of: button, at: "\(here).text", hint: "give the button's label") : ""
+        try limit(text, Self.limits.buttonLabel, at: "\(here).text", what: "a button label")
+        // The sample code: a string when the template is made, a one-element array in a sync.
+        let example = button["example"]?.stringValue ?? button["example"]?.arrayValue?.first?.stringValue
+        return Template.Button(type: type, text: text, url: url, otpType: type == "OTP" ? otpType ?? "COPY_CODE" : nil,
+                               example: type == "COPY_CODE" ? example : nil)
+    }
+
+    static let passwordURL = "https://www.whatsapp.com/otp/"
+
+    /// A query item's value, read by hand: the `{{1}}` in the address is no valid URL.
+    private static func query(_ name: String, of url: String) -> String? {
+        guard let query = url.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
+        return query.split(separator: "&").first { $0.hasPrefix(name + "=") }.map { String($0.dropFirst(name.count + 1)) }
     }
 }

@@ -28,9 +28,7 @@ enum MessageShape {
             if body.isEmpty { return "text is empty" }
             return tooLong("text", body, limits.textBody)
         case .media(let media):
-            let hasLink = !(media.link ?? "").isEmpty
-            let hasID = !(media.id ?? "").isEmpty
-            if hasLink == hasID { return "\(media.kind.rawValue) needs exactly one of link or id" }
+            if !media.hasOneSource { return "\(media.kind.rawValue) needs exactly one of link or id" }
             if let caption = media.caption {
                 if media.kind == .audio || media.kind == .sticker { return "\(media.kind.rawValue) cannot carry a caption" }
                 if let v = tooLong("\(media.kind.rawValue).caption", caption, limits.caption) { return v }

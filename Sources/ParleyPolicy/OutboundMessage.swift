@@ -35,6 +35,9 @@ public struct Media: Codable, Sendable, Equatable {
         self.caption = caption
         self.filename = filename
     }
+
+    /// The platform takes media by link or by uploaded id: exactly one of the two.
+    public var hasOneSource: Bool { !(link ?? "").isEmpty != !(id ?? "").isEmpty }
 }
 
 /// The parts an interactive message shares: body, and optional header and footer text.
@@ -92,18 +95,45 @@ public struct ListMenu: Codable, Sendable, Equatable {
 }
 
 /// A template to send: its name, optionally its language (else the conversation's, with
-/// fallbacks), and its parameters.
+/// fallbacks), and the values of each component that takes any.
 public struct TemplateRequest: Codable, Sendable, Equatable {
     public var name: String
     public var language: String?
     public var body: TemplateArguments
-    public var header: TemplateArguments
+    public var header: TemplateHeaderValue
+    public var buttons: [TemplateButtonValue]
+    /// An authentication template's one-time password: it goes in the password button, and
+    /// in the body's placeholder when no body values are given (the platform wants it in both).
+    public var code: String?
 
-    public init(name: String, language: String? = nil, body: TemplateArguments = .none, header: TemplateArguments = .none) {
+    public init(
+        name: String, language: String? = nil, body: TemplateArguments = .none, header: TemplateHeaderValue = .none,
+        buttons: [TemplateButtonValue] = [], code: String? = nil
+    ) {
         self.name = name
         self.language = language
         self.body = body
         self.header = header
+        self.buttons = buttons
+        self.code = code
+    }
+
+    /// The body's values, the password standing in when none are given.
+    public var bodyArguments: TemplateArguments {
+        guard body.count == 0, let code else { return body }
+        return .positional([code])
+    }
+
+    private enum Keys: String, CodingKey { case name, language, body, header, buttons, code }
+
+    // Buttons and code may be absent: messages stored before templates took them still read.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        self.init(
+            name: try c.decode(String.self, forKey: .name), language: try c.decodeIfPresent(String.self, forKey: .language),
+            body: try c.decode(TemplateArguments.self, forKey: .body), header: try c.decode(TemplateHeaderValue.self, forKey: .header),
+            buttons: try c.decodeIfPresent([TemplateButtonValue].self, forKey: .buttons) ?? [],
+            code: try c.decodeIfPresent(String.self, forKey: .code))
     }
 }
 

@@ -115,14 +115,42 @@ public struct Template: Sendable, Equatable {
         case media(String)
     }
 
+    /// One button as the templates file describes it, with what a send must know of it.
     public struct Button: Codable, Sendable, Equatable {
         /// `QUICK_REPLY`, `URL`, `PHONE_NUMBER`, `COPY_CODE`, `OTP`, `FLOW`...
         public var type: String
+        /// The label; empty for the copy-code and one-time-password buttons the platform labels.
         public var text: String
-        public init(type: String, text: String) {
+        /// `URL` buttons: the address; a `{{1}}` in it is filled by a suffix at send time.
+        public var url: String?
+        /// `OTP` buttons: `COPY_CODE`, `ONE_TAP` or `ZERO_TAP`.
+        public var otpType: String?
+        /// `COPY_CODE` buttons: the sample code the template was approved with.
+        public var example: String?
+
+        public init(type: String, text: String, url: String? = nil, otpType: String? = nil, example: String? = nil) {
             self.type = type
             self.text = text
+            self.url = url
+            self.otpType = otpType
+            self.example = example
         }
+
+        /// What a send gives this button, or `nil` when it takes nothing: a URL's suffix
+        /// where the URL has a placeholder, a quick reply's payload, a code for a copy-code
+        /// button (the coupon) or a one-time-password button (the password).
+        public var takes: TemplateButtonValue.Kind? {
+            switch type {
+            case "URL": return url.map { Placeholders(in: $0).count > 0 } == true ? .url : nil
+            case "QUICK_REPLY": return .payload
+            case "COPY_CODE", "OTP": return .code
+            default: return nil
+            }
+        }
+
+        /// Whether a send must give a value: a quick reply's payload is optional (without
+        /// one, a tap reports the label), the others are not.
+        public var needsValue: Bool { takes != nil && takes != .payload }
     }
 
     public var key: TemplateKey
@@ -172,6 +200,11 @@ public struct Template: Sendable, Equatable {
     public var name: String { key.name }
     public var language: String { key.language }
 
+    /// The one-time-password button of an authentication template, with its index.
+    public var passwordButton: (index: Int, button: Button)? {
+        buttons.enumerated().first { $0.element.type == "OTP" }.map { ($0.offset, $0.element) }
+    }
+
     /// The status that holds at `now`: a pause ends by itself when its time is up.
     public func status(at now: Instant) -> TemplateStatus {
         if status == .paused, let until = pausedUntil, now >= until { return .approved }
@@ -185,4 +218,19 @@ public struct Template: Sendable, Equatable {
         t.status = status(at: now)
         return t
     }
+}
+
+extension Template.Header {
+    /// What an IMAGE, VIDEO or DOCUMENT header shows; `nil` for text and location headers.
+    public var mediaKind: Media.Kind? {
+        guard case .media(let format) = self else { return nil }
+        switch format {
+        case "IMAGE": return .image
+        case "VIDEO": return .video
+        case "DOCUMENT": return .document
+        default: return nil
+        }
+    }
+
+    public var isLocation: Bool { self == .media("LOCATION") }
 }

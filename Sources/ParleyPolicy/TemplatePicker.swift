@@ -71,19 +71,23 @@ extension Policy {
         return true
     }
 
-    /// A request that fills the template as the query would: with the given values, or
-    /// with stand-ins of the right count when only a count is known.
+    /// A request that fills the template as the query would: the body with the given
+    /// values, or with stand-ins of the right count when only a count is known; every other
+    /// part with stand-ins, since the query says nothing of them and `send` will.
     private func probe(for t: Template, _ q: TemplateQuery) -> TemplateRequest {
-        let header: TemplateArguments = headerStandIns(t)
-        switch q.parameters {
-        case .values(let args):
-            return TemplateRequest(name: t.name, language: t.language, body: args, header: header)
-        default:
-            return TemplateRequest(name: t.name, language: t.language, body: standIns(t.bodyPlaceholders), header: header)
+        let body: TemplateArguments = if case .values(let args) = q.parameters { args } else { standIns(t.bodyPlaceholders) }
+        let buttons = t.buttons.enumerated().compactMap { index, button in
+            button.needsValue && button.type != "OTP" ? TemplateButtonValue(index: index, kind: button.takes!, value: "x") : nil
         }
+        return TemplateRequest(name: t.name, language: t.language, body: body, header: headerStandIn(t), buttons: buttons,
+                               code: t.passwordButton != nil ? "x" : nil)
     }
 
-    private func headerStandIns(_ t: Template) -> TemplateArguments { standIns(t.headerPlaceholders) }
+    private func headerStandIn(_ t: Template) -> TemplateHeaderValue {
+        if let kind = t.header?.mediaKind { return .media(Media(kind: kind, link: "https://example.com/x")) }
+        if t.header?.isLocation == true { return .location(TemplateLocation(latitude: 0, longitude: 0, name: "x", address: "x")) }
+        return .text(standIns(t.headerPlaceholders))
+    }
 
     private func standIns(_ p: Placeholders) -> TemplateArguments {
         switch p {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The template rules of docs/rules.md §2 that depend on the template alone: status,
-/// parameters, lengths.
+/// parameters (the header's and buttons' in TemplateComponentRules.swift), lengths.
 enum TemplateRules {
     struct Passed {
         let hydratedBody: String
@@ -21,17 +21,21 @@ enum TemplateRules {
         case let status:
             return .failure(Refusal(.templateNotApproved, "template \(key) is \(status), not APPROVED; only approved templates send"))
         }
-        if let refusal = arguments(request.body, for: template.bodyPlaceholders, part: "body", key: key)
-            ?? arguments(request.header, for: template.headerPlaceholders, part: "header", key: key)
+        // The password first: without it the body would be refused for a missing value
+        // without saying that `code` fills it.
+        if let refusal = password(template, request)
+            ?? arguments(request.bodyArguments, for: template.bodyPlaceholders, part: "body", key: key)
+            ?? header(template, request.header)
+            ?? buttons(template, request)
         {
             return .failure(refusal)
         }
-        let body = template.bodyText.hydrate(with: request.body)
+        let body = template.bodyText.hydrate(with: request.bodyArguments)
         if body.count > config.templateLimits.body {
             return .failure(Refusal(.templateTooLong, "template \(key) body is \(body.count) characters with its parameters; the limit is \(config.templateLimits.body)"))
         }
         if let headerText = template.headerText {
-            let header = headerText.hydrate(with: request.header)
+            let header = headerText.hydrate(with: request.header.arguments)
             if header.count > config.templateLimits.header {
                 return .failure(Refusal(.templateTooLong, "template \(key) header is \(header.count) characters with its parameter; the limit is \(config.templateLimits.header)"))
             }

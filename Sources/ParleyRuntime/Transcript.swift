@@ -64,7 +64,11 @@ enum Records {
             r.add("category", template.category.rawValue)
         }
         r.add("text", d.renderedText ?? summary(of: d.message))
-        if let extra = content(of: d.message) { r.add(extra.key, extra.value) }
+        if case .template(let request) = d.message {
+            for part in templateParts(request.filled(for: d.template)) { r.add(part.key, part.value) }
+        } else if let extra = content(of: d.message) {
+            r.add(extra.key, extra.value)
+        }
         r.add("id", d.id)
         return r
     }
@@ -103,13 +107,44 @@ enum Records {
             let rows = menu.sections.flatMap(\.rows).map { JSONValue.object(["id": .string($0.id), "title": .string($0.title)]) }
             return ("list", ["button": .string(menu.button), "rows": .array(rows)])
         case .media(let m):
-            var media: [String: JSONValue] = [:]
-            if let link = m.link { media["link"] = .string(link) }
-            if let id = m.id { media["id"] = .string(id) }
-            return (m.kind.rawValue, .object(media))
+            return (m.kind.rawValue, source(of: m))
         case .text, .template:
             return nil
         }
+    }
+
+    private static func source(of m: Media) -> JSONValue {
+        var media: [String: JSONValue] = [:]
+        if let link = m.link { media["link"] = .string(link) }
+        if let id = m.id { media["id"] = .string(id) }
+        return .object(media)
+    }
+
+    /// What a template carried beyond its text, so a reader sees it: the buttons' values
+    /// (`{index, url | payload | code}`, the index counted from 1 as a script's `buttons`
+    /// list counts), then a media header's source or a location header's place.
+    static func templateParts(_ fill: TemplateFill) -> [(key: String, value: JSONValue)] {
+        var parts: [(key: String, value: JSONValue)] = []
+        if !fill.buttons.isEmpty {
+            parts.append(("buttons", .array(fill.buttons.map { b in
+                let kind: TemplateButtonValue.Kind = switch b.parameter {
+                case .urlSuffix: .url
+                case .payload: .payload
+                case .couponCode, .password: .code
+                }
+                return ["index": .int(Int64(b.index + 1)), kind.rawValue: .string(b.parameter.value)]
+            })))
+        }
+        switch fill.header {
+        case .media(let m): parts.append((m.kind.rawValue, source(of: m)))
+        case .location(let place):
+            var location: [String: JSONValue] = ["latitude": .double(place.latitude), "longitude": .double(place.longitude)]
+            if let name = place.name { location["name"] = .string(name) }
+            if let address = place.address { location["address"] = .string(address) }
+            parts.append(("location", .object(location)))
+        case .text: break
+        }
+        return parts
     }
 
     static func inbound(_ message: Inbound, owner: Owner, at now: Instant) -> TranscriptRecord {

@@ -31,11 +31,12 @@ public enum TranscriptSchema {
         "session_ended": fields(["to": .string, "session": .number, "reason": .string, "by": .string, "note": .string, "idle_since": .string]),
         "routed": fields(["to": .string, "owner": .string, "by": .string]),
         "handed_off": fields(["to": .string, "from": .string, "owner": .string, "note": .string]),
-        // One of buttons, list or a media kind follows the text, for messages that carry one.
+        // One of buttons, list or a media kind follows the text, for messages that carry one;
+        // a template may carry its buttons' values and a media or location header.
         "sent": fields(["to": .string, "kind": .string, "by": .string, "template": .string, "language": .string,
                         "category": .string, "text": .string, "buttons": .array, "list": .object])
             + Media.Kind.allCases.map { Field(name: $0.rawValue, type: .object) }
-            + fields(["id": .string]),
+            + fields(["location": .object, "id": .string]),
         "blocked": fields(["to": .string, "reason": .string, "code": .number, "by": .string, "stage": .string,
                            "kind": .string, "template": .string, "detail": .string, "id": .string]),
         "escalated": fields(["to": .string, "queue": .string, "reason": .string, "route": .string, "bot": .string]),

@@ -4,20 +4,24 @@ import ParleyPolicy
 import ParleySandbox
 
 /// Reads a message as scripts (and scenarios) write it into an `OutboundMessage`: the
-/// `message` argument of `send`. Wrong types are misuse and raise; limits (too many
-/// buttons, a text too long) are policy and come back as `invalid_message` refusals.
+/// `message` argument of `send` (templates in TemplateReader.swift). Wrong types are misuse
+/// and raise; limits (too many buttons, a text too long) are policy and come back as
+/// `invalid_message` refusals.
 public enum MessageReader {
     public static func read(_ value: JSONValue) throws(HostError) -> OutboundMessage {
         if case .string(let text) = value { return .text(text) }
         guard let fields = value.objectValue else {
             throw HostError("send: message must be a string or a table such as { text = \"...\" }, got a \(value.kindName)")
         }
-        let known = Set(["text", "template", "language", "params", "header_params", "buttons", "list", "header", "footer"])
+        let known = Set(["text", "template", "language", "params", "header_params", "code", "buttons", "list", "header", "footer"])
             .union(Media.Kind.allCases.map(\.rawValue))
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
-            throw HostError("send: message has an unknown field \(TextBytes.preview(unknown)) (known: text, template, language, params, header_params, image, document, video, audio, sticker, buttons, list, header, footer)")
+            throw HostError("send: message has an unknown field \(TextBytes.preview(unknown)) (known: text, template, language, params, header_params, code, image, document, video, audio, sticker, buttons, list, header, footer)")
         }
         if let template = fields["template"] { return .template(try templateRequest(template, fields)) }
+        if fields["code"] != nil {
+            throw HostError("send: code is an authentication template's password; give it with template = \"...\"")
+        }
         for kind in Media.Kind.allCases {
             if let media = fields[kind.rawValue] { return .media(try self.media(kind, media)) }
         }
@@ -29,27 +33,6 @@ public enum MessageReader {
             throw HostError("send: message needs text, template, a media field (image, document, video, audio, sticker), buttons or list")
         }
         return .text(text)
-    }
-
-    static func templateRequest(_ template: JSONValue, _ fields: [String: JSONValue]) throws(HostError) -> TemplateRequest {
-        var name: String
-        var language: String?
-        switch template {
-        case .string(let s): name = s
-        case .object(let picked):
-            guard let n = picked["name"]?.stringValue else {
-                throw HostError("send: template must be a template name or a table from pick_template (with a name)")
-            }
-            name = n
-            language = picked["language"]?.stringValue
-        default:
-            throw HostError("send: template must be a template name or a table from pick_template, got a \(template.kindName)")
-        }
-        if let explicit = try string(fields["language"], "language") { language = explicit }
-        name = String(name.trimmed(newlines: false))
-        return TemplateRequest(name: name, language: language,
-                               body: try arguments(fields["params"], "params"),
-                               header: try arguments(fields["header_params"], "header_params"))
     }
 
     /// `{ "Ana", 42 }` is positional; `{ first_name = "Ana" }` is named. Numbers become text.

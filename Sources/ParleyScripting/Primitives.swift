@@ -100,6 +100,7 @@ struct Primitives {
                 return [[
                     "name": .string(t.name), "language": .string(t.language), "category": .string(t.category.rawValue),
                     "params": .int(Int64(t.bodyPlaceholders.count)), "quality": .string(t.quality.rawValue),
+                    "needs": TemplateNeeds.table(for: t),
                 ]]
             case .failure(let refusal):
                 return [.null, .string(refusal.reason.rawValue), .string(refusal.detail)]

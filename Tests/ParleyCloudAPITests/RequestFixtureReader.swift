@@ -102,15 +102,63 @@ struct RequestFixtureReader {
         try only(json, ["name", "language", "components"])
         var request = TemplateRequest(name: try string(json["name"], "template.name"), language: try string(json["language"]?["code"], "language.code"))
         for component in json["components"]?.arrayValue ?? [] {
-            try only(component, ["type", "parameters"])
-            let arguments = try self.arguments(component["parameters"]?.arrayValue ?? [])
+            let parameters = component["parameters"]?.arrayValue ?? []
             switch component["type"]?.stringValue?.lowercased() {
-            case "header": request.header = arguments
-            case "body": request.body = arguments
+            case "header":
+                try only(component, ["type", "parameters"])
+                request.header = try header(parameters)
+            case "body":
+                try only(component, ["type", "parameters"])
+                request.body = try arguments(parameters)
+            case "button":
+                try only(component, ["type", "sub_type", "index", "parameters"])
+                request.buttons.append(try button(component, parameters))
             case let other: throw Unsupported(description: "a \(other ?? "?") component")
             }
         }
         return .template(request)
+    }
+
+    /// Text values, or one image, video, document or location.
+    static func header(_ parameters: [JSONValue]) throws -> TemplateHeaderValue {
+        guard parameters.count == 1, let p = parameters.first, let type = p["type"]?.stringValue?.lowercased(), type != "text" else {
+            return .text(try arguments(parameters))
+        }
+        try only(p, ["type", type])
+        let value = p[type] ?? .null
+        switch type {
+        case "image", "video", "document":
+            try only(value, ["id", "link", "filename"])
+            return .media(Media(kind: Media.Kind(rawValue: type)!, link: value["link"]?.stringValue, id: value["id"]?.stringValue,
+                                filename: value["filename"]?.stringValue))
+        case "location":
+            try only(value, ["latitude", "longitude", "name", "address"])
+            guard let latitude = value["latitude"]?.doubleValue, let longitude = value["longitude"]?.doubleValue else {
+                throw Unsupported(description: "a location whose coordinates are not numbers")
+            }
+            return .location(TemplateLocation(latitude: latitude, longitude: longitude, name: value["name"]?.stringValue,
+                                              address: value["address"]?.stringValue))
+        default:
+            throw Unsupported(description: "a \(type) header parameter")
+        }
+    }
+
+    /// A URL suffix, a quick-reply payload or a coupon code, at its index (a number or a string of digits).
+    static func button(_ component: JSONValue, _ parameters: [JSONValue]) throws -> TemplateButtonValue {
+        guard let index = component["index"]?.integerValue else { throw Unsupported(description: "a button without an index") }
+        let subType = component["sub_type"]?.stringValue?.lowercased() ?? "?"
+        let expected: (parameter: String, kind: TemplateButtonValue.Kind)
+        switch subType {
+        case "url": expected = ("text", .url)
+        case "quick_reply": expected = ("payload", .payload)
+        case "copy_code": expected = ("coupon_code", .code)
+        default: throw Unsupported(description: "a \(subType) button")
+        }
+        guard parameters.count == 1, let p = parameters.first, p["type"]?.stringValue?.lowercased() == expected.parameter,
+              let value = p[expected.parameter]?.stringValue
+        else { throw Unsupported(description: "a \(subType) button without one \(expected.parameter) string parameter") }
+        try only(p, ["type", expected.parameter])
+        return TemplateButtonValue(index: Int(index), kind: expected.kind, value: value)
     }
 
     /// Text parameters only: positional, or all named.

@@ -57,11 +57,11 @@ struct TemplatesFileTests {
             header: .media("IMAGE"), body: "Olá {{1}}, seu pedido {{2}} saiu para entrega.",
             buttons: [
                 .init(type: "QUICK_REPLY", text: "Parar promoções"), .init(type: "QUICK_REPLY", text: "Falar com alguém"),
-                .init(type: "URL", text: "Rastrear"),
+                .init(type: "URL", text: "Rastrear", url: "https://example.com/t/{{1}}"),
             ]),
         Template(
             name: "login_code", language: "en_US", category: .authentication, status: .other("IN_APPEAL"),
-            body: "*{{1}}* is your verification code.", buttons: [.init(type: "OTP", text: "Copy code")]),
+            body: "*{{1}}* is your verification code.", buttons: [.init(type: "OTP", text: "Copy code", otpType: "COPY_CODE")]),
     ]
 
     static func entries() throws -> [JSONValue] {
@@ -234,5 +234,58 @@ struct TemplatesFileTests {
         #expect(templates.first?.category == .utility)
         #expect(templates.first?.status == .approved)
         #expect(templates.first?.quality == .unknown)
+    }
+
+    @Test("buttons keep what a send needs: a URL's address, a password button's kind, a copy-code button's example")
+    func buttonDetails() throws {
+        let templates = try TemplatesFile.decode([
+            [
+                "name": "coupon", "language": "en_US", "status": "APPROVED", "category": "MARKETING",
+                "components": [
+                    ["type": "HEADER", "format": "IMAGE"], ["type": "BODY", "text": "Hi {{1}}"],
+                    ["type": "BUTTONS", "buttons": [
+                        ["type": "URL", "text": "Shop", "url": "https://x.com/{{1}}"],
+                        ["type": "URL", "text": "Home", "url": "https://x.com"],
+                        ["type": "COPY_CODE", "example": "250FF"],
+                        ["type": "QUICK_REPLY", "text": "Stop"],
+                    ]],
+                ],
+            ],
+            [
+                // As a sync reads it back: the platform turns the OTP button into a URL button
+                // on its own address, and a copy-code example into a one-element array.
+                "name": "login_code", "language": "en_US", "status": "APPROVED", "category": "AUTHENTICATION",
+                "components": [
+                    ["type": "BODY", "text": "*{{1}}* is your verification code."],
+                    ["type": "BUTTONS", "buttons": [
+                        ["type": "URL", "text": "Copy code", "url": "https://www.whatsapp.com/otp/code/?otp_type=ONE_TAP&code=otp{{1}}"],
+                    ]],
+                ],
+            ],
+            [
+                "name": "coupon_sync", "language": "en_US", "status": "APPROVED", "category": "MARKETING",
+                "components": [
+                    ["type": "BODY", "text": "Use it"],
+                    ["type": "BUTTONS", "buttons": [["type": "COPY_CODE", "text": "Copy offer code", "example": ["250FF"]]]],
+                ],
+            ],
+        ])
+        let coupon = templates[0].buttons
+        #expect(coupon.map(\.takes) == [.url, nil, .code, .payload])
+        #expect(coupon.map(\.needsValue) == [true, false, true, false])
+        #expect(coupon[2] == .init(type: "COPY_CODE", text: "", example: "250FF"))
+        #expect(templates[1].buttons == [.init(type: "OTP", text: "Copy code", url: "https://www.whatsapp.com/otp/code/?otp_type=ONE_TAP&code=otp{{1}}", otpType: "ONE_TAP")])
+        #expect(templates[1].passwordButton?.index == 0)
+        #expect(templates[2].buttons == [.init(type: "COPY_CODE", text: "Copy offer code", example: "250FF")])
+    }
+
+    @Test("what encode writes, decode reads back the same")
+    func roundTrip() throws {
+        let file = try TemplatesFile.decode(try JSONValue.parse(Self.graphResponse))
+        let coupon = Template(
+            name: "coupon", language: "en_US", category: .marketing, header: .media("LOCATION"), body: "Hi",
+            buttons: [.init(type: "URL", text: "Shop", url: "https://x.com/{{1}}"), .init(type: "COPY_CODE", text: "", example: "250FF")])
+        let templates = file + [coupon]
+        #expect(try TemplatesFile.decode(try JSONValue.parse(TemplatesFile.encode(templates))) == templates)
     }
 }

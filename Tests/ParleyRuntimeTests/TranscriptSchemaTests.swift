@@ -20,6 +20,10 @@ struct TranscriptSchemaTests {
         .buttons(Interactive(body: "Did it arrive?"), [ReplyButton(id: "yes", title: "Yes"), ReplyButton(id: "no", title: "No")]),
         .list(Interactive(body: "Pick an order"), ListMenu(button: "Orders", sections: [.init(title: "Open", rows: [.init(id: "10234", title: "10234")])])),
         .template(TemplateRequest(name: "order_update", language: "en_US")),
+        .template(TemplateRequest(name: "order_update", language: "en_US", header: .media(Media(kind: .image, link: "https://example.com/c.jpg")),
+                                  buttons: [.init(index: 0, kind: .url, value: "A1")], code: "123456")),
+        .template(TemplateRequest(name: "order_update", language: "en_US",
+                                  header: .location(TemplateLocation(latitude: 1.5, longitude: 2.5, name: "Store", address: "1 Main St")))),
     ] + Media.Kind.allCases.map { .media(Media(kind: $0, link: "https://example.com/file", caption: "Your receipt")) }
 
     @Test("each builder, given every optional field, writes a record of its kind's shape")
