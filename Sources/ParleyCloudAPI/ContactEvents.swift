@@ -3,9 +3,10 @@ import ParleyPolicy
 /// A system message about a contact (docs/rules.md §7).
 public struct SystemNotice: Sendable, Equatable {
     public enum Change: Sendable, Equatable {
-        /// `user_changed_number` (older `customer_changed_number`). Window, opt-in and
-        /// opt-out stay with the old id: they do not carry over by themselves.
+        /// `user_changed_number` (older `customer_changed_number`): the person's new number.
         case numberChanged(from: ContactID, to: ContactID)
+        /// `user_changed_user_id`: the person's business-scoped user id changed.
+        case userIDChanged(from: ContactID, to: ContactID)
         /// `user_identity_changed` / `customer_identity_changed`: sends to the contact are
         /// refused until an operator acknowledges the change.
         case identityChanged(contact: ContactID, identityKeyHash: String?)

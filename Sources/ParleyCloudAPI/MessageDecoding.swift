@@ -121,6 +121,16 @@ enum MessageDecoding {
                 return nil
             }
             change = .numberChanged(from: old, to: new)
+        case "user_changed_user_id":
+            // The old id is the sender's (`from_user_id`); the new one `user_id` in `system`
+            // (Meta's system-message reference, 2026; `new_user_id` read too).
+            let old = Payload.contact([json.text("from_user_id"), system?.text("previous_user_id")])
+            let new = Payload.contact([system?.text("user_id"), system?.text("new_user_id")])
+            guard let old, let new, old.kind == .businessScopedUser, new.kind == .businessScopedUser else {
+                notes.add(place, "user id change without a usable old and new user id (from_user_id \(Payload.show(json["from_user_id"])), user_id \(Payload.show(system?["user_id"]))); skipped")
+                return nil
+            }
+            change = .userIDChanged(from: old, to: new)
         case "user_identity_changed", "customer_identity_changed":
             guard let contact = sender ?? Payload.contact([system?.text("customer")]) else {
                 notes.add(place, "identity change without a usable contact (from \(Payload.show(json["from"]))); skipped")

@@ -74,6 +74,10 @@ public struct MessageStatus: Sendable, Equatable {
     public var callbackData: String?
     public var phoneNumberID: String?
     public var displayPhoneNumber: String?
+    /// The recipient's business-scoped user id, and the parent id of an enterprise's
+    /// (`….ENT.…`) user id, when the platform names them.
+    public var recipientUserID: String?
+    public var recipientParentUserID: String?
 
     public init(
         id: String, state: State, recipient: ContactID? = nil, recipientID: String? = nil, timestamp: Instant? = nil,
@@ -122,6 +126,9 @@ extension MessageStatus {
             },
             callbackData: json.text("biz_opaque_callback_data"),
             phoneNumberID: metadata.phoneNumberID, displayPhoneNumber: metadata.displayPhoneNumber)
+        recipientUserID = json.text("recipient_user_id")
+        // Both spellings are in the platform's pages and payloads of 2026.
+        recipientParentUserID = json.text("parent_recipient_user_id") ?? json.text("recipient_parent_user_id")
     }
 }
 

@@ -43,12 +43,14 @@ public struct WebhookIngest {
     public func events(for event: WebhookEvent) throws -> ([RuntimeEvent], note: String?) {
         switch event {
         case .message(let m):
-            return ([.inbound(Inbound(id: m.id, from: m.from, content: Self.content(m.content)))], nil)
+            let userID = m.userID.flatMap(ContactID.init).flatMap { $0.kind == .businessScopedUser ? $0 : nil }
+            return ([.inbound(Inbound(id: m.id, from: m.from, userID: userID, content: Self.content(m.content)))], nil)
         case .status(let s):
             return (try statusEvents(s), nil)
         case .system(let notice):
             switch notice.change {
             case .numberChanged(let old, let new): return ([.numberChanged(from: old, to: new)], nil)
+            case .userIDChanged(let old, let new): return ([.userIDChanged(from: old, to: new)], nil)
             case .identityChanged(let contact, _): return ([.identityChanged(contact)], nil)
             }
         case .call(let call):

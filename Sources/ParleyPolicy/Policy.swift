@@ -92,6 +92,9 @@ public struct Policy: Sendable {
         case .success(let passed):
             hydrated = passed.hydratedBody
         }
+        if found.category == .authentication, contact.kind == .businessScopedUser {
+            return refuse("recipient.phone", .phoneNumberRequired, "\(found.key) is an AUTHENTICATION template and \(contact) is known only by user id; a one-time password goes to a phone number, so ask the person for theirs or use another way to verify")
+        }
         if found.category == .marketing, facts.contact.optedOut {
             return refuse("consent.stop", .optedOut, "\(contact) asked to stop (STOP); \(found.key) is a MARKETING template, refused even inside the window until they write START")
         }

@@ -19,6 +19,9 @@ public enum Reason: String, Sendable, CaseIterable, Codable {
     /// The platform could not deliver to this contact (131026): business-initiated messages
     /// wait until the hold ends or the contact writes.
     case recipientUndeliverable = "recipient_undeliverable"
+    /// An authentication template to a person known only by their user id: a one-time
+    /// password goes to a phone number.
+    case phoneNumberRequired = "phone_number_required"
     /// The contact wrote STOP (or an operator recorded their request to stop).
     case optedOut = "opted_out"
     case noOptIn = "no_opt_in"
@@ -49,7 +52,7 @@ public enum Reason: String, Sendable, CaseIterable, Codable {
         case .pairRateLimit: return 131056
         case .identityChanged: return 137000
         case .invalidRecipient, .invalidMessage: return 131009
-        case .optedOut, .noOptIn, .messagingLimit, .numberRestricted, .humanOwnsConversation: return nil
+        case .optedOut, .noOptIn, .messagingLimit, .numberRestricted, .humanOwnsConversation, .phoneNumberRequired: return nil
         }
     }
 }

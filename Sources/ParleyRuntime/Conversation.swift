@@ -4,7 +4,11 @@ import ParleyPolicy
 /// Everything the runtime keeps about one contact on the business number: the window,
 /// consent, identity, who owns the conversation, and the script state.
 public struct Conversation: Codable, Sendable, Equatable {
-    public let contact: ContactID
+    /// The key it is kept under: the person's phone number when known, else their user id.
+    /// Set only by the store, which moves a conversation when the person's key changes.
+    public internal(set) var contact: ContactID
+    /// The person's business-scoped user id, when the platform named one beside the number.
+    public var userID: ContactID?
     public var owner: Owner = .nobody
     /// The bot that owned it before a human took over: `release` hands it back there.
     public var botBeforeHandoff: String?
@@ -43,6 +47,13 @@ public struct Conversation: Codable, Sendable, Equatable {
 
     public init(contact: ContactID) {
         self.contact = contact
+    }
+
+    /// The same conversation under the person's new key: what a store keeps after `rekey`.
+    public func moved(to new: ContactID) -> Conversation {
+        var moved = self
+        moved.contact = new
+        return moved
     }
 
     /// The policy's view of this contact.

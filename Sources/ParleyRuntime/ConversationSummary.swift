@@ -4,7 +4,9 @@ import ParleyPolicy
 /// A conversation as people see it: the agent API's answer, and a spec's
 /// `w:conversation(contact)`. One presenter, so the two never disagree.
 extension Runtime {
+    /// `contact` may be any name of the person: their user id, a number they moved from.
     public func summary(of contact: ContactID) throws -> JSONValue {
+        let contact = try store.canonical(contact)
         let c = try conversation(contact)
         let window = try window(of: contact)
         var fields: [String: JSONValue] = [
@@ -14,6 +16,7 @@ extension Runtime {
             "identity_change_pending": .bool(c.identityChangePending),
         ]
         if let language = c.language { fields["language"] = .string(language) }
+        if let userID = c.userID { fields["user_id"] = .string(userID.value) }
         if let last = c.lastInbound { fields["last_inbound"] = .string(last.iso8601) }
         // Holds after a failed delivery, while they hold: an agent sees why a template waits.
         if let until = c.marketingCooldownUntil, now < until { fields["marketing_cooldown_until"] = .string(until.iso8601) }
@@ -31,7 +34,7 @@ extension Runtime {
     /// Whether the contact's customer service window is open now, and for how many more
     /// seconds (rounded up).
     public func window(of contact: ContactID) throws -> (open: Bool, secondsLeft: Int64) {
-        guard let end = policy.windowEnd(lastInbound: try store.conversation(contact)?.lastInbound), now < end else { return (false, 0) }
+        guard let end = policy.windowEnd(lastInbound: try store.conversation(try store.canonical(contact))?.lastInbound), now < end else { return (false, 0) }
         return (true, ((end - now).milliseconds + 999) / 1000)
     }
 }

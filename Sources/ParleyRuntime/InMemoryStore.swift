@@ -20,6 +20,8 @@ public final class InMemoryStore: Store {
         var auditMessagesByContact: [ContactID: [String]] = [:]
         var agenda: [Int64: (at: Instant, work: DueWork)] = [:]
         var counters: [String: Int64] = [:]
+        /// Other names of a person, to the key of their conversation.
+        var aliases: [ContactID: ContactID] = [:]
     }
 
     private var contents: Contents
@@ -71,6 +73,29 @@ public final class InMemoryStore: Store {
             }
         }
         return change(&box.value)
+    }
+
+    // MARK: Names of a person
+
+    public func canonical(_ contact: ContactID) -> ContactID {
+        contents.aliases.isEmpty ? contact : contents.aliases[contact] ?? contact
+    }
+
+    public func addAlias(_ alias: ContactID, for contact: ContactID) {
+        if alias != contact { contents.aliases[alias] = contact }
+    }
+
+    public func rekey(_ old: ContactID, to new: ContactID) {
+        precondition(contents.conversations[new] == nil, "rekey to a key that has a conversation")
+        if let box = contents.conversations.removeValue(forKey: old) {
+            // A new box: the old one stays as a transaction's copy knows it.
+            contents.conversations[new] = ConversationBox(box.value.moved(to: new))
+            // Rare: the indexes are rebuilt at the next query rather than kept up here.
+            if contents.index.isBuilt { contents.index = ConversationIndex() }
+        }
+        for (alias, target) in contents.aliases where target == old { contents.aliases[alias] = new }
+        contents.aliases[new] = nil
+        contents.aliases[old] = new
     }
 
     var index: ConversationIndex { contents.index }

@@ -19,12 +19,17 @@ public struct Inbound: Sendable, Equatable {
 
     /// The platform's message id, for deduplication; `nil` for scenario messages.
     public var id: String?
+    /// The phone number when the platform gave one, else the user id.
     public var from: ContactID
+    /// The person's business-scoped user id, when the platform named one beside the number:
+    /// it keeps them in one conversation once the number is withheld.
+    public var userID: ContactID?
     public var content: Content
 
-    public init(id: String? = nil, from: ContactID, content: Content) {
+    public init(id: String? = nil, from: ContactID, userID: ContactID? = nil, content: Content) {
         self.id = id
         self.from = from
+        self.userID = userID == from ? nil : userID
         self.content = content
     }
 

@@ -27,6 +27,8 @@ final class InboundRouter {
     /// `false` for a message seen before (the platform retries for up to 7 days).
     func receive(_ message: Inbound) throws -> Bool {
         if config.deduplicatesInbound, let id = message.id, try !runtime.store.firstSighting(ofInbound: id, at: now) { return false }
+        var message = message
+        message.from = try runtime.identify(message)  // one conversation per person, however named
         let contact = message.from
         let now = self.now
         let idle = config.sessionIdleSpan

@@ -21,28 +21,31 @@ extension Runtime {
             return try router.receive(message) ? .done : .duplicate
         case .agentReply(let message, let to, let agent):
             return .sent(try handoffs.agentReply(message, to: to, by: agent))
+        // An agent, an operator or the platform may name a person by any of their names.
         case .macro(let name, let contact, let arguments, let agent):
-            return .macro(try calls.runMacro(name, on: contact, arguments: arguments, by: agent))
+            return .macro(try calls.runMacro(name, on: try store.canonical(contact), arguments: arguments, by: agent))
         case .claim(let contact, let agent, let queue, let takeOver):
-            return .claimed(try handoffs.claim(contact, by: agent, queue: queue, takeOver: takeOver))
+            return .claimed(try handoffs.claim(try store.canonical(contact), by: agent, queue: queue, takeOver: takeOver))
         case .release(let contact, let note, let agent):
-            try handoffs.release(contact, note: note, by: agent)
+            try handoffs.release(try store.canonical(contact), note: note, by: agent)
         case .resolve(let contact, let agent, let note):
-            try handoffs.resolve(contact, by: agent, note: note)
+            try handoffs.resolve(try store.canonical(contact), by: agent, note: note)
         case .optIn(let contact):
-            try optIn(contact)
+            try optIn(try store.canonical(contact))
         case .optOut(let contact):
-            try optOut(contact)
+            try optOut(try store.canonical(contact))
         case .marketingStopped(let contact):
-            try stopMarketing(contact)
+            try stopMarketing(try store.canonical(contact))
         case .marketingResumed(let contact):
-            try resumeMarketing(contact)
+            try resumeMarketing(try store.canonical(contact))
         case .identityChanged(let contact):
-            try identityChanged(contact)
+            try identityChanged(try store.canonical(contact))
         case .identityAcknowledged(let contact):
-            try acknowledgeIdentity(contact)
+            try acknowledgeIdentity(try store.canonical(contact))
         case .numberChanged(let old, let new):
-            record(Records.fields("number_changed", at: now, [("contact", .string(old.value)), ("new_contact", .string(new.value))]))
+            try numberChanged(from: old, to: new)
+        case .userIDChanged(let old, let new):
+            try userIDChanged(from: old, to: new)
         case .templateStatus(let key, let status):
             try templateStatus(key, status)
         case .templateQuality(let key, let quality):
@@ -99,8 +102,11 @@ extension Runtime {
     private func run(_ work: DueWork) throws {
         switch work {
         case .dispatch(let entry): try sending.dispatch(entry)
-        case .timer(let script, let contact, let name, let data): try calls.fireTimer(script: script, contact: contact, name: name, data: data)
-        case .windowClosing(let contact, let generation): try calls.fireWindowClosing(contact: contact, generation: generation)
+        // Set before the person's key changed, they fire on their conversation where it is now.
+        case .timer(let script, let contact, let name, let data):
+            try calls.fireTimer(script: script, contact: try store.canonical(contact), name: name, data: data)
+        case .windowClosing(let contact, let generation):
+            try calls.fireWindowClosing(contact: try store.canonical(contact), generation: generation)
         case .automation(let name): try calls.runAutomation(name)
         case .liftRestriction:
             if store.account.businessInitiatedRestricted { try setBusinessInitiatedRestriction(false) }

@@ -33,8 +33,11 @@ public enum RuntimeEvent: Sendable, Equatable {
     /// The contact's identity key changed: nothing goes to them until an operator checks.
     case identityChanged(ContactID)
     case identityAcknowledged(ContactID)
-    /// The contact moved to a new number: a new contact, whose window and consent start fresh.
+    /// The person moved to a new number: their conversation (window, consent, state,
+    /// owner) moves with them.
     case numberChanged(from: ContactID, to: ContactID)
+    /// The person's business-scoped user id changed: the new one names the same conversation.
+    case userIDChanged(from: ContactID, to: ContactID)
 
     case templateStatus(TemplateKey, TemplateStatus)
     case templateQuality(TemplateKey, TemplateQuality)

@@ -71,7 +71,9 @@ final class SendPipeline {
     @discardableResult
     func submit(_ message: OutboundMessage, to recipient: String, by sender: Sender) throws -> SendOutcome {
         let id = "out-\(try store.nextNumber("message"))"
-        let request = SendRequest(id: id, sender: sender, to: recipient, message: message)
+        var request = SendRequest(id: id, sender: sender, to: recipient, message: message)
+        // To the person's current key: a user id or a number they moved from leads there.
+        if let named = request.recipient { request.recipient = try store.canonical(named) }
         let decision = policy.decide(request, facts: try facts(for: request.recipient, kind: message.kind), catalog: store.catalog,
                                              at: now, stage: .request)
         guard decision.isAllowed, let contact = request.recipient else { return try refuse(decision) }

@@ -29,6 +29,16 @@ public protocol Store: AnyObject {
     /// work: a store answers from its indexes, at a cost in proportion to what it returns.
     func conversations(matching query: ConversationQuery) throws -> [Conversation]
 
+    /// The key a person's conversation is kept under: `contact` itself, or the key it is
+    /// known by when `contact` is another name of the same person (a user id beside a phone
+    /// number, a number they moved from).
+    func canonical(_ contact: ContactID) throws -> ContactID
+    /// Makes `alias` another name of the conversation kept under `contact`.
+    func addAlias(_ alias: ContactID, for contact: ContactID) throws
+    /// Moves the conversation kept under `old` to `new`, which must have none, and makes
+    /// `old` (and every name of it) a name of `new`.
+    func rekey(_ old: ContactID, to new: ContactID) throws
+
     /// The template catalog and the account, read often and so served from memory.
     var catalog: TemplateCatalog { get }
     func save(_ catalog: TemplateCatalog) throws

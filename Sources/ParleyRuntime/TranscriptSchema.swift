@@ -47,7 +47,7 @@ public enum TranscriptSchema {
         "opted_in": fields(["contact": .string]),
         "identity_changed": fields(["contact": .string]),
         "identity_ack": fields(["contact": .string]),
-        "number_changed": fields(["contact": .string, "new_contact": .string]),
+        "rekeyed": fields(["contact": .string, "new_contact": .string, "kept_under": .string, "because": .string]),
         "template_status": fields(["template": .string, "language": .string, "status": .string, "until": .string]),
         "template_quality": fields(["template": .string, "language": .string, "quality": .string]),
         "template_category": fields(["template": .string, "language": .string, "category": .string]),

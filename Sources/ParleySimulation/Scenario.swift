@@ -114,7 +114,8 @@ private struct EventReader {
     func fail(_ message: String) -> ScenarioError { ScenarioError(file: file, line: line, message) }
 
     static let types = ["inbound", "advance", "macro", "agent_reply", "release", "resolve", "template_status", "template_quality",
-                        "template_category", "opt_in", "opt_out", "limit", "number_status", "identity_changed", "identity_ack", "webhook", "status"]
+                        "template_category", "opt_in", "opt_out", "limit", "number_status", "identity_changed", "identity_ack", "webhook", "status",
+                        "number_changed", "user_id_changed"]
 
     mutating func read(_ text: String) throws(ScenarioError) -> (line: Int, at: Instant?, by: Span?, event: Scenario.Event) {
         let value: JSONValue
@@ -188,6 +189,8 @@ private struct EventReader {
         case "number_status": event = .runtime(.numberStatus(NumberStatus(try string("status"))))
         case "identity_changed": event = .runtime(.identityChanged(try contact("contact")))
         case "identity_ack": event = .runtime(.identityAcknowledged(try contact("contact")))
+        case "number_changed": event = .runtime(.numberChanged(from: try contact("contact"), to: try contact("new_contact")))
+        case "user_id_changed": event = .runtime(.userIDChanged(from: try contact("contact"), to: try contact("new_contact")))
         case "webhook":
             guard let body = fields["body"], body.objectValue != nil else { throw fail("webhook: \"body\" must be a Cloud API webhook payload (an object)") }
             used.insert("body")
@@ -245,29 +248,30 @@ private struct EventReader {
     mutating func inbound() throws(ScenarioError) -> Inbound {
         let from = try contact("from")
         let id = try optionalString("id")
+        let userID = fields["user_id"] == nil ? nil : try contact("user_id")
         for key in ["text", "button", "reply", "media"] { used.insert(key) }
         let given = ["text", "button", "reply", "media"].filter { fields[$0] != nil }
         guard given.count == 1 else { throw fail("inbound needs exactly one of \"text\", \"button\", \"reply\" or \"media\"") }
         switch given[0] {
         case "text":
             guard let text = fields["text"]?.stringValue else { throw fail("inbound: \"text\" must be a string") }
-            return Inbound(id: id, from: from, content: .text(text))
+            return Inbound(id: id, from: from, userID: userID, content: .text(text))
         case "button":
             guard let b = fields["button"]?.objectValue, let text = b["text"]?.stringValue ?? b["payload"]?.stringValue else {
                 throw fail("inbound: \"button\" must be {\"payload\": \"...\", \"text\": \"...\"}")
             }
-            return Inbound(id: id, from: from, content: .button(payload: b["payload"]?.textValue, text: text))
+            return Inbound(id: id, from: from, userID: userID, content: .button(payload: b["payload"]?.textValue, text: text))
         case "reply":
             guard let r = fields["reply"]?.objectValue, let rid = r["id"]?.textValue else {
                 throw fail("inbound: \"reply\" must be {\"id\": \"...\", \"title\": \"...\"}")
             }
-            return Inbound(id: id, from: from, content: .reply(id: rid, title: r["title"]?.textValue ?? rid))
+            return Inbound(id: id, from: from, userID: userID, content: .reply(id: rid, title: r["title"]?.textValue ?? rid))
         default:
             let media = fields["media"]!
-            if let kind = media.stringValue { return Inbound(id: id, from: from, content: .media(kind: kind, id: nil, caption: nil)) }
+            if let kind = media.stringValue { return Inbound(id: id, from: from, userID: userID, content: .media(kind: kind, id: nil, caption: nil)) }
             guard let m = media.objectValue else { throw fail("inbound: \"media\" must be a kind (\"image\") or {\"kind\": \"image\", \"caption\": \"...\"}") }
             let kind = m["kind"]?.stringValue ?? m["type"]?.stringValue ?? "image"
-            return Inbound(id: id, from: from, content: .media(kind: kind, id: m["id"]?.textValue, caption: m["caption"]?.stringValue))
+            return Inbound(id: id, from: from, userID: userID, content: .media(kind: kind, id: m["id"]?.textValue, caption: m["caption"]?.stringValue))
         }
     }
 }

@@ -108,6 +108,13 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// Deletes the conversation kept under `contact` (`rekey` saves it under its new key).
+    func forget(_ contact: ContactID) throws {
+        cache[contact] = nil
+        unsaved.remove(contact)
+        try write { db in _ = try ConversationRow.deleteOne(db, key: contact.value) }
+    }
+
     /// Forgets a quarter of the cached conversations once there are more than the limit:
     /// they are all in the file, so any of them can go; which ones is the dictionary's order.
     private func trimCache() {

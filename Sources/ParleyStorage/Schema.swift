@@ -86,6 +86,14 @@ enum Schema {
             // message: an index answers from the conversations it returns, not from all.
             try db.execute(sql: "CREATE INDEX conversation_last_inbound ON conversation(last_inbound);")
         }
+        migrator.registerMigration("v5 contact aliases") { db in
+            // Other names of a person (a user id beside a number, a number they moved from),
+            // to the key their conversation is kept under.
+            try db.execute(sql: """
+                CREATE TABLE contact_alias (alias TEXT PRIMARY KEY NOT NULL, contact TEXT NOT NULL);
+                CREATE INDEX contact_alias_contact ON contact_alias(contact);
+                """)
+        }
         return migrator
     }
 }

@@ -67,6 +67,8 @@ local events = {
   number_status = { "status" },
   identity_changed = { "contact" },
   identity_ack = { "contact" },
+  number_changed = { "contact", "new_contact" },
+  user_id_changed = { "contact", "new_contact" },
   --- w:webhook(payload): a Cloud API webhook body, as a table.
   webhook = { "body" },
   --- w:status(id, "failed", 131049): the platform's word on the message `id` ("out-3").
