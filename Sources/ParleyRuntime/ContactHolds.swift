@@ -8,7 +8,7 @@ extension SendPipeline {
     func holdAfter(_ failure: DeliveryFailure) throws {
         let now = runtime.now
         switch failure.reason {
-        case .marketingCooldown?, .usMarketingPaused?:
+        case .marketingCooldown?:
             let cooldowns = config.policy.marketingCooldowns
             guard let longest = cooldowns.last else { return }  // an empty list turns cool-downs off
             let until = try runtime.update(failure.contact) { c -> Instant in
