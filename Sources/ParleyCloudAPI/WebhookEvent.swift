@@ -23,6 +23,24 @@ public enum WebhookEvent: Sendable, Equatable {
     case businessCapability(BusinessCapabilityUpdate)
 }
 
+extension WebhookEvent {
+    /// The business number the event is about (`metadata.phone_number_id`); `nil` for the
+    /// account's and templates' events, which concern every number of the account.
+    public var phoneNumberID: String? {
+        switch self {
+        case .message(let m): m.phoneNumberID
+        case .status(let s): s.phoneNumberID
+        case .system(let n): n.phoneNumberID
+        case .call(let c): c.phoneNumberID
+        case .echo(let e): e.phoneNumberID
+        case .marketingPreference(let p): p.phoneNumberID
+        case .templateStatus, .templateQuality, .templateCategory, .phoneNumberQuality, .phoneNumberName, .accountUpdate,
+            .businessCapability:
+            nil
+        }
+    }
+}
+
 /// What one webhook body held: the events in payload order, and one human-readable note for
 /// each thing that could not become an event (or became one only in part).
 public struct WebhookBatch: Sendable, Equatable {

@@ -9,8 +9,13 @@ public struct WebhookIngest {
     /// What a delivery status means to the runtime. By default, a status of the platform's
     /// message id; the server, which can tie the platform's ids to its own, says more.
     public var statusEvents: (MessageStatus) throws -> [RuntimeEvent]
+    /// The deployment's business number (`cloud_api.phone_number_id`): events about another
+    /// number of the same account (a subscription at the account's level sends them all) are
+    /// skipped, never answered from this one. `nil` takes every number's (the sandbox).
+    public var phoneNumberID: String?
 
-    public init(statusEvents: ((MessageStatus) throws -> [RuntimeEvent])? = nil) {
+    public init(phoneNumberID: String? = nil, statusEvents: ((MessageStatus) throws -> [RuntimeEvent])? = nil) {
+        self.phoneNumberID = phoneNumberID
         self.statusEvents = statusEvents ?? { [.deliveryStatus(Self.deliveryStatus($0))] }
     }
 
@@ -21,6 +26,10 @@ public struct WebhookIngest {
     public func apply(_ batch: WebhookBatch, to runtime: Runtime) throws -> [String] {
         var notes = batch.skipped
         for event in batch.events {
+            if let ours = phoneNumberID, let theirs = event.phoneNumberID, theirs != ours {
+                notes.append("an event for phone number id \(theirs), not this deployment's \(ours): skipped")
+                continue
+            }
             let (events, note) = try events(for: event)
             if let note { notes.append(note) }
             for e in events {

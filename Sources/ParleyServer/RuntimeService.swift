@@ -57,7 +57,8 @@ public actor RuntimeService {
         self.store = store
         self.inbox = inbox
         let clock = self.clock
-        ingest = WebhookIngest(statusEvents: { status in try Self.statusEvents(status, store: store, at: clock.now) })
+        ingest = WebhookIngest(phoneNumberID: settings.cloudAPI.phoneNumberID,
+                               statusEvents: { status in try Self.statusEvents(status, store: store, at: clock.now) })
         signals = ServiceSignals()
         channel = DeliveryChannel(store: store, clock: clock, receipts: receipts)
         runtime = try Runtime(config: settings.runtime, clock: clock, store: store, channel: channel)

@@ -24,6 +24,20 @@ struct WebhookServerTests {
         #expect(sent.idempotencyKey == "out-1")
     }
 
+    @Test("a message to another number of the account is skipped, never answered from this deployment's number")
+    func otherNumber() async throws {
+        let graph = FakeGraphAPI()
+        let graphURL = try await graph.start()
+        try await TestDeployment(scripts: ["echo.lua": echoBot], live: graphURL).withRoutes { routes in
+            let theirs = textWebhook(from: "14155550101", text: "to the other number", id: "wamid.other")
+                .replacingOccurrences(of: #""phone_number_id":"1234""#, with: #""phone_number_id":"9999""#)
+            #expect(try await routes.webhook(theirs).status == 200)
+            #expect(try await routes.webhook(textWebhook(from: "14155550101", text: "to ours", id: "wamid.ours")).status == 200)
+            try await graph.waitUntil("the reply to ours") { await $0.received.count == 1 }
+            #expect(await graph.received.map { $0.body["text"]?["body"] } == ["echo: to ours"])
+        }
+    }
+
     @Test("the subscription handshake echoes the challenge for the right token only")
     func handshake() async throws {
         try await TestDeployment(scripts: ["echo.lua": echoBot]).withRoutes { routes in
