@@ -63,7 +63,7 @@ public enum ConfigFile {
 }
 
 /// Reads a file's keys as `ConfigFile.keys` declares them, refusing unknown ones.
-private struct ConfigReader {
+struct ConfigReader {
     let file: String
 
     func fail(_ key: String, _ problem: String) -> ConfigError { ConfigError("\(file): \(key): \(problem)") }
@@ -83,9 +83,12 @@ private struct ConfigReader {
                 throw fail("cloud_api.\(secret.name)", "secrets do not belong in the file; set \(CloudAPISettings.environmentName(secret.name)) in the environment")
             }
             let declared = keys.filter { $0.section == section }
-            try refuseUnknown(in: fields, at: section, known: declared.map(\.name))
+            try refuseUnknown(in: fields, at: section, known: declared.map(\.name) + ConfigFile.subtables(of: section))
             try apply(declared, from: fields, at: section, to: &config)
         }
+        try readRates(try table(top, "pricing"), into: &config.runtime.policy.pricing)
+        try readScriptBudgets(try table(top, "budgets"), into: &config.runtime.policy.budgets)
+        try requirePricesForBudgets(config.runtime.policy)
 
         for secret in ConfigFile.secrets {
             config.cloudAPI[keyPath: secret.setting] = environment[CloudAPISettings.environmentName(secret.name)].flatMap { $0.isEmpty ? nil : $0 }
@@ -154,8 +157,18 @@ private struct ConfigReader {
 
     func refuseUnknown(in fields: [String: JSONValue], at section: String, known: [String]) throws(ConfigError) {
         for key in fields.keys.sorted() where !known.contains(key) {
-            throw fail(section.isEmpty ? key : "\(section).\(key)", "unknown key; known keys here: \(known.sorted().joined(separator: ", "))")
+            throw fail(section.isEmpty ? key : "\(section).\(key)", "unknown key; known keys here: \(known.sorted().joined(separator: ", "))" + mixUp(key, in: section))
         }
+    }
+
+    /// `[budget]` bounds a script's calls and `[budgets]` its spending: a key in the other
+    /// table is said so.
+    private func mixUp(_ key: String, in section: String) -> String {
+        let spend = ConfigFile.keys.filter { $0.section == "budgets" }.map(\.name) + ConfigFile.subtables(of: "budgets")
+        let sandbox = ConfigFile.keys.filter { $0.section == "budget" }.map(\.name)
+        if section == "budget", spend.contains(key) { return " (spend budgets go in [budgets], with an s)" }
+        if section == "budgets", sandbox.contains(key) { return " (a script call's bounds go in [budget], without an s)" }
+        return ""
     }
 
     func table(_ fields: [String: JSONValue], _ key: String) throws(ConfigError) -> [String: JSONValue] {

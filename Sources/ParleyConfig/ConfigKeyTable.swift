@@ -1,16 +1,28 @@
 import ParleyJSON
+import ParleyPolicy
 import ParleyRuntime
 
 extension ConfigFile {
     /// The keys as README.md's key table lists them, in Markdown: one row per declared key,
     /// with what it takes and its default. A test holds the README to it.
     public static var keyTable: String {
+        (["| key | takes | default | what it sets |", "|---|---|---|---|"] + listed.map(\.row)).joined(separator: "\n")
+    }
+
+    /// Every key in the table's order: the top-level ones, a queue's, then each table's,
+    /// with the keys of its pattern tables (`[pricing.<category>]`...) after its own.
+    static var listed: [(path: String, row: String)] {
         let defaults = DeploymentConfig(runtime: RuntimeConfig())
-        var rows = ["| key | takes | default | what it sets |", "|---|---|---|---|"]
-        rows += keys.filter { $0.section.isEmpty }.map { row($0, defaults) }
-        rows += queueKeys.map { row($0, QueueSettings()) }
-        rows += keys.filter { !$0.section.isEmpty }.map { row($0, defaults) }
-        return rows.joined(separator: "\n")
+        func entries<Settings>(_ keys: [ConfigKey<Settings>], _ settings: Settings) -> [(path: String, row: String)] {
+            keys.map { ($0.path, row($0, settings)) }
+        }
+        var all = entries(keys.filter { $0.section.isEmpty }, defaults) + entries(queueKeys, QueueSettings())
+        for section in sections where section != "queues" {
+            all += entries(keys.filter { $0.section == section }, defaults)
+            if section == "pricing" { all += entries(rateKeys, RateSettings()) }
+            if section == "budgets" { all += entries(scriptBudgetKeys, BudgetLimits()) }
+        }
+        return all
     }
 
     private static func row<Settings>(_ key: ConfigKey<Settings>, _ defaults: Settings) -> String {

@@ -63,6 +63,22 @@ extension ConfigFile {
             .init("undeliverable_hold", in: "policy", .delay(), \.runtime.policy.undeliverableHold,
                   help: "how long business-initiated messages wait after a contact was undeliverable (131026), unless they write"),
 
+            .init("currency", in: "pricing", .currency, \.runtime.policy.pricing.currency,
+                  help: "the currency of the rates and the budgets, as the rate card's"),
+            .init("free_in_window", in: "pricing", .categories, \.runtime.policy.pricing.freeInWindow,
+                  help: "categories the platform does not bill inside an open customer service window; none since October 2026, `[\"service\", \"utility\"]` before"),
+            .init("entry_point_reply", in: "pricing", .delay(), \.runtime.policy.pricing.entryPointReply,
+                  help: "how long after a contact writes from an ad or a page button (a referral) a reply opens a free entry point window"),
+            .init("entry_point_window", in: "pricing", .delay(), \.runtime.policy.pricing.entryPointWindow,
+                  help: "how long a free entry point window lasts from that reply; everything sent in it is free"),
+
+            .init("daily", in: "budgets", .money, \.runtime.policy.budgets.deployment.daily, unset: "none",
+                  help: "what the deployment may spend per UTC day (estimated, in `pricing.currency`); a send that would pass it is refused `budget_exhausted`"),
+            .init("monthly", in: "budgets", .money, \.runtime.policy.budgets.deployment.monthly, unset: "none",
+                  help: "what the deployment may spend per UTC month"),
+            .init("warn_at", in: "budgets", .share, \.runtime.policy.budgets.warnAt,
+                  help: "the share of a budget at which a `budget_warning` is written and automations hear `on_account`, once per period"),
+
             .init("handoff", in: "texts", .text, \.runtime.texts.handoff, help: "said when a person takes the conversation over"),
             .init("out_of_hours", in: "texts", .text, \.runtime.texts.outOfHours, help: "said instead, when the queue is closed"),
             .init("bot_error", in: "texts", .text, \.runtime.texts.botError, help: "said when a script fails and a person takes over"),

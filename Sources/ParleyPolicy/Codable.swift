@@ -166,3 +166,15 @@ extension Template: Codable {
         try c.encodeIfPresent(pausedUntil, forKey: .pausedUntil)
     }
 }
+
+/// Money as its whole millionths: stored exactly, as it is summed.
+extension Money: Codable {
+    public init(from decoder: Decoder) throws {
+        self.init(micros: try decoder.singleValueContainer().decode(Int64.self))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(micros)
+    }
+}

@@ -32,12 +32,15 @@ public struct PolicyFacts: Sendable, Equatable {
     public var limit: LimitStanding
     /// The conversation's language, for templates asked for without one.
     public var language: String?
+    /// What was spent in this day and month, when the deployment has budgets to check.
+    public var spend: SpendStanding?
 
-    public init(account: AccountStanding, contact: ContactStanding, limit: LimitStanding, language: String? = nil) {
+    public init(account: AccountStanding, contact: ContactStanding, limit: LimitStanding, language: String? = nil, spend: SpendStanding? = nil) {
         self.account = account
         self.contact = contact
         self.limit = limit
         self.language = language
+        self.spend = spend
     }
 }
 
@@ -71,6 +74,9 @@ public struct Decision: Sendable, Equatable {
     /// The rule that settled the outcome.
     public let rule: String
     public let outcome: Outcome
+    /// What the message is estimated to cost, once its category is known: a free-form
+    /// message is `service`, a template its category. Refused messages carry it too.
+    public var pricing: Pricing? = nil
 
     public var isAllowed: Bool {
         if case .allowed = outcome { return true }
@@ -93,6 +99,6 @@ extension Decision {
     /// the atomic limit reservation.
     public func overruled(by refusal: Refusal, rule: String) -> Decision {
         Decision(at: at, stage: stage, request: request, facts: facts, windowEnd: windowEnd, template: template,
-                 hydratedBody: hydratedBody, rule: rule, outcome: .refused(refusal))
+                 hydratedBody: hydratedBody, rule: rule, outcome: .refused(refusal), pricing: pricing)
     }
 }

@@ -13,7 +13,8 @@
 ///    marketing, no marketing to a US number; and outside the window, where it starts a
 ///    business-initiated exchange, the number is not restricted, the contact opted in, is
 ///    not held as undeliverable nor, for marketing, cooling down from the per-user cap, and
-///    the messaging limit has room.
+///    the messaging limit has room;
+/// 7. the message's estimated cost fits the spend budgets (docs/rules.md §16.4).
 public struct Policy: Sendable {
     public let config: PolicyConfig
     /// The consent and escalation keywords, folded once.
@@ -42,15 +43,21 @@ public struct Policy: Sendable {
         let inWindow = windowEnd.map { now < $0 } ?? false
         var template: Template?
         var hydrated: String?
+        var pricing: Pricing?
 
         func refuse(_ rule: String, _ reason: Reason, _ detail: String) -> Decision {
             Decision(at: now, stage: stage, request: request, facts: facts, windowEnd: windowEnd, template: template,
-                     hydratedBody: hydrated, rule: rule, outcome: .refused(Refusal(reason, detail)))
+                     hydratedBody: hydrated, rule: rule, outcome: .refused(Refusal(reason, detail)), pricing: pricing)
         }
+        // Every other rule passed: the spend budgets have the last word.
         func allow(_ rule: String, businessInitiated: Bool) -> Decision {
-            Decision(at: now, stage: stage, request: request, facts: facts, windowEnd: windowEnd, template: template,
-                     hydratedBody: hydrated, rule: rule,
-                     outcome: .allowed(kind: request.message.kind, businessInitiated: businessInitiated))
+            let what = template.map { "this \($0.category.rawValue) template to \(request.rawRecipient)" } ?? "this message to \(request.rawRecipient)"
+            if let refusal = budgetRefusal(request, pricing, spend: facts.spend, what: what, at: now) {
+                return refuse("budget", refusal.reason, refusal.detail)
+            }
+            return Decision(at: now, stage: stage, request: request, facts: facts, windowEnd: windowEnd, template: template,
+                            hydratedBody: hydrated, rule: rule,
+                            outcome: .allowed(kind: request.message.kind, businessInitiated: businessInitiated), pricing: pricing)
         }
 
         guard let contact = request.recipient else {
@@ -69,6 +76,7 @@ public struct Policy: Sendable {
         }
 
         guard case .template(let wanted) = request.message else {
+            pricing = self.pricing(.service, to: contact, facts: facts, inWindow: inWindow, at: now)
             if let problem = MessageShape.violation(of: request.message, limits: config.shape) {
                 return refuse("shape", .invalidMessage, problem)
             }
@@ -86,6 +94,7 @@ public struct Policy: Sendable {
         // Kept as it stood now: a stored PAUSED whose time is up would otherwise appear in
         // the audit record of a message it allowed.
         template = found.snapshot(at: now)
+        pricing = self.pricing(PricingCategory(found.category), to: contact, facts: facts, inWindow: inWindow, at: now)
         switch TemplateRules.check(found, wanted, at: now, config: config) {
         case .failure(let refusal):
             return refuse("template", refusal.reason, refusal.detail)

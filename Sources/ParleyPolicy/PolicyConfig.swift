@@ -30,6 +30,10 @@ public struct PolicyConfig: Sendable {
     /// A number turning FLAGGED also drops the messaging limit one tier. The platform did so
     /// before October 2025; whether it still does is disputed, so it is off by default.
     public var flaggedDropsTier = false
+    /// What messages cost and when they are free; no rates by default (docs/rules.md §16).
+    public var pricing = PricingConfig()
+    /// What may be spent per day and month, by the deployment and by each script.
+    public var budgets = Budgets()
 
     public init() {}
 

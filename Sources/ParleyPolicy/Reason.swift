@@ -33,6 +33,8 @@ public enum Reason: String, Sendable, CaseIterable, Codable {
     case humanOwnsConversation = "human_owns_conversation"
     case invalidRecipient = "invalid_recipient"
     case invalidMessage = "invalid_message"
+    /// The message's estimated cost would take a spend budget past its limit.
+    case budgetExhausted = "budget_exhausted"
 
     /// The Cloud API error code for the same mistake (docs/rules.md), or `nil` where the
     /// platform has none because the rule is the runtime's own.
@@ -52,7 +54,7 @@ public enum Reason: String, Sendable, CaseIterable, Codable {
         case .pairRateLimit: return 131056
         case .identityChanged: return 137000
         case .invalidRecipient, .invalidMessage: return 131009
-        case .optedOut, .noOptIn, .messagingLimit, .numberRestricted, .humanOwnsConversation, .phoneNumberRequired: return nil
+        case .optedOut, .noOptIn, .messagingLimit, .numberRestricted, .humanOwnsConversation, .phoneNumberRequired, .budgetExhausted: return nil
         }
     }
 }

@@ -80,11 +80,16 @@ public struct ContactStanding: Sendable, Equatable {
     /// Until when business-initiated messages wait: the platform could not deliver to the
     /// contact (131026).
     public var undeliverableUntil: Instant?
+    /// When the contact last wrote from an ad or a page button (a message with a referral)
+    /// that no reply has answered yet: a reply in time opens a free entry point window.
+    public var entryPointReferralAt: Instant?
+    /// Until when everything sent to the contact is free: the free entry point window.
+    public var freeEntryPointUntil: Instant?
 
     public init(
         lastInbound: Instant? = nil, optedIn: Bool = false, optedOut: Bool = false, marketingOptedOut: Bool = false,
         identityChangePending: Bool = false, owner: Owner = .nobody, marketingCooldownUntil: Instant? = nil,
-        undeliverableUntil: Instant? = nil
+        undeliverableUntil: Instant? = nil, entryPointReferralAt: Instant? = nil, freeEntryPointUntil: Instant? = nil
     ) {
         self.lastInbound = lastInbound
         self.optedIn = optedIn
@@ -94,6 +99,8 @@ public struct ContactStanding: Sendable, Equatable {
         self.owner = owner
         self.marketingCooldownUntil = marketingCooldownUntil
         self.undeliverableUntil = undeliverableUntil
+        self.entryPointReferralAt = entryPointReferralAt
+        self.freeEntryPointUntil = freeEntryPointUntil
     }
 }
 

@@ -12,7 +12,7 @@ struct ReasonTests {
               (.throughputLimit, 130429), (.pairRateLimit, 131056), (.identityChanged, 137000),
               (.invalidRecipient, 131009), (.invalidMessage, 131009), (.marketingCooldown, 131049), (.usMarketingPaused, 131049),
               (.recipientUndeliverable, 131026), (.phoneNumberRequired, nil),
-              (.noOptIn, nil), (.messagingLimit, nil), (.numberRestricted, nil), (.humanOwnsConversation, nil),
+              (.noOptIn, nil), (.messagingLimit, nil), (.numberRestricted, nil), (.humanOwnsConversation, nil), (.budgetExhausted, nil),
           ])
     func upstreamCodes(reason: Reason, code: Int?) {
         #expect(reason.upstreamCode == code)
@@ -26,7 +26,7 @@ struct ReasonTests {
             "template_param_mismatch", "template_param_format", "template_too_long", "marketing_opted_out", "opted_out", "no_opt_in",
             "messaging_limit", "throughput_limit", "pair_rate_limit", "number_restricted", "identity_changed",
             "human_owns_conversation", "invalid_recipient", "invalid_message", "marketing_cooldown", "us_marketing_paused",
-            "recipient_undeliverable", "phone_number_required",
+            "recipient_undeliverable", "phone_number_required", "budget_exhausted",
         ]
         #expect(Reason.allCases.map(\.rawValue).sorted() == contract.sorted())
         for name in contract { #expect(Reason(rawValue: name)?.rawValue == name) }

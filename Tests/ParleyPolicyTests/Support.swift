@@ -59,8 +59,9 @@ struct World {
     var limit = LimitStanding(limit: 250, used: 0, alreadyCounted: false)
     var language: String? = nil
     var catalog = TemplateCatalog(Fixture.all)
+    var spend: SpendStanding? = nil
 
-    var facts: PolicyFacts { PolicyFacts(account: account, contact: contact, limit: limit, language: language) }
+    var facts: PolicyFacts { PolicyFacts(account: account, contact: contact, limit: limit, language: language, spend: spend) }
 
     /// A contact who never wrote.
     static var coldContact: World {

@@ -15,7 +15,9 @@ struct ConfigKeyTests {
         let header = key.section.isEmpty ? "" : "[\(key.section)]\n"
         // A default queue must be declared: the sample's is.
         let queue = path == "default_queue" ? "\n[queues.\(key.sample.stringValue ?? "")]\nhours = \"always\"" : ""
-        let config = try ConfigFile.parseDeployment(header + "\(key.name) = \(ConfigFile.toml(key.sample))" + queue)
+        // Budgets count estimated costs: they need a price table.
+        let prices = key.section == "budgets" ? "\n[pricing.marketing]\ndefault = 0.04" : ""
+        let config = try ConfigFile.parseDeployment(header + "\(key.name) = \(ConfigFile.toml(key.sample))" + queue + prices)
         #expect(key.value(config) == key.sample)
         #expect(key.value(config) != key.value(DeploymentConfig(runtime: RuntimeConfig())), "the sample is the default: it proves nothing")
     }
@@ -35,7 +37,7 @@ struct ConfigKeyTests {
     @Test("an unknown key lists the keys declared beside it")
     func unknownKeys() {
         for section in ConfigFile.sections where section != "queues" {
-            let known = ConfigFile.keys.filter { $0.section == section }.map(\.name).sorted()
+            let known = (ConfigFile.keys.filter { $0.section == section }.map(\.name) + ConfigFile.subtables(of: section)).sorted()
             #expect(throws: ConfigError("parley.toml: \(section).nonsense: unknown key; known keys here: \(known.joined(separator: ", "))")) {
                 try ConfigFile.parseDeployment("[\(section)]\nnonsense = 1")
             }
@@ -54,8 +56,8 @@ struct ConfigKeyTests {
         let start = try #require(lines.firstIndex(of: header), "README.md has no key table; add this one:\n\(ConfigFile.keyTable)")
         let table = lines[start...].prefix { $0.hasPrefix("|") }
         let listed = table.dropFirst(2).map { $0.components(separatedBy: "`")[1] }
-        #expect(listed == ConfigFile.keys.filter { $0.section.isEmpty }.map(\.path) + ConfigFile.queueKeys.map(\.path)
-                + ConfigFile.keys.filter { !$0.section.isEmpty }.map(\.path))
+        #expect(listed == ConfigFile.listed.map(\.path))
+        #expect(Set(ConfigFile.listed.map(\.path)).isSuperset(of: ConfigFile.keys.map(\.path)), "every declared key has its row")
         #expect(table.joined(separator: "\n") == ConfigFile.keyTable, "README.md's key table differs; replace it with:\n\(ConfigFile.keyTable)")
     }
 }
