@@ -53,7 +53,7 @@ public struct WebhookIngest {
         switch event {
         case .message(let m):
             let userID = m.userID.flatMap(ContactID.init).flatMap { $0.kind == .businessScopedUser ? $0 : nil }
-            return ([.inbound(Inbound(id: m.id, from: m.from, userID: userID, content: Self.content(m.content)))], nil)
+            return ([.inbound(Inbound(id: m.id, from: m.from, userID: userID, content: Self.content(m.content), referral: m.referral.map(Self.referral)))], nil)
         case .status(let s):
             return (try statusEvents(s), nil)
         case .system(let notice):
@@ -102,7 +102,7 @@ public struct WebhookIngest {
     /// status, and for a failure, the failure the sender hears of.
     public static func events(for status: MessageStatus, of dispatch: Dispatch?) -> [RuntimeEvent] {
         guard let dispatch else { return [.deliveryStatus(deliveryStatus(status))] }
-        var events: [RuntimeEvent] = [.deliveryStatus(deliveryStatus(status, id: dispatch.id, contact: dispatch.to))]
+        var events: [RuntimeEvent] = [.deliveryStatus(deliveryStatus(status, id: dispatch.id, contact: dispatch.to, estimate: dispatch.pricing))]
         if status.state == .failed {
             let error = status.errors.first.map(GraphAPIError.init)
             events.append(.deliveryFailed(DeliveryFailure(messageID: dispatch.id, to: dispatch.to, by: dispatch.sender, reason: error?.reason,
@@ -112,9 +112,11 @@ public struct WebhookIngest {
     }
 
     /// A status as the runtime writes it down, under the platform's message id.
-    public static func deliveryStatus(_ s: MessageStatus, id: String? = nil, contact: ContactID? = nil) -> DeliveryStatus {
+    public static func deliveryStatus(_ s: MessageStatus, id: String? = nil, contact: ContactID? = nil, estimate: Pricing? = nil) -> DeliveryStatus {
         DeliveryStatus(id: id ?? s.id, platformID: s.id, status: s.state.description, contact: contact ?? s.recipient,
-                       errors: s.errors.map { UpstreamError(code: $0.code, title: $0.title) })
+                       errors: s.errors.map { UpstreamError(code: $0.code, title: $0.title) },
+                       pricing: s.pricing.map { BilledPricing(billable: $0.billable, category: $0.category, type: $0.type, model: $0.pricingModel) },
+                       estimate: estimate)
     }
 
     private static func subject(_ event: RuntimeEvent) -> String {
@@ -124,6 +126,10 @@ public struct WebhookIngest {
         case .templateCategory: "template category"
         default: "event"
         }
+    }
+
+    static func referral(_ r: Referral) -> Inbound.Referral {
+        Inbound.Referral(sourceType: r.sourceType, sourceID: r.sourceID, sourceURL: r.sourceURL, headline: r.headline, clickID: r.clickID)
     }
 
     static func content(_ c: InboundContent) -> Inbound.Content {

@@ -23,6 +23,7 @@ extension Decision {
             r.append("detail", .string(refusal.detail))
         }
         r.append("rule", .string(rule))
+        if let pricing { r.append("pricing", pricing.auditValue) }
         var inputs = OrderedJSONObject()
         inputs.append("last_inbound", facts.contact.lastInbound.map { .string($0.iso8601) } ?? .null)
         inputs.append("window_end", windowEnd.map { .string($0.iso8601) } ?? .null)
@@ -35,6 +36,9 @@ extension Decision {
         // Holds appear only while they hold, so that the common record stays short.
         if let until = facts.contact.marketingCooldownUntil, at < until { inputs.append("marketing_cooldown_until", .string(until.iso8601)) }
         if let until = facts.contact.undeliverableUntil, at < until { inputs.append("undeliverable_until", .string(until.iso8601)) }
+        if let referral = facts.contact.entryPointReferralAt { inputs.append("entry_point_referral_at", .string(referral.iso8601)) }
+        if let until = facts.contact.freeEntryPointUntil, at < until { inputs.append("free_entry_point_until", .string(until.iso8601)) }
+        if let spend = facts.spend { inputs.append("spent", spend.auditValue) }
         inputs.append("number_status", .string(facts.account.numberStatus.description))
         inputs.append("business_initiated_restricted", .bool(facts.account.businessInitiatedRestricted))
         inputs.append("tier", .string(facts.account.tier.description))
@@ -52,5 +56,37 @@ extension Decision {
         }
         r.append("inputs", inputs.unordered)
         return r
+    }
+}
+
+extension Pricing {
+    /// `{"category": "marketing", "type": "regular", "cost": "0.0529", "currency": "USD", "market": "44"}`;
+    /// without rates for the category, only its category and type.
+    var auditValue: JSONValue {
+        var fields: [String: JSONValue] = ["category": .string(category.rawValue), "type": .string(type.rawValue)]
+        if let cost {
+            fields["cost"] = .string(cost.decimal)
+            fields["currency"] = .string(currency)
+        }
+        if let market { fields["market"] = .string(market) }
+        return .object(fields)
+    }
+}
+
+extension SpendStanding {
+    /// What each budget had spent before the decision, by its key: `{"daily": "0.95",
+    /// "monthly": "3.10", "scripts.coupon.daily": "0.05"}`.
+    var auditValue: JSONValue {
+        var fields: [String: JSONValue] = [:]
+        for (scope, periods) in spent {
+            for (period, money) in periods {
+                let key = switch scope {
+                case .deployment: period.rawValue
+                case .script(let name): "scripts.\(name).\(period.rawValue)"
+                }
+                fields[key] = .string(money.decimal)
+            }
+        }
+        return .object(fields)
     }
 }

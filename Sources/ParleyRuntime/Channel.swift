@@ -10,14 +10,19 @@ public struct Dispatch: Codable, Sendable, Equatable {
     public let template: Template?
     /// The template's body with its parameters, for transcripts and logs.
     public let renderedText: String?
+    /// What the policy estimated it costs: the `sent` record's, and what the platform's
+    /// billing in its status webhooks is compared with.
+    public let pricing: Pricing?
 
-    public init(id: String, to: ContactID, sender: Sender, message: OutboundMessage, template: Template? = nil, renderedText: String? = nil) {
+    public init(id: String, to: ContactID, sender: Sender, message: OutboundMessage, template: Template? = nil, renderedText: String? = nil,
+                pricing: Pricing? = nil) {
         self.id = id
         self.to = to
         self.sender = sender
         self.message = message
         self.template = template
         self.renderedText = renderedText
+        self.pricing = pricing
     }
 }
 

@@ -32,6 +32,11 @@ public struct Conversation: Codable, Sendable, Equatable {
     /// The platform could not deliver to the contact (131026): until when
     /// business-initiated messages wait.
     public var undeliverableUntil: Instant?
+    /// The contact wrote from an ad or a page button (a referral) and no reply has answered
+    /// yet: a reply in time opens a free entry point window (docs/rules.md §16.2).
+    public var entryPointReferralAt: Instant?
+    /// Until when everything sent to the contact is free.
+    public var freeEntryPointUntil: Instant?
     /// The thread of work open with the contact now, if any: who owns the conversation
     /// holds it until the session ends (docs/rules.md §6.9).
     public var session: Session?
@@ -60,7 +65,7 @@ public struct Conversation: Codable, Sendable, Equatable {
     public var standing: ContactStanding {
         ContactStanding(lastInbound: lastInbound, optedIn: optedIn, optedOut: optedOutAt != nil, marketingOptedOut: marketingOptedOut,
                         identityChangePending: identityChangePending, owner: owner, marketingCooldownUntil: marketingCooldownUntil,
-                        undeliverableUntil: undeliverableUntil)
+                        undeliverableUntil: undeliverableUntil, entryPointReferralAt: entryPointReferralAt, freeEntryPointUntil: freeEntryPointUntil)
     }
 }
 

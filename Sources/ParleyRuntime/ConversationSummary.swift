@@ -21,6 +21,8 @@ extension Runtime {
         // Holds after a failed delivery, while they hold: an agent sees why a template waits.
         if let until = c.marketingCooldownUntil, now < until { fields["marketing_cooldown_until"] = .string(until.iso8601) }
         if let until = c.undeliverableUntil, now < until { fields["undeliverable_until"] = .string(until.iso8601) }
+        // Pricing: everything is free until then (docs/rules.md §16.2).
+        if let until = c.freeEntryPointUntil, now < until { fields["free_entry_point_until"] = .string(until.iso8601) }
         if let session = c.session { fields["session"] = ["number": .int(Int64(session.number)), "since": .string(session.since.iso8601)] }
         if let h = c.handoff {
             var handoff: [String: JSONValue] = ["id": .string(h.id), "queue": .string(h.queue), "reason": .string(h.reason), "since": .string(h.since.iso8601)]
@@ -29,6 +31,12 @@ extension Runtime {
             fields["handoff"] = .object(handoff)
         }
         return .object(fields)
+    }
+
+    /// Seconds left of the contact's free entry point window (rounded up), 0 when none is open.
+    public func freeEntryPointSecondsLeft(of contact: ContactID) throws -> Int64 {
+        guard let until = try store.conversation(try store.canonical(contact))?.freeEntryPointUntil, now < until else { return 0 }
+        return ((until - now).milliseconds + 999) / 1000
     }
 
     /// Whether the contact's customer service window is open now, and for how many more

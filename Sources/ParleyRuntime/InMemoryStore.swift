@@ -22,6 +22,8 @@ public final class InMemoryStore: Store {
         var counters: [String: Int64] = [:]
         /// Other names of a person, to the key of their conversation.
         var aliases: [ContactID: ContactID] = [:]
+        /// Keyed by scope and period, as `"\(scope) \(period)"`.
+        var spend: [String: SpendTally] = [:]
     }
 
     private var contents: Contents
@@ -150,6 +152,11 @@ public final class InMemoryStore: Store {
         contents.limitCounts.removeAll { $0.at <= cutoff }
         contents.seenInbound = contents.seenInbound.filter { $0.value >= seenBefore }
     }
+
+    // MARK: Spend
+
+    public func spend(of scope: String, in period: String) -> SpendTally { contents.spend["\(scope) \(period)"] ?? SpendTally() }
+    public func save(_ tally: SpendTally, of scope: String, in period: String) { contents.spend["\(scope) \(period)"] = tally }
 
     public func firstSighting(ofInbound id: String, at now: Instant) -> Bool {
         guard contents.seenInbound[id] == nil else { return false }

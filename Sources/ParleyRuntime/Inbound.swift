@@ -25,12 +25,44 @@ public struct Inbound: Sendable, Equatable {
     /// it keeps them in one conversation once the number is withheld.
     public var userID: ContactID?
     public var content: Content
+    /// Where the contact came from, when they wrote from an ad or a page button.
+    public var referral: Referral?
 
-    public init(id: String? = nil, from: ContactID, userID: ContactID? = nil, content: Content) {
+    public init(id: String? = nil, from: ContactID, userID: ContactID? = nil, content: Content, referral: Referral? = nil) {
         self.id = id
         self.from = from
         self.userID = userID == from ? nil : userID
         self.content = content
+        self.referral = referral
+    }
+
+    /// A Click-to-WhatsApp ad or a page's button the contact wrote from: their reply opens a
+    /// free entry point window (docs/rules.md §16.2). What identifies it, as the platform gives it.
+    public struct Referral: Sendable, Equatable {
+        /// `ad` or `post`.
+        public var sourceType: String?
+        public var sourceID: String?
+        public var sourceURL: String?
+        public var headline: String?
+        /// The click id (`ctwa_clid`) that ties the conversation to the ad.
+        public var clickID: String?
+
+        public init(sourceType: String? = nil, sourceID: String? = nil, sourceURL: String? = nil, headline: String? = nil, clickID: String? = nil) {
+            self.sourceType = sourceType
+            self.sourceID = sourceID
+            self.sourceURL = sourceURL
+            self.headline = headline
+            self.clickID = clickID
+        }
+
+        /// `msg.referral` and the inbound record's `referral`: the fields given, by the platform's names.
+        var json: JSONValue {
+            var fields: [String: JSONValue] = [:]
+            for (key, value) in [("source_type", sourceType), ("source_id", sourceID), ("source_url", sourceURL), ("headline", headline), ("ctwa_clid", clickID)] {
+                if let value { fields[key] = .string(value) }
+            }
+            return .object(fields)
+        }
     }
 
     /// The text a person typed or tapped: what keywords are matched against.
@@ -67,6 +99,7 @@ public struct Inbound: Sendable, Equatable {
     var scriptValue: JSONValue {
         var fields = [String: JSONValue](minimumCapacity: 4)
         if let id { fields["id"] = .string(id) }
+        if let referral { fields["referral"] = referral.json }
         switch content {
         case .text(let t):
             fields["type"] = "text"

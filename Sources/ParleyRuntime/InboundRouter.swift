@@ -39,6 +39,9 @@ final class InboundRouter {
             // A contact who writes can be reached, and engages: the holds a failure set lift.
             if c.undeliverableUntil != nil { c.undeliverableUntil = nil }
             if c.marketingCapStrikes != nil { c.marketingCapStrikes = nil }
+            // From an ad or a page button: a reply in time opens a free entry point window,
+            // unless one is open already (a referral does not lengthen it).
+            if message.referral != nil, !(c.freeEntryPointUntil.map { now < $0 } ?? false) { c.entryPointReferralAt = now }
             return (c.owner, ended, started)
         }
         if let (session, since) = ended { runtime.record(Records.sessionEnded(contact, session, Handoffs.SessionEnd.idle.rawValue, idleSince: since, at: now)) }

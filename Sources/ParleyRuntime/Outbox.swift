@@ -7,4 +7,6 @@ public struct OutboxEntry: Codable, Sendable, Equatable {
     let dueAt: Instant
     /// When it took a messaging-limit slot, to give the slot back if it never goes.
     let limitReservedAt: Instant?
+    /// What it took of the spend budgets at request, given back at dispatch.
+    var spendCharged: SpendCharge? = nil
 }

@@ -110,6 +110,8 @@ extension Runtime {
         case .automation(let name): try calls.runAutomation(name)
         case .liftRestriction:
             if store.account.businessInitiatedRestricted { try setBusinessInitiatedRestriction(false) }
+        case .tellAccount(let event):
+            try calls.tellAccount(event)
         }
     }
 }

@@ -70,13 +70,21 @@ public struct DeliveryStatus: Sendable, Equatable {
     public var status: String
     public var contact: ContactID?
     public var errors: [UpstreamError]
+    /// How the platform billed the message, when the status says.
+    public var pricing: BilledPricing?
+    /// What Parley estimated the message would cost when it went, when the status is tied
+    /// to one of ours: the `status` record compares the two.
+    public var estimate: Pricing?
 
-    public init(id: String, platformID: String? = nil, status: String, contact: ContactID?, errors: [UpstreamError] = []) {
+    public init(id: String, platformID: String? = nil, status: String, contact: ContactID?, errors: [UpstreamError] = [],
+                pricing: BilledPricing? = nil, estimate: Pricing? = nil) {
         self.id = id
         self.platformID = platformID ?? id
         self.status = status
         self.contact = contact
         self.errors = errors
+        self.pricing = pricing
+        self.estimate = estimate
     }
 }
 

@@ -14,6 +14,9 @@ public enum DueWork: Codable, Sendable, Equatable {
     case automation(name: String)
     /// A restriction on business-initiated messaging comes to its end.
     case liftRestriction
+    /// Automations' `on_account` hear of an event (a budget warning), once the call that
+    /// caused it has returned.
+    case tellAccount(event: JSONValue)
 }
 
 /// The agenda's heap: a priority queue of due work. Items run in time order, and items

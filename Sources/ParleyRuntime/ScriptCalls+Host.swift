@@ -48,6 +48,20 @@ extension ScriptCalls: ScriptHost {
         return window
     }
 
+    public func freeEntryPointSecondsLeft(of recipient: String) -> Int64 {
+        guard let contact = ContactID(recipient) else { return 0 }
+        return (try? storeWork("in_window", { try runtime.freeEntryPointSecondsLeft(of: contact) })) ?? 0
+    }
+
+    public func pricing(of template: Template, for recipient: String?, by script: ScriptIdentity) -> Pricing? {
+        // Priced as a send would be: under the person's current key, whose number says the country.
+        guard let named = recipient.flatMap(ContactID.init), let contact = try? storeWork("pick_template", { try runtime.store.canonical(named) }),
+            let facts = try? storeWork("pick_template", { try runtime.sending.facts(for: contact, sender: script.sender) })
+        else { return nil }
+        return policy.pricing(PricingCategory(template.category), to: contact, facts: facts,
+                              inWindow: policy.isWindowOpen(lastInbound: facts.contact.lastInbound, at: now), at: now)
+    }
+
     public func pickTemplate(_ query: TemplateQuery, for recipient: String?, by script: ScriptIdentity) -> Result<Template, Refusal> {
         let contact = recipient.flatMap(ContactID.init)
         if let recipient, contact == nil {
@@ -55,7 +69,7 @@ extension ScriptCalls: ScriptHost {
         }
         let facts: PolicyFacts?
         do {
-            facts = try contact.map { contact throws(HostError) in try storeWork("pick_template") { try runtime.sending.facts(for: contact) } }
+            facts = try contact.map { contact throws(HostError) in try storeWork("pick_template") { try runtime.sending.facts(for: contact, sender: script.sender) } }
         } catch {
             return .failure(Refusal(.invalidRecipient, error.message))
         }

@@ -49,20 +49,21 @@ final class SendPipeline {
         state = State(pacer: pacer, ledger: ledger, waiting: runtime.agenda.waitingDispatches, countsSincePrune: state.countsSincePrune)
     }
 
-    private var store: any Store { _read { yield runtime.store } }
-    private var now: Instant { runtime.now }
+    var store: any Store { _read { yield runtime.store } }
+    var now: Instant { runtime.now }
 
     /// What the policy needs to know about a contact now. The messaging limit matters
     /// only to templates, so free-form messages skip the ledger (and their audit records
-    /// leave it out).
-    func facts(for contact: ContactID?, kind: MessageKind = .template) throws -> PolicyFacts {
+    /// leave it out); the spend only when there are budgets, for `sender`'s.
+    func facts(for contact: ContactID?, kind: MessageKind = .template, sender: Sender? = nil) throws -> PolicyFacts {
         let account = store.account
         let unconsulted = LimitStanding(limit: account.tier.limit, used: 0, alreadyCounted: false)
-        guard let contact else { return PolicyFacts(account: account, contact: ContactStanding(), limit: unconsulted) }
+        let spend = try spendStanding(for: sender)
+        guard let contact else { return PolicyFacts(account: account, contact: ContactStanding(), limit: unconsulted, spend: spend) }
         let c = try store.conversation(contact)
         return PolicyFacts(account: account, contact: c?.standing ?? ContactStanding(),
                            limit: kind == .template ? state.ledger.standing(of: contact, limit: account.tier.limit, at: now) : unconsulted,
-                           language: c?.language)
+                           language: c?.language, spend: spend)
     }
 
     /// Asks to send `message`. When its pacing slot is now, it goes at once; otherwise it
@@ -74,8 +75,8 @@ final class SendPipeline {
         var request = SendRequest(id: id, sender: sender, to: recipient, message: message)
         // To the person's current key: a user id or a number they moved from leads there.
         if let named = request.recipient { request.recipient = try store.canonical(named) }
-        let decision = policy.decide(request, facts: try facts(for: request.recipient, kind: message.kind), catalog: store.catalog,
-                                             at: now, stage: .request)
+        let decision = policy.decide(request, facts: try facts(for: request.recipient, kind: message.kind, sender: sender), catalog: store.catalog,
+                                     at: now, stage: .request)
         guard decision.isAllowed, let contact = request.recipient else { return try refuse(decision) }
 
         var reservedAt: Instant?
@@ -93,12 +94,17 @@ final class SendPipeline {
         case .sendAt(let dueAt) where dueAt <= now:
             // Its slot is now: the decision just made is the dispatch decision.
             try runtime.audit(decision)
+            try charge(decision.pricing, by: sender)
             try deliver(decision, to: contact)
             return SendOutcome(id: id, result: .accepted(kind: message.kind, queued: false))
         case .sendAt(let dueAt):
             try runtime.audit(decision)
+            // Counted now, in the step that decided it, so no other send can pass the budget
+            // meanwhile; given back at dispatch.
+            let charged = try charge(decision.pricing, by: sender)
             state.waiting[contact, default: 0] += 1
-            try runtime.agenda.add(.dispatch(OutboxEntry(request: request, contact: contact, dueAt: dueAt, limitReservedAt: reservedAt)), at: dueAt)
+            try runtime.agenda.add(.dispatch(OutboxEntry(request: request, contact: contact, dueAt: dueAt, limitReservedAt: reservedAt,
+                                                         spendCharged: charged)), at: dueAt)
             return SendOutcome(id: id, result: .accepted(kind: message.kind, queued: true))
         }
     }
@@ -115,8 +121,11 @@ final class SendPipeline {
     func dispatch(_ entry: OutboxEntry) throws {
         let waiting = (state.waiting[entry.contact] ?? 1) - 1
         state.waiting[entry.contact] = waiting > 0 ? waiting : nil
-        var decision = policy.decide(entry.request, facts: try facts(for: entry.contact, kind: entry.request.message.kind),
-                                             catalog: store.catalog, at: now, stage: .dispatch)
+        // Priced again as things stand now (a free entry point window may have ended): what
+        // it took at request goes back first, and is counted again if it goes.
+        if let charged = entry.spendCharged { try giveBack(charged) }
+        var decision = policy.decide(entry.request, facts: try facts(for: entry.contact, kind: entry.request.message.kind, sender: entry.request.sender),
+                                     catalog: store.catalog, at: now, stage: .dispatch)
         // The limit as things stand now: a template asked for inside the window may go out
         // after it closed, and then it counts; one that counted may now go inside a window.
         if decision.countsTowardLimit, try !reserveLimit(for: entry.contact) {
@@ -131,16 +140,24 @@ final class SendPipeline {
             runtime.record(Records.blocked(decision, at: now))
             return
         }
+        try charge(decision.pricing, by: entry.request.sender)
         try deliver(decision, to: entry.contact)
     }
 
-    /// Hands an allowed message to the channel and writes it down as sent.
+    /// Hands an allowed message to the channel and writes it down as sent. A reply to a
+    /// contact from an ad or a page button, in time, opens their free entry point window.
     private func deliver(_ decision: Decision, to contact: ContactID) throws {
         let request = decision.request
         let dispatch = Dispatch(id: request.id, to: contact, sender: request.sender, message: request.message,
-                                template: decision.template, renderedText: decision.hydratedBody)
+                                template: decision.template, renderedText: decision.hydratedBody, pricing: decision.pricing)
         try runtime.channel.deliver(dispatch)
         runtime.record(Records.sent(dispatch, at: now))
+        if let until = policy.entryPointOpened(decision.facts.contact, at: now) {
+            try runtime.update(contact) { c in
+                c.freeEntryPointUntil = until
+                c.entryPointReferralAt = nil
+            }
+        }
     }
 
     // MARK: Deliveries
@@ -150,7 +167,7 @@ final class SendPipeline {
     /// status seen before.
     func deliveryStatus(_ s: DeliveryStatus) throws -> Bool {
         if config.deduplicatesInbound, try !store.firstSighting(ofInbound: s.sightingKey, at: now) { return false }
-        runtime.record(Records.status(id: s.id, status: s.status, contact: s.contact, error: s.errors.first.map { ($0.code, $0.title) }, at: now))
+        runtime.record(Records.status(s, at: now))
         return true
     }
 

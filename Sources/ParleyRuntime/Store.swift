@@ -53,6 +53,12 @@ public protocol Store: AnyObject {
     /// Forgets counts that no longer count, and inbound ids older than `seenBefore`.
     func prune(limitCountsBefore cutoff: Instant, seenBefore: Instant) throws
 
+    /// The estimated spend of one budget scope (`""` for the deployment, else a script's
+    /// name) in one UTC period (`"2026-01-05"`, `"2026-01"`), and whether its warning was
+    /// given: what the budgets are checked against (docs/rules.md §16.4).
+    func spend(of scope: String, in period: String) throws -> SpendTally
+    func save(_ tally: SpendTally, of scope: String, in period: String) throws
+
     /// Remembers an inbound message id; `false` when it was already seen (a retry).
     func firstSighting(ofInbound id: String, at now: Instant) throws -> Bool
 
@@ -77,6 +83,18 @@ extension Store {
         let result = change(&c)
         try save(c)
         return result
+    }
+}
+
+/// What one budget scope spent in one period, in estimates.
+public struct SpendTally: Sendable, Equatable {
+    public var spent: Money
+    /// The period's `budget_warning` was given: it is given once.
+    public var warned: Bool
+
+    public init(spent: Money = .zero, warned: Bool = false) {
+        self.spent = spent
+        self.warned = warned
     }
 }
 

@@ -70,6 +70,12 @@ enum Records {
             r.add(extra.key, extra.value)
         }
         r.add("id", d.id)
+        // With a price table only: a deployment without one reads the same transcripts as before.
+        if let pricing = d.pricing, let cost = pricing.cost {
+            r.add("pricing_type", pricing.type.rawValue)
+            r.add("cost", cost.decimal)
+            r.add("currency", pricing.currency)
+        }
         return r
     }
 
@@ -154,6 +160,7 @@ enum Records {
         r.add("text", message.text)
         if case .button(let payload, _) = message.content { r.add("payload", payload) }
         if case .reply(let id, _) = message.content { r.add("reply_id", id) }
+        r.add("referral", message.referral?.json)
         r.add("owner", owner.description)
         r.add("id", message.id)
         return r
@@ -184,11 +191,20 @@ enum Records {
         return r
     }
 
-    static func status(id: String, status: String, contact: ContactID?, error: (code: Int, title: String?)?, at now: Instant) -> TranscriptRecord {
-        var r = fields("status", at: now, [("id", .string(id)), ("status", .string(status))])
-        r.add("to", contact?.value)
-        r.add("code", error?.code)
-        r.add("error", error?.title)
+    /// A delivery status; with the platform's pricing, the estimate it is held against and
+    /// where they disagree (docs/rules.md §16.5).
+    static func status(_ s: DeliveryStatus, at now: Instant) -> TranscriptRecord {
+        var r = fields("status", at: now, [("id", .string(s.id)), ("status", .string(s.status))])
+        r.add("to", s.contact?.value)
+        r.add("code", s.errors.first?.code)
+        r.add("error", s.errors.first?.title)
+        if let billed = s.pricing {
+            r.add("pricing", billed.json)
+            if let estimate = s.estimate {
+                r.add("estimated", estimate.auditValue)
+                r.add("pricing_mismatch", billed.disagreement(with: estimate))
+            }
+        }
         return r
     }
 

@@ -26,7 +26,7 @@ public enum TranscriptSchema {
     /// left out of the record.
     public static let kinds: [String: [Field]] = [
         "inbound": fields(["from": .string, "msg_type": .string, "text": .string, "payload": .string, "reply_id": .string,
-                           "owner": .string, "id": .string]),
+                           "referral": .object, "owner": .string, "id": .string]),
         "session_started": fields(["to": .string, "session": .number]),
         "session_ended": fields(["to": .string, "session": .number, "reason": .string, "by": .string, "note": .string, "idle_since": .string]),
         "routed": fields(["to": .string, "owner": .string, "by": .string]),
@@ -36,7 +36,7 @@ public enum TranscriptSchema {
         "sent": fields(["to": .string, "kind": .string, "by": .string, "template": .string, "language": .string,
                         "category": .string, "text": .string, "buttons": .array, "list": .object])
             + Media.Kind.allCases.map { Field(name: $0.rawValue, type: .object) }
-            + fields(["location": .object, "id": .string]),
+            + fields(["location": .object, "id": .string, "pricing_type": .string, "cost": .string, "currency": .string]),
         "blocked": fields(["to": .string, "reason": .string, "code": .number, "by": .string, "stage": .string,
                            "kind": .string, "template": .string, "detail": .string, "id": .string]),
         "escalated": fields(["to": .string, "queue": .string, "reason": .string, "route": .string, "bot": .string]),
@@ -54,11 +54,14 @@ public enum TranscriptSchema {
         "limit": fields(["tier": .string]),
         "number_status": fields(["status": .string]),
         "account_restriction": fields(["business_initiated": .string, "until": .string]),
-        "status": fields(["id": .string, "status": .string, "to": .string, "code": .number, "error": .string]),
+        "status": fields(["id": .string, "status": .string, "to": .string, "code": .number, "error": .string, "pricing": .object,
+                          "estimated": .object, "pricing_mismatch": .string]),
         "delivery_failed": fields(["id": .string, "to": .string, "by": .string, "reason": .string, "code": .number,
                                    "detail": .string]),
         "read": fields(["to": .string, "id": .string, "typing": .boolean, "by": .string]),
         "held": fields(["contact": .string, "reason": .string, "code": .number, "until": .string]),
+        "budget_warning": fields(["budget": .string, "script": .string, "period": .string, "spent": .string, "limit": .string,
+                                  "currency": .string]),
         "script_error": fields(["script": .string, "file": .string, "error": .string]),
         "macro_run": fields(["to": .string, "macro": .string, "agent": .string]),
         "macro_refused": fields(["to": .string, "macro": .string, "missing": .array, "agent": .string]),

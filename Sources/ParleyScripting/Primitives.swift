@@ -61,9 +61,11 @@ struct Primitives {
     }
 
     var inWindow: HostFunction {
-        HostFunction("in_window", [Primitives.recipient("to")], returns: "boolean, integer") { [self] args throws(HostError) in
-            let standing = try runtime().window(of: args[0].textValue ?? "")
-            return [.bool(standing.open), .int(standing.secondsLeft)]
+        HostFunction("in_window", [Primitives.recipient("to")], returns: "boolean, integer, integer") { [self] args throws(HostError) in
+            let host = try runtime()
+            let recipient = args[0].textValue ?? ""
+            let standing = host.window(of: recipient)
+            return [.bool(standing.open), .int(standing.secondsLeft), .int(host.freeEntryPointSecondsLeft(of: recipient))]
         }
     }
 
@@ -95,13 +97,23 @@ struct Primitives {
             if query.language == nil, case .object(let conv)? = fields["to"] {
                 query.language = conv["language"]?.stringValue
             }
-            switch try runtime().pickTemplate(query, for: to, by: try script("pick_template")) {
+            let asking = try script("pick_template")
+            switch try runtime().pickTemplate(query, for: to, by: asking) {
             case .success(let t):
-                return [[
+                var picked: [String: JSONValue] = [
                     "name": .string(t.name), "language": .string(t.language), "category": .string(t.category.rawValue),
                     "params": .int(Int64(t.bodyPlaceholders.count)), "quality": .string(t.quality.rawValue),
                     "needs": TemplateNeeds.table(for: t),
-                ]]
+                ]
+                // Its price for `to`, now: known only with a recipient, its cost only with rates.
+                if let pricing = try runtime().pricing(of: t, for: to, by: asking) {
+                    picked["pricing_type"] = .string(pricing.type.rawValue)
+                    if let cost = pricing.cost {
+                        picked["cost"] = .double(cost.double)
+                        picked["currency"] = .string(pricing.currency)
+                    }
+                }
+                return [.object(picked)]
             case .failure(let refusal):
                 return [.null, .string(refusal.reason.rawValue), .string(refusal.detail)]
             }

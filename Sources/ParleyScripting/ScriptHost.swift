@@ -33,7 +33,9 @@ public protocol ScriptHost: AnyObject {
     var now: Instant { get }
     func send(_ message: OutboundMessage, to recipient: String, by script: ScriptIdentity) throws(HostError) -> SendOutcome
     func window(of recipient: String) -> (open: Bool, secondsLeft: Int64)
+    func freeEntryPointSecondsLeft(of recipient: String) -> Int64
     func pickTemplate(_ query: TemplateQuery, for recipient: String?, by script: ScriptIdentity) -> Result<Template, Refusal>
+    func pricing(of template: Template, for recipient: String?, by script: ScriptIdentity) -> Pricing?
     func escalate(_ recipient: String, request: EscalationRequest, by script: ScriptIdentity) throws(HostError) -> Handoff
     /// `hand_off`: another bot takes the conversation when the call returns; answers the
     /// new owner.
@@ -48,6 +50,15 @@ public protocol ScriptHost: AnyObject {
     /// `mark_read`: a read receipt (and a typing indicator) for a message of the call's
     /// conversation; `messageID` is `nil` for a scenario's message that has no id.
     func markRead(_ messageID: String?, typing: Bool, by script: ScriptIdentity) throws(HostError)
+}
+
+extension ScriptHost {
+    /// `in_window`'s third value: seconds left of the contact's free entry point window
+    /// (docs/rules.md §16.2), 0 when none is open. A host that prices nothing has none.
+    public func freeEntryPointSecondsLeft(of recipient: String) -> Int64 { 0 }
+    /// What `template` would cost sent to `recipient` now, for `pick_template`'s result;
+    /// `nil` without a recipient. A host that prices nothing says nothing.
+    public func pricing(of template: Template, for recipient: String?, by script: ScriptIdentity) -> Pricing? { nil }
 }
 
 /// The answer to `send`.

@@ -138,7 +138,10 @@ private struct EventReader {
         var by: Span?
         let event: Scenario.Event
         switch t {
-        case "inbound": event = .runtime(.inbound(try inbound()))
+        case "inbound":
+            var message = try inbound()
+            message.referral = try referral()
+            event = .runtime(.inbound(message))
         case "advance":
             used.insert("by")
             if let raw = fields["by"] {
@@ -226,11 +229,22 @@ private struct EventReader {
         return contact
     }
 
-    /// `{"type":"status","id":"out-3","status":"failed","code":131049,"title":"..."}`
+    /// `{"type":"status","id":"out-3","status":"failed","code":131049,"title":"..."}`, and
+    /// optionally the platform's `"pricing": {"billable": true, "category": "marketing", "type": "regular"}`.
     mutating func status() throws(ScenarioError) -> MessageStatus {
         let id = try string("id")
         let state = MessageStatus.State(try string("status"))
-        used.formUnion(["code", "title"])
+        used.formUnion(["code", "title", "pricing"])
+        var pricing: MessageStatus.Pricing?
+        if let raw = fields["pricing"] {
+            guard let p = raw.objectValue else { throw fail("status: \"pricing\" must be an object such as {\"category\": \"marketing\", \"type\": \"regular\"}") }
+            let known = ["billable", "category", "type", "pricing_model"]
+            if let unknown = p.keys.sorted().first(where: { !known.contains($0) }) {
+                throw fail("status: \"pricing\" has an unknown field \"\(unknown)\" (known: \(known.joined(separator: ", ")))")
+            }
+            pricing = MessageStatus.Pricing(billable: p["billable"]?.boolValue, category: p["category"]?.stringValue,
+                                            pricingModel: p["pricing_model"]?.stringValue, type: p["type"]?.stringValue)
+        }
         var errors: [PlatformError] = []
         if let raw = fields["code"] {
             guard case .int(let code) = raw else { throw fail("status: \"code\" must be a Cloud API error code such as 131049") }
@@ -238,11 +252,27 @@ private struct EventReader {
         }
         if state == .failed, errors.isEmpty { throw fail("status: a failed status needs the platform's error \"code\", such as 131026") }
         if state != .failed, !errors.isEmpty { throw fail("status: only a failed status carries a \"code\"") }
-        return MessageStatus(id: id, state: state, errors: errors)
+        return MessageStatus(id: id, state: state, errors: errors, pricing: pricing)
     }
 
     mutating func templateKey() throws(ScenarioError) -> TemplateKey {
         TemplateKey(name: try string("name"), language: try string("language"))
+    }
+
+    /// `"referral": {"source_type": "ad", "source_id": "120208", "ctwa_clid": "..."}`: the
+    /// contact wrote from an ad or a page button, as the webhook's `referral` says.
+    mutating func referral() throws(ScenarioError) -> Inbound.Referral? {
+        used.insert("referral")
+        guard let value = fields["referral"] else { return nil }
+        guard let r = value.objectValue else {
+            throw fail("inbound: \"referral\" must be an object such as {\"source_type\": \"ad\", \"source_id\": \"120208\"}")
+        }
+        let known = ["source_type", "source_id", "source_url", "headline", "ctwa_clid"]
+        if let unknown = r.keys.sorted().first(where: { !known.contains($0) }) {
+            throw fail("inbound: \"referral\" has an unknown field \"\(unknown)\" (known: \(known.joined(separator: ", ")))")
+        }
+        return Inbound.Referral(sourceType: r["source_type"]?.textValue, sourceID: r["source_id"]?.textValue, sourceURL: r["source_url"]?.textValue,
+                                headline: r["headline"]?.textValue, clickID: r["ctwa_clid"]?.textValue)
     }
 
     mutating func inbound() throws(ScenarioError) -> Inbound {

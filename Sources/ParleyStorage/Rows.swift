@@ -100,3 +100,11 @@ struct DeliveryRow: Codable, FetchableRecord, PersistableRecord {
         Delivery(dispatch: json, state: Delivery.State(rawValue: state) ?? .pending, attempts: attempts, wamid: wamid, error: error)
     }
 }
+
+struct SpendRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "spend"
+    var scope: String
+    var period: String
+    var micros: Int64
+    var warned: Bool
+}

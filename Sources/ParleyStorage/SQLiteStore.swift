@@ -199,6 +199,19 @@ public final class SQLiteStore: Store {
         }
     }
 
+    // MARK: Spend
+
+    public func spend(of scope: String, in period: String) throws -> SpendTally {
+        let row = try read { db in try SpendRow.fetchOne(db, key: ["scope": scope, "period": period]) }
+        return row.map { SpendTally(spent: Money(micros: $0.micros), warned: $0.warned) } ?? SpendTally()
+    }
+
+    public func save(_ tally: SpendTally, of scope: String, in period: String) throws {
+        try write { db in
+            try SpendRow(scope: scope, period: period, micros: tally.spent.micros, warned: tally.warned).insert(db, onConflict: .replace)
+        }
+    }
+
     // MARK: Inbound ids
 
     public func firstSighting(ofInbound id: String, at now: Instant) throws -> Bool {

@@ -94,6 +94,20 @@ enum Schema {
                 CREATE INDEX contact_alias_contact ON contact_alias(contact);
                 """)
         }
+        migrator.registerMigration("v6 spend") { db in
+            // Estimated spend per budget scope ('' for the deployment, else a script's name) and
+            // UTC period ('2026-01-05', '2026-01'), in millionths of the price table's currency;
+            // `warned` once the period's budget warning was given.
+            try db.execute(sql: """
+                CREATE TABLE spend (
+                    scope TEXT NOT NULL,
+                    period TEXT NOT NULL,
+                    micros INTEGER NOT NULL,
+                    warned INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (scope, period)
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -29,6 +29,15 @@ struct StatusTests {
         #expect(s.errors.isEmpty)
     }
 
+    @Test("per-message pricing (made for this test: the corpus predates it): model PMP, a type, the template's category")
+    func perMessagePricing() throws {
+        let s = try #require(try status("madefortest__message_status__per_message_pricing.json"))
+        #expect(s.pricing == .init(billable: true, category: "marketing", pricingModel: "PMP", type: "regular"))
+        #expect(s.conversation == nil)
+        #expect(s.callbackData == "out-1")
+        #expect(s.recipient == contact("+447700900103"))
+    }
+
     @Test("delivered, read and played", arguments: [
         ("bindambc__textmessagestatusdelivered.json", MessageStatus.State.delivered),
         ("pywa__message_status__read.json", .read),

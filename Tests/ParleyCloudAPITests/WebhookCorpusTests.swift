@@ -5,9 +5,10 @@ import Testing
 /// The whole conformance corpus: real payloads from public client libraries.
 @Suite("Webhook corpus")
 struct WebhookCorpusTests {
-    @Test("the corpus holds all 129 webhook bodies")
+    @Test("the corpus holds all 129 webhook bodies, and the 1 made for Parley's tests")
     func corpusIsComplete() {
-        #expect(Fixtures.webhookNames.count == 129)
+        #expect(Fixtures.webhookNames.count == 130)
+        #expect(Fixtures.webhookNames.filter { $0.hasPrefix("madefortest__") }.count == 1)
     }
 
     @Test("every fixture decodes into at least one event or a note", arguments: Fixtures.webhookNames)

@@ -31,14 +31,16 @@ struct TranscriptSchemaTests {
         var records = Self.messages.map { message in
             let isTemplate = message.kind == .template
             let dispatch = Dispatch(id: "out-1", to: Self.contact, sender: .bot("orders"), message: message,
-                                    template: isTemplate ? Self.template : nil, renderedText: isTemplate ? "Update on order 1: it is late." : nil)
+                                    template: isTemplate ? Self.template : nil, renderedText: isTemplate ? "Update on order 1: it is late." : nil,
+                                    pricing: Pricing(category: .utility, type: .regular, cost: Money(0.0034), market: "1"))
             return Records.sent(dispatch, at: Self.at)
         }
         let contents: [Inbound.Content] = [
             .text("hi"), .button(payload: "track", text: "Track"), .reply(id: "yes", title: "Yes"),
             .media(kind: "image", id: "media-1", caption: "the parcel"), .other(type: "location", text: nil),
         ]
-        records += contents.map { Records.inbound(Inbound(id: "wamid.1", from: Self.contact, content: $0), owner: .bot("orders"), at: Self.at) }
+        records += contents.map { Records.inbound(Inbound(id: "wamid.1", from: Self.contact, content: $0, referral: Inbound.Referral(sourceType: "ad", sourceID: "120208")),
+                                                  owner: .bot("orders"), at: Self.at) }
         records += [
             Records.escalated(Self.contact, queue: "orders-team", reason: "keyword", route: "contact", bot: "orders", at: Self.at),
             Records.routed(Self.contact, owner: .bot("orders"), by: "router:main", at: Self.at),
@@ -46,7 +48,9 @@ struct TranscriptSchemaTests {
             Records.template("template_status", Self.template.key, ("status", "PAUSED"), until: Self.at, at: Self.at),
             Records.template("template_quality", Self.template.key, ("quality", "RED"), at: Self.at),
             Records.template("template_category", Self.template.key, ("category", "MARKETING"), at: Self.at),
-            Records.status(id: "out-1", status: "failed", contact: Self.contact, error: (131053, "Media upload error"), at: Self.at),
+            Records.status(DeliveryStatus(id: "out-1", status: "failed", contact: Self.contact, errors: [UpstreamError(code: 131053, title: "Media upload error")],
+                                          pricing: BilledPricing(billable: true, category: "utility", type: "regular", model: "PMP"),
+                                          estimate: Pricing(category: .utility, type: .freeEntryPoint, cost: .zero)), at: Self.at),
         ]
         records += ["opted_in", "identity_changed", "identity_ack"].map { Records.contact($0, Self.contact, at: Self.at) }
         records += ["opted_out", "resumed"].map { Records.consent($0, Self.contact, scope: .marketing, at: Self.at) }
@@ -65,7 +69,12 @@ struct TranscriptSchemaTests {
             """#, name: "orders", queue: "orders-team")
         let macro = #"return macro { name = "ship", params = { "eta" }, run = function(conv, args) end }"#
         let pass = #"return macro { name = "pass", run = function(conv, args) hand_off(conv, "bot:orders", { note = "back" }) end }"#
-        let world = try World(scripts: ["orders.lua": bot, "ship.lua": macro, "pass.lua": pass], queues: ["orders-team"])
+        // Prices, and a budget that warns at the first message priced (and refuses none).
+        var config = RuntimeConfig()
+        config.policy.pricing.rates = [.service: RateCard(default: Money(0.0034)!)]
+        config.policy.budgets.deployment.daily = Money(1000)
+        config.policy.budgets.warnAt = 0.000001
+        let world = try World(scripts: ["orders.lua": bot, "ship.lua": macro, "pass.lua": pass], config: config, queues: ["orders-team"])
         let scenario = try Scenario(parsing: """
             {"at": "\(World.start.iso8601)", "type": "inbound", "from": "\(alice)", "text": "hi"}
             {"type": "inbound", "from": "\(alice)", "text": "menu"}
@@ -77,7 +86,7 @@ struct TranscriptSchemaTests {
             {"type": "agent_reply", "to": "\(bob)", "text": "Hello?", "agent": "agent-7"}
             {"type": "opt_out", "contact": "\(alice)"}
             {"type": "opt_in", "contact": "\(alice)"}
-            {"type": "inbound", "from": "\(alice)", "text": "START"}
+            {"type": "inbound", "from": "\(alice)", "text": "START", "referral": {"source_type": "ad", "source_id": "120208"}}
             {"type": "identity_changed", "contact": "\(alice)"}
             {"type": "identity_ack", "contact": "\(alice)"}
             {"type": "template_status", "name": "order_update", "language": "en_US", "status": "PAUSED"}
@@ -92,6 +101,7 @@ struct TranscriptSchemaTests {
             {"type": "webhook", "body": \(Self.webhook(["event": "ACCOUNT_RESTRICTION", "restriction_info": [["restriction_type": "RESTRICTED_BIZ_INITIATED_MESSAGING",
                 "expiration": 1767650400]]], field: "account_update").encoded())}
             {"type": "status", "id": "out-1", "status": "failed", "code": 131026}
+            {"type": "status", "id": "out-2", "status": "delivered", "pricing": {"billable": false, "category": "service", "type": "free_customer_service", "pricing_model": "PMP"}}
             """)
         for step in scenario.steps { world.simulation.apply(step) }
         // What only `parley serve` does: an agent claims a conversation, and the platform fails a delivery.

@@ -21,8 +21,10 @@ final class Deployment {
     var runtime: Runtime!
     var channel = RecordingChannel()
     var records: [TranscriptRecord] = []
+    let config: RuntimeConfig
 
-    init(scripts: [String: String]) throws {
+    init(scripts: [String: String], config: RuntimeConfig = RuntimeConfig()) throws {
+        self.config = config
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for (name, source) in scripts { try source.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
@@ -42,7 +44,7 @@ final class Deployment {
             }
         }
         channel = RecordingChannel()
-        runtime = try Runtime(clock: clock, store: store, channel: channel)
+        runtime = try Runtime(config: config, clock: clock, store: store, channel: channel)
         runtime.onRecord = { [unowned self] in records.append($0) }
         let modules = ModuleLibrary(stdlib: repositoryRoot.appendingPathComponent("Stdlib"), scripts: folder)
         let (scripts, problems) = try ScriptSet.load(from: folder, setup: runtime.scriptSetup(modules: modules))
