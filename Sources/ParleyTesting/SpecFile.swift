@@ -108,6 +108,9 @@ final class SpecFile {
             "lines": HostFunction("lines", [.init("world", .integer), .init("from", .integer)], returns: "lines") { [unowned self] args throws(HostError) in
                 [.array(try worlds.lines(args[0].integerValue ?? 0, from: Int(args[1].integerValue ?? 0)).map(JSONValue.string))]
             },
+            "cost": HostFunction("cost", [.init("world", .integer), .init("from", .integer)], returns: "table or nil") { [unowned self] args throws(HostError) in
+                [try worlds.cost(args[0].integerValue ?? 0, from: Int(args[1].integerValue ?? 0))]
+            },
             "info": HostFunction("conversation", [.init("world", .integer), .init("contact", .string)], returns: "table") { [unowned self] args throws(HostError) in
                 [try worlds.conversation(args[0].integerValue ?? 0, args[1].stringValue ?? "")]
             },

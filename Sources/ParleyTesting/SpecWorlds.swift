@@ -176,6 +176,15 @@ final class SpecWorlds {
         return records[max(0, offset)...].map(\.line)
     }
 
+    /// `w:cost()`: what the `sent` records from `offset` on cost, by their estimates; `nil`
+    /// when the world has no price table, whose costs are unknown.
+    func cost(_ id: Int64, from offset: Int) throws(HostError) -> JSONValue {
+        let world = try world(id)
+        let pricing = world.simulation.runtime.config.policy.pricing
+        guard pricing.hasRates else { return .null }
+        return CostTally(world.records.dropFirst(max(0, offset)), currency: pricing.currency).json
+    }
+
     func conversation(_ id: Int64, _ raw: String) throws(HostError) -> JSONValue {
         let runtime = try world(id).simulation.runtime
         guard let contact = ContactID(raw) else { throw HostError("\"\(raw)\" is not a phone number or a business-scoped user id") }

@@ -56,8 +56,15 @@ struct Simulate: ParsableCommand {
             simulation.runtime.onLog = { source, line in complain("[\(source)] \(line)") }
         }
         let output = BufferedOutput()
-        let ending = simulation.run(scenario, timeLimit: timeLimit > 0 ? .seconds(timeLimit) : nil) { record in output.write(record.line) }
+        let pricing = setup.config.policy.pricing
+        var cost = CostTally(currency: pricing.currency)
+        let ending = simulation.run(scenario, timeLimit: timeLimit > 0 ? .seconds(timeLimit) : nil) { record in
+            output.write(record.line)
+            cost.add(record)
+        }
         output.flush()
+        // Only a deployment with prices has a cost to report; standard output is the same either way.
+        if pricing.hasRates { complain("parley simulate: estimated cost \(cost.summary)") }
 
         if let audit {
             let text = auditLines.map { $0 + "\n" }.joined()

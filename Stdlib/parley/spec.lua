@@ -18,7 +18,7 @@ local assert = require "parley.spec.assert"
 local M = {}
 
 -- Binds the modules to the runner (the host's functions: new, event, records, lines,
--- info, now, contact, schema, finish, controls) and makes the spec globals; locate wraps a
+-- cost, info, now, contact, schema, finish, controls) and makes the spec globals; locate wraps a
 -- function so its errors name the caller's line.
 function M.install(runner, locate, globals)
   blocks.bind(runner)

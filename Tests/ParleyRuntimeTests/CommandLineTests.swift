@@ -48,6 +48,17 @@ struct CommandLineTests {
         #expect(first.stderr.contains("[macro:apology_credit]"))
     }
 
+    @Test("simulate with a price table reports the estimated cost on standard error; without one it reports nothing, and standard output is as before")
+    func cost() throws {
+        let plain = try Self.run(demo)
+        #expect(!plain.stderr.contains("estimated cost"))
+        let priced = try Self.run(demo + ["--config", "Scripts/prices.toml"])
+        #expect(priced.status == 0)
+        #expect(priced.stderr.contains("parley simulate: estimated cost USD 0.0442: utility 0.0034 (1 message), service 0.0408 (12 messages)\n"))
+        let costs = priced.stdout.split(separator: "\n").filter { $0.contains("\"type\":\"sent\"") }.map { $0.contains("\"cost\":\"") }
+        #expect(!costs.isEmpty && costs.allSatisfy { $0 }, "every sent record carries its cost")
+    }
+
     @Test("simulate without --templates reads templates.json in the scripts folder, and says which catalog it has")
     func templatesBesideScripts() throws {
         let given = try Self.run(demo)

@@ -53,6 +53,37 @@ struct SpecRunnerTests {
         #expect(message.contains("ran out while its world advanced, at 20"))
     }
 
+    @Test("assert.cost holds what was sent to a bound, and a failure names the amount, the bound and each message priced")
+    func costAssertion() throws {
+        let summary = try run([
+            "parley.toml": "[pricing.service]\n\"44\" = 0.022\ndefault = 0.004",
+            "a_spec.lua": #"""
+            it("passes", function()
+              local w = world{}
+              w:inbound("+447700900141", "hi")
+              w:inbound("+5511999990000", "oi")
+              assert.cost(w, { max = 0.026, min = 0.026 })
+              assert.cost(w, { category = "service", max = 0.03 })
+              assert.same({ currency = "USD", total = 0.026, marketing = 0, utility = 0, authentication = 0, service = 0.026, priced = 2, free = 0 }, w:cost())
+            end)
+            it("fails", function()
+              local w = world{}
+              w:inbound("+447700900141", "hi")
+              w:inbound("+447700900141", "again")
+              assert.cost(w, { max = 0.04 })
+            end)
+            it("takes only max, min and category", function() assert.cost(world{}, { most = 1 }) end)
+            """#,
+        ])
+        #expect(summary.results.map(\.status) == [.passed, .failed, .failed])
+        #expect(summary.results[1].message?.contains("""
+            expected the estimated cost of what was sent since the last clear to be at most 0.04 USD, but it is 0.044 USD. The messages priced:
+              out-1 to +447700900141: service, regular, 0.022
+              out-2 to +447700900141: service, regular, 0.022
+            """) == true, "\(summary.results[1].message ?? "")")
+        #expect(summary.results[2].message?.contains("assert.cost: unknown field \"most\"; it takes max, min and category") == true)
+    }
+
     @Test("a test cannot replace an assertion for the tests after it, and an error with a table shows the table")
     func assertionsStay() throws {
         let summary = try run(["a_spec.lua": """

@@ -205,4 +205,60 @@ function assertions.nothing_sent(w)
   end
 end
 
+-- Amounts are compared in whole millionths, as the host sums them, and shown as the
+-- transcript writes them: "0.0529", "1.50".
+local function micros(amount) return math.floor(amount * 1000000 + 0.5) end
+
+local function money(amount)
+  local m = micros(amount)
+  local text = string.format("%d.%06d", m // 1000000, m % 1000000):gsub("0+$", "")
+  local decimals = #text:match("%.(.*)$")
+  return decimals < 2 and text .. string.rep("0", 2 - decimals) or text
+end
+
+local categories = { marketing = true, utility = true, authentication = true, service = true }
+
+--- assert.cost(w, { max =, min =, category = }): the estimated cost of what was sent since
+--- the last clear (of one category's messages, with category) is within the bounds; returns it.
+function assertions.cost(w, expected)
+  expect_world(w, "cost")
+  if type(expected) ~= "table" then fail("assert.cost expects a table, as in assert.cost(w, {max = 1.50})") end
+  for key, value in pairs(expected) do
+    if key ~= "max" and key ~= "min" and key ~= "category" then
+      fail("assert.cost: unknown field " .. show(key) .. "; it takes max, min and category")
+    end
+    if (key == "max" or key == "min") and type(value) ~= "number" then
+      fail("assert.cost: " .. key .. " is an amount in the price table's currency, got " .. show(value))
+    end
+  end
+  if expected.max == nil and expected.min == nil then fail("assert.cost: give max, min or both, as in {max = 1.50}") end
+  local category = expected.category
+  if category ~= nil and not categories[category] then
+    fail("assert.cost: category " .. show(category) .. " is not one of marketing, utility, authentication, service")
+  end
+  local cost = host.cost(w.id, w.cursor)
+  if cost == nil then
+    fail("assert.cost: this world has no price table, so no cost is known; give its parley.toml a [pricing.<category>] table " ..
+      "with a default rate, or world{config = ...} one that has")
+  end
+  local amount = category and cost[category] or cost.total
+  local too_much = expected.max ~= nil and micros(amount) > micros(expected.max)
+  local too_little = expected.min ~= nil and micros(amount) < micros(expected.min)
+  if not (too_much or too_little) then return amount end
+  local what = category and (category .. " messages") or "what was sent"
+  local bound = too_much and ("at most " .. money(expected.max)) or ("at least " .. money(expected.min))
+  local lines = {}
+  for _, record in ipairs(transcript(w)) do
+    if record.type == "sent" and record.cost ~= nil then
+      local of = record.category and record.category:lower() or "service"
+      if category == nil or of == category then
+        lines[#lines + 1] = "  " .. record.id .. " to " .. record.to .. ": " .. of .. ", " .. record.pricing_type .. ", " .. record.cost
+      end
+    end
+  end
+  fail("expected the estimated cost of " .. what .. " since the last clear to be " .. bound .. " " .. cost.currency ..
+    ", but it is " .. money(amount) .. " " .. cost.currency .. ". The messages priced:\n" ..
+    (#lines > 0 and table.concat(lines, "\n") or "  (none)"))
+end
+
 return { assertions = assertions, bind = bind }

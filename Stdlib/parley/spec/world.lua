@@ -71,8 +71,9 @@ local events = {
   user_id_changed = { "contact", "new_contact" },
   --- w:webhook(payload): a Cloud API webhook body, as a table.
   webhook = { "body" },
-  --- w:status(id, "failed", 131049): the platform's word on the message `id` ("out-3").
-  status = { "id", "status", "code", "title" },
+  --- w:status(id, "failed", 131049): the platform's word on the message `id` ("out-3");
+  --- w:status(id, "delivered", nil, nil, { category = "marketing", type = "regular" }) with its pricing.
+  status = { "id", "status", "code", "title", "pricing" },
 }
 
 for name, fill in pairs(events) do
@@ -100,6 +101,13 @@ World.transcript = transcript
 function World:clear()
   self.cursor = self.cursor + #transcript(self)
   return self
+end
+
+--- What the sent records since the last w:clear() cost, by their estimates:
+--- { currency =, total =, marketing =, utility =, authentication =, service =, priced =, free = };
+--- nil when the world has no price table.
+function World:cost()
+  return ask(host.cost, self.id, self.cursor)
 end
 
 --- { owner =, state =, language =, in_window =, seconds_left = } for a contact.
