@@ -34,6 +34,16 @@ struct PricingConfigTests {
         #expect(config.budgets.warnAt == 0.8)
     }
 
+    @Test("README.md's example under \"Prices and budgets\" reads as it says")
+    func readmeExample() throws {
+        let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "### Prices and budgets").dropFirst().first)
+        let example = try #require(section.components(separatedBy: "```toml\n").dropFirst().first?.components(separatedBy: "```").first)
+        let config = try parse(example)
+        #expect(config.pricing.rates[.marketing]?.rate(for: ContactID("+447700900123")!).rate == Money(0.0529))
+        #expect(config.budgets.scripts["coupon"]?.daily == Money(5))
+    }
+
     @Test("without a [pricing] table there are no rates: costs are unknown, and nothing else changes")
     func noTable() throws {
         let config = try parse("")
