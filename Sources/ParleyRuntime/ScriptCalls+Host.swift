@@ -63,12 +63,15 @@ extension ScriptCalls: ScriptHost {
     }
 
     public func pickTemplate(_ query: TemplateQuery, for recipient: String?, by script: ScriptIdentity) -> Result<Template, Refusal> {
-        let contact = recipient.flatMap(ContactID.init)
-        if let recipient, contact == nil {
+        let named = recipient.flatMap(ContactID.init)
+        if let recipient, named == nil {
             return .failure(Refusal(.invalidRecipient, "\"\(recipient)\" is not a phone number or a business-scoped user id"))
         }
+        let contact: ContactID?
         let facts: PolicyFacts?
         do {
+            // Judged for the person's current key, as `send` will be: a user id leads to the number.
+            contact = try named.map { named throws(HostError) in try storeWork("pick_template") { try runtime.store.canonical(named) } }
             facts = try contact.map { contact throws(HostError) in try storeWork("pick_template") { try runtime.sending.facts(for: contact, sender: script.sender) } }
         } catch {
             return .failure(Refusal(.invalidRecipient, error.message))

@@ -108,4 +108,17 @@ struct PersonIdentityTests {
         #expect(world.sent.last?["template"] == "login_code")
         #expect(world.sent.last?["to"] == .string(Self.phone))
     }
+
+    @Test("pick_template judges for the person's current key, as send does: a user id leads to the number")
+    func pickByUserID() throws {
+        let templates = World.templates + [Template(name: "login_code", language: "en_US", category: .authentication, body: "{{1}} is your code.")]
+        let world = try World(scripts: ["b.lua": bot(#"""
+            local t, reason = pick_template { name = "login_code", to = "\#(Self.userID)" }
+            conv.state.picked = t and t.name or reason
+            """#)], templates: templates)
+        world.simulation.apply(.webhook(Self.webhook(text: "hi", id: "wamid.1", phone: nil, userID: Self.userID)))
+        #expect(try world.runtime.summary(of: ContactID(Self.userID)!)["state"]?["picked"] == "phone_number_required")
+        world.simulation.apply(.webhook(Self.webhook(text: "hi", id: "wamid.2", phone: Self.phone, userID: Self.userID)))
+        #expect(try world.runtime.summary(of: ContactID(Self.phone)!)["state"]?["picked"] == "login_code")
+    }
 }
