@@ -111,7 +111,8 @@ extension Policy {
     /// A message whose estimated cost would take a budget past its limit, or `nil`. The
     /// core's own notices (a hand-off, a STOP confirmation) count toward the budgets but are
     /// never refused for them: the platform requires them.
-    func budgetRefusal(_ request: SendRequest, _ pricing: Pricing?, spend: SpendStanding?, what: String, at now: Instant) -> Refusal? {
+    /// `what` names the message in a refusal's detail; it is only built for a refusal.
+    func budgetRefusal(_ request: SendRequest, _ pricing: Pricing?, spend: SpendStanding?, what: @autoclosure () -> String, at now: Instant) -> Refusal? {
         guard request.sender != .core, let cost = pricing?.chargeable, let spend else { return nil }
         let budgets = config.budgets
         let currency = config.pricing.currency
@@ -131,7 +132,7 @@ extension Policy {
                 let whose = scope == .deployment ? "the" : "\(request.sender)'s"
                 return Refusal(.budgetExhausted, """
                     \(whose) \(period.rawValue) budget of \(currency) \(limit.decimal) (\(key)) has \(currency) \(spent.decimal) spent in \
-                    \(period.period(at: now)) (UTC); \(what) would cost \(currency) \(cost.decimal) more. It renews at \
+                    \(period.period(at: now)) (UTC); \(what()) would cost \(currency) \(cost.decimal) more. It renews at \
                     \(period.end(after: now).iso8601); raise \(key) to send more now
                     """)
             }

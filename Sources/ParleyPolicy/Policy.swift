@@ -51,8 +51,8 @@ public struct Policy: Sendable {
         }
         // Every other rule passed: the spend budgets have the last word.
         func allow(_ rule: String, businessInitiated: Bool) -> Decision {
-            let what = template.map { "this \($0.category.rawValue) template to \(request.rawRecipient)" } ?? "this message to \(request.rawRecipient)"
-            if let refusal = budgetRefusal(request, pricing, spend: facts.spend, what: what, at: now) {
+            let what = { template.map { "this \($0.category.rawValue) template to \(request.rawRecipient)" } ?? "this message to \(request.rawRecipient)" }
+            if let refusal = budgetRefusal(request, pricing, spend: facts.spend, what: what(), at: now) {
                 return refuse("budget", refusal.reason, refusal.detail)
             }
             return Decision(at: now, stage: stage, request: request, facts: facts, windowEnd: windowEnd, template: template,

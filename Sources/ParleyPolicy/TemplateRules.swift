@@ -85,12 +85,21 @@ enum TemplateRules {
         var blank = true, newline = false, tab = false
         var spaces = 0, longestSpaces = 0
         for scalar in value.unicodeScalars {
-            // Every line break counts (also U+2028, U+0085, vertical tab...), not only \n and \r.
-            if Character(scalar).isNewline { newline = true }
-            if scalar == "\t" { tab = true }
+            // ASCII, almost every value, is read without Unicode's property tables.
+            if scalar.isASCII {
+                switch scalar.value {
+                case 0x0A...0x0D: newline = true  // \n, vertical tab, form feed, \r
+                case 0x09: tab = true
+                case 0x20: break
+                default: blank = false
+                }
+            } else {
+                // Every line break counts (also U+2028, U+0085...), not only \n and \r.
+                if Character(scalar).isNewline { newline = true }
+                if !scalar.properties.isWhitespace { blank = false }
+            }
             spaces = scalar == " " ? spaces + 1 : 0
             longestSpaces = max(longestSpaces, spaces)
-            if !scalar.properties.isWhitespace { blank = false }
         }
         if blank { return "is empty" }
         if newline { return "contains a newline" }
