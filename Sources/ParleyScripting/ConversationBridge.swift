@@ -12,7 +12,8 @@ public struct ConversationView: Sendable, Equatable {
     /// `conv.session`: the open session's own table, gone when the session ends; nil when
     /// no session is open.
     public var session: JSONValue?
-    /// `conv.number`: the name of the business number the conversation is on (`main`, the default).
+    /// `conv.number`: the name of the business number the conversation is on (`main`, the
+    /// default: `ContactID.defaultNumber`, which this module does not see).
     public var number: String
 
     public init(contact: String, number: String = "main", owner: String, language: String?, state: JSONValue, session: JSONValue? = nil) {
