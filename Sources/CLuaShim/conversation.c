@@ -41,7 +41,7 @@ static int retired_access(lua_State *L) {
 void parley_retire_conversation(lua_State *L, int idx) {
     idx = lua_absindex(L, idx);
     lua_checkstack(L, 4);
-    for (;;) {   /* empty it: contact, owner, language, state */
+    for (;;) {   /* empty it: contact, number, owner, language, state */
         lua_pushnil(L);
         if (lua_next(L, idx) == 0) break;
         lua_pop(L, 1);

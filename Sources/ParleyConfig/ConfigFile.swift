@@ -77,7 +77,7 @@ struct ConfigReader {
 
         try readQueues(try table(top, "queues"), into: &config.runtime)
 
-        for section in ConfigFile.sections where section != "queues" {
+        for section in ConfigFile.sections where !ConfigFile.namedTables.contains(section) {
             let fields = try table(top, section)
             for secret in ConfigFile.secrets where section == "cloud_api" && fields[secret.name] != nil {
                 throw fail("cloud_api.\(secret.name)", "secrets do not belong in the file; set \(CloudAPISettings.environmentName(secret.name)) in the environment")
@@ -86,6 +86,7 @@ struct ConfigReader {
             try refuseUnknown(in: fields, at: section, known: declared.map(\.name) + ConfigFile.subtables(of: section))
             try apply(declared, from: fields, at: section, to: &config)
         }
+        try readNumbers(try table(top, "numbers"), into: &config)
         try readRates(try table(top, "pricing"), into: &config.runtime.policy.pricing)
         try readScriptBudgets(try table(top, "budgets"), into: &config.runtime.policy.budgets)
         try requirePricesForBudgets(config.runtime.policy)

@@ -17,7 +17,8 @@ extension ConfigFile {
             keys.map { ($0.path, row($0, settings)) }
         }
         var all = entries(keys.filter { $0.section.isEmpty }, defaults) + entries(queueKeys, QueueSettings())
-        for section in sections where section != "queues" {
+            + entries(numberKeys, NumberSettings())
+        for section in sections where !namedTables.contains(section) {
             all += entries(keys.filter { $0.section == section }, defaults)
             if section == "pricing" { all += entries(rateKeys, RateSettings()) }
             if section == "budgets" { all += entries(scriptBudgetKeys, BudgetLimits()) }

@@ -45,7 +45,7 @@ extension ConfigFile {
                   help: "the time between messages to one contact, once a burst is spent"),
             .init("pair_burst", in: "policy", .whole(1...1_000_000), \.runtime.policy.pacing.pairBurst,
                   help: "messages to one contact at once before `pair_interval` applies"),
-            .init("throughput", in: "policy", .whole(1...1_000_000), help: "messages per second from the business number",
+            .init("throughput", in: "policy", .whole(1...1_000_000), help: "messages per second from the default business number (`[numbers.<name>] throughput` for the others)",
                   set: { $1.runtime.policy.pacing.numberPerSecond = $0; $1.runtime.policy.pacing.numberBurst = $0 },
                   get: { $0.runtime.policy.pacing.numberPerSecond }),
             .init("max_queue_delay", in: "policy", .delay(), \.runtime.policy.pacing.maxQueueDelay,
@@ -100,7 +100,7 @@ extension ConfigFile {
             .init("base_url", in: "cloud_api", .baseURL, \.cloudAPI.baseURL, help: "the Graph API; point it at a fake for staging"),
             .init("version", in: "cloud_api", .graphVersion, \.cloudAPI.version, help: "the Graph API version"),
             .init("phone_number_id", in: "cloud_api", .id("the number's id"), \.cloudAPI.phoneNumberID, unset: "none",
-                  help: "the number messages are sent from; required with `PARLEY_ACCESS_TOKEN`"),
+                  help: "the default number (`main`), which messages are sent from unless a conversation is on another (`[numbers.<name>]`); required with `PARLEY_ACCESS_TOKEN`"),
             .init("waba_id", in: "cloud_api", .id("the WhatsApp Business Account id"), \.cloudAPI.wabaID, unset: "none",
                   help: "the WhatsApp Business Account; enables the template sync"),
             .init("timeout_ms", in: "cloud_api", .whole(100...600_000), \.cloudAPI.timeoutMilliseconds, help: "how long one send may take, in milliseconds"),
@@ -130,9 +130,12 @@ extension ConfigFile {
         [("access_token", \.accessToken), ("app_secret", \.appSecret), ("verify_token", \.verifyToken), ("agent_token", \.agentToken)]
     }
 
+    /// The tables of named tables (`[queues.<name>]`, `[numbers.<name>]`), read with their own keys.
+    static let namedTables = ["queues", "numbers"]
+
     /// The tables, in the order they are read (after the top-level keys).
     static var sections: [String] {
-        var seen: [String] = ["queues"]
+        var seen: [String] = namedTables
         for key in keys where !key.section.isEmpty && !seen.contains(key.section) { seen.append(key.section) }
         return seen
     }

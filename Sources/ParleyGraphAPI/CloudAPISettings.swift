@@ -3,7 +3,10 @@
 public struct CloudAPISettings: Sendable, Equatable {
     public var baseURL = "https://graph.facebook.com"
     public var version = "v23.0"
+    /// The default number (`main`).
     public var phoneNumberID: String?
+    /// The other numbers of the deployment (`[numbers.<name>]`): name → phone number id.
+    public var numbers: [String: String] = [:]
     public var wabaID: String?
     public var timeoutMilliseconds = 10_000
     public var maxAttempts = 6
@@ -24,6 +27,19 @@ public struct CloudAPISettings: Sendable, Equatable {
     public var agentTokens: [String: String] = [:]
 
     public init() {}
+
+    /// The phone number id messages to a contact on `number` go from (`nil`: the default).
+    public func phoneNumberID(of number: String?) -> String? {
+        number.map { numbers[$0] } ?? phoneNumberID
+    }
+
+    /// Every configured number: phone number id → name (`nil` for the default number).
+    public var numberNames: [String: String?] {
+        var names: [String: String?] = [:]
+        if let phoneNumberID { names[phoneNumberID] = .some(nil) }
+        for (name, id) in numbers { names[id] = .some(name) }
+        return names
+    }
 
     /// Whether messages go to the real Cloud API (or to the local sandbox).
     public var isLive: Bool { accessToken != nil }

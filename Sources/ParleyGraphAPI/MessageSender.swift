@@ -6,8 +6,8 @@ import NIOHTTP1
 import ParleyCloudAPI
 import ParleyPolicy
 
-/// Sends one message to the Graph API: `POST {base_url}/{version}/{phone_number_id}/messages`
-/// with the bearer token, and the message's own id as the idempotency key of every attempt,
+/// Sends one message to the Graph API: `POST {base_url}/{version}/{phone_number_id}/messages`,
+/// from the number the recipient's conversation is on, with the bearer token, and the message's own id as the idempotency key of every attempt,
 /// so a retry after a lost answer is never a second message.
 public struct MessageSender: Sendable {
     let client: HTTPClient
@@ -29,7 +29,7 @@ public struct MessageSender: Sendable {
 
     /// Attempt number `attempt` (from 1) to send `request`, keyed by `idempotencyKey`.
     public func send(_ request: MessageRequest, idempotencyKey: String, attempt: Int) async -> Outcome {
-        var http = HTTPClientRequest(url: settings.baseURL + request.path(version: settings.version, phoneNumberID: settings.phoneNumberID ?? ""))
+        var http = HTTPClientRequest(url: settings.baseURL + request.path(version: settings.version, phoneNumberID: settings.phoneNumberID(of: request.to.number) ?? ""))
         http.method = .POST
         http.headers.add(name: "Authorization", value: "Bearer \(settings.accessToken ?? "")")
         http.headers.add(name: "Content-Type", value: "application/json")
@@ -65,9 +65,10 @@ public struct MessageSender: Sendable {
     }
 
     /// Posts a read receipt (and the typing indicator): one attempt, no retry, since a late
-    /// "typing…" is worse than none. Returns the error, if any, for the log.
-    public func markRead(_ receipt: ReadReceiptRequest) async -> GraphAPIError? {
-        var http = HTTPClientRequest(url: settings.baseURL + "/\(settings.version)/\(settings.phoneNumberID ?? "")/messages")
+    /// "typing…" is worse than none. Sent from `number`, the one the message came to.
+    /// Returns the error, if any, for the log.
+    public func markRead(_ receipt: ReadReceiptRequest, on number: String? = nil) async -> GraphAPIError? {
+        var http = HTTPClientRequest(url: settings.baseURL + "/\(settings.version)/\(settings.phoneNumberID(of: number) ?? "")/messages")
         http.method = .POST
         http.headers.add(name: "Authorization", value: "Bearer \(settings.accessToken ?? "")")
         http.headers.add(name: "Content-Type", value: "application/json")

@@ -9,14 +9,24 @@ public struct WebhookIngest {
     /// What a delivery status means to the runtime. By default, a status of the platform's
     /// message id; the server, which can tie the platform's ids to its own, says more.
     public var statusEvents: (MessageStatus) throws -> [RuntimeEvent]
-    /// The deployment's business number (`cloud_api.phone_number_id`): events about another
-    /// number of the same account (a subscription at the account's level sends them all) are
-    /// skipped, never answered from this one. `nil` takes every number's (the sandbox).
-    public var phoneNumberID: String?
+    /// The deployment's business numbers: phone number id → the number's name (`nil` for
+    /// the default number). An event of a configured number reaches that number's
+    /// conversations; one about another number of the same account (a subscription at the
+    /// account's level sends them all) is skipped, never answered from ours.
+    public var numbers: [String: String?]
+    /// Events of a number not in `numbers` are the default number's: when the default has
+    /// no id (the sandbox), it takes every other number's.
+    public var othersAreDefault: Bool
 
-    public init(phoneNumberID: String? = nil, statusEvents: ((MessageStatus) throws -> [RuntimeEvent])? = nil) {
-        self.phoneNumberID = phoneNumberID
+    public init(numbers: [String: String?], othersAreDefault: Bool, statusEvents: ((MessageStatus) throws -> [RuntimeEvent])? = nil) {
+        self.numbers = numbers
+        self.othersAreDefault = othersAreDefault
         self.statusEvents = statusEvents ?? { [.deliveryStatus(Self.deliveryStatus($0))] }
+    }
+
+    /// One business number (`cloud_api.phone_number_id`), or every number's events (`nil`).
+    public init(phoneNumberID: String? = nil, statusEvents: ((MessageStatus) throws -> [RuntimeEvent])? = nil) {
+        self.init(numbers: phoneNumberID.map { [$0: nil] } ?? [:], othersAreDefault: phoneNumberID == nil, statusEvents: statusEvents)
     }
 
     /// Applies every event of `batch` to `runtime`, in payload order. Returns notes for what
@@ -26,11 +36,16 @@ public struct WebhookIngest {
     public func apply(_ batch: WebhookBatch, to runtime: Runtime) throws -> [String] {
         var notes = batch.skipped
         for event in batch.events {
-            if let ours = phoneNumberID, let theirs = event.phoneNumberID, theirs != ours {
-                notes.append("an event for phone number id \(theirs), not this deployment's \(ours): skipped")
-                continue
+            var number: String?
+            if let theirs = event.phoneNumberID {
+                if let name = numbers[theirs] {
+                    number = name
+                } else if !othersAreDefault {
+                    notes.append("an event for phone number id \(theirs), not this deployment's \(numbers.keys.sorted().joined(separator: ", ")): skipped")
+                    continue
+                }
             }
-            let (events, note) = try events(for: event)
+            let (events, note) = try events(for: event, on: number)
             if let note { notes.append(note) }
             for e in events {
                 do {
@@ -49,27 +64,32 @@ public struct WebhookIngest {
     }
 
     /// The runtime events one webhook event stands for, or a note saying why there are none.
-    public func events(for event: WebhookEvent) throws -> ([RuntimeEvent], note: String?) {
+    /// Its contacts are on `number` (`nil`: the default number): the conversation is theirs there.
+    public func events(for event: WebhookEvent, on number: String? = nil) throws -> ([RuntimeEvent], note: String?) {
         switch event {
         case .message(let m):
-            let userID = m.userID.flatMap(ContactID.init).flatMap { $0.kind == .businessScopedUser ? $0 : nil }
-            return ([.inbound(Inbound(id: m.id, from: m.from, userID: userID, content: Self.content(m.content), referral: m.referral.map(Self.referral)))], nil)
+            let userID = m.userID.flatMap(ContactID.init).flatMap { $0.kind == .businessScopedUser ? $0.on(number) : nil }
+            return ([.inbound(Inbound(id: m.id, from: m.from.on(number), userID: userID, content: Self.content(m.content),
+                                      referral: m.referral.map(Self.referral)))], nil)
         case .status(let s):
-            return (try statusEvents(s), nil)
+            var status = s
+            status.recipient = s.recipient?.on(number)
+            return (try statusEvents(status), nil)
         case .system(let notice):
             switch notice.change {
-            case .numberChanged(let old, let new): return ([.numberChanged(from: old, to: new)], nil)
-            case .userIDChanged(let old, let new): return ([.userIDChanged(from: old, to: new)], nil)
-            case .identityChanged(let contact, _): return ([.identityChanged(contact)], nil)
+            case .numberChanged(let old, let new): return ([.numberChanged(from: old.on(number), to: new.on(number))], nil)
+            case .userIDChanged(let old, let new): return ([.userIDChanged(from: old.on(number), to: new.on(number))], nil)
+            case .identityChanged(let contact, _): return ([.identityChanged(contact.on(number))], nil)
             }
         case .call(let call):
             // A call from the contact opens the window, as any message does.
             guard call.isUserInitiated, call.event.lowercased() == "connect" else { return ([], nil) }
-            return ([.inbound(Inbound(id: call.id, from: call.contact, content: .other(type: "call", text: nil)))], nil)
+            return ([.inbound(Inbound(id: call.id, from: call.contact.on(number), content: .other(type: "call", text: nil)))], nil)
         case .echo:
             return ([], "an echo of a message sent from another client: nothing to apply")
         case .marketingPreference(let p):
-            return ([p.optedOut ? .marketingStopped(p.contact) : .marketingResumed(p.contact)], nil)
+            let contact = p.contact.on(number)
+            return ([p.optedOut ? .marketingStopped(contact) : .marketingResumed(contact)], nil)
         case .templateStatus(let u):
             // FLAGGED warns of a coming pause; the template still sends until then.
             if case .other(let s) = u.status, s == "FLAGGED" { return ([], "template \(u.key) flagged: it still sends until paused or disabled") }

@@ -35,7 +35,7 @@ extension ContactID: Codable {
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
-        try c.encode(value)
+        try c.encode(description)
     }
 }
 

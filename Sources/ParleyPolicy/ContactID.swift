@@ -4,24 +4,43 @@ import Foundation
 /// business-scoped user id (`US.13491208655302741918`, `BR.ENT.1502576394655843`).
 ///
 /// `+1 (415) 555-0100`, `14155550100` and `+14155550100` are one contact.
+///
+/// A conversation is a contact on one of the deployment's business numbers: `number` names
+/// it (`nil`: the default number, `main`). The text form is the address alone on the
+/// default number and `address@number` on another (`+447700900123@sales`): "@" is in
+/// neither a phone number nor a user id, so the form reads back unambiguously.
 public struct ContactID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public enum Kind: Sendable { case phone, businessScopedUser }
 
-    /// The normalized text: `+` and 8–15 digits, or the user id as the platform spells it.
+    /// The name of the default number (`[cloud_api] phone_number_id`, or `[numbers.main]`).
+    public static let defaultNumber = "main"
+
+    /// The normalized address, what a message's `to` carries: `+` and 8–15 digits, or the
+    /// user id as the platform spells it.
     public let value: String
     public let kind: Kind
+    /// The business number the conversation is on; `nil` for the default number.
+    public let number: String?
 
-    private init(value: String, kind: Kind) {
+    private init(value: String, kind: Kind, number: String? = nil) {
         self.value = value
         self.kind = kind
+        self.number = number
     }
 
     /// Normalizes a phone number in any common format, or accepts a business-scoped user
-    /// id. Returns `nil` for anything else: the caller refuses it as `invalid_recipient`.
+    /// id, optionally followed by `@number`. Returns `nil` for anything else: the caller
+    /// refuses it as `invalid_recipient`.
     public init?(_ raw: String) {
         // Most contacts arrive already normalized (a script's conv.contact): take those as they are.
         if ContactID.isNormalizedPhone(raw) {
             self.init(value: raw, kind: .phone)
+            return
+        }
+        if let at = raw.lastIndex(of: "@") {
+            let name = String(raw[raw.index(after: at)...])
+            guard ContactID.isNumberName(name), let address = ContactID(String(raw[..<at])), address.number == nil else { return nil }
+            self = address.on(name)
             return
         }
         let text = String(raw.trimmed())
@@ -33,9 +52,28 @@ public struct ContactID: Hashable, Comparable, Sendable, CustomStringConvertible
         self = phone
     }
 
-    public var description: String { value }
+    /// The same address on `number` (`nil` or `main`: the default number).
+    public func on(_ number: String?) -> ContactID {
+        ContactID(value: value, kind: kind, number: number == ContactID.defaultNumber ? nil : number)
+    }
 
-    public static func < (a: ContactID, b: ContactID) -> Bool { a.value < b.value }
+    /// The person, whichever number they write to: what the messaging limit counts.
+    public var person: ContactID { number == nil ? self : on(nil) }
+
+    /// The number's name, the default's too.
+    public var numberName: String { number ?? ContactID.defaultNumber }
+
+    public var description: String { number.map { "\(value)@\($0)" } ?? value }
+
+    public static func < (a: ContactID, b: ContactID) -> Bool { (a.value, a.number ?? "") < (b.value, b.number ?? "") }
+
+    /// A number's name as configured (`[numbers.<name>]`): letters, digits, `_` and `-`.
+    public static func isNumberName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 64 && name.utf8.allSatisfy { b in
+            (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+                || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
+        }
+    }
 
     /// `+`, `00` or nothing, then digits, with spaces, dots, dashes and parentheses allowed
     /// between them. Read byte by byte: only ASCII digits count, so a digit carrying a
@@ -93,8 +131,11 @@ public struct ContactID: Hashable, Comparable, Sendable, CustomStringConvertible
         return ContactID(value: text, kind: .businessScopedUser)
     }
 
-    public static func == (a: ContactID, b: ContactID) -> Bool { a.value == b.value }
+    public static func == (a: ContactID, b: ContactID) -> Bool { a.value == b.value && a.number == b.number }
 
-    /// The kind follows from the value, so the value alone is hashed.
-    public func hash(into hasher: inout Hasher) { hasher.combine(value) }
+    /// The kind follows from the value, so the value and the number are hashed.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(value)
+        hasher.combine(number)
+    }
 }

@@ -19,7 +19,7 @@ public struct SendRequest: Sendable, Equatable {
     public init(id: String, sender: Sender, to contact: ContactID, message: OutboundMessage) {
         self.id = id
         self.sender = sender
-        self.rawRecipient = contact.value
+        self.rawRecipient = contact.description
         self.recipient = contact
         self.message = message
     }

@@ -81,6 +81,8 @@ public struct LimitStanding: Sendable, Equatable {
 }
 
 /// The unique contacts that received a business-initiated message in the rolling window.
+/// The limit belongs to the business portfolio (since October 2025), so it counts persons:
+/// one written to from two of the deployment's numbers counts once.
 ///
 /// A queue of (first counted, contact) in time order plus a map from contact to when it
 /// was first counted: a send is O(1) amortised, and old entries expire from the head as
@@ -114,6 +116,7 @@ public struct MessagingLimitLedger: Sendable {
     }
 
     public mutating func standing(of contact: ContactID, limit: Int?, at now: Instant) -> LimitStanding {
+        let contact = contact.person
         expire(until: now)
         return LimitStanding(limit: limit, used: counted.count, alreadyCounted: counted[contact] != nil)
     }
@@ -121,6 +124,7 @@ public struct MessagingLimitLedger: Sendable {
     /// Counts `contact` if there is room, in one step, so two senders can never take the
     /// last slot together. Returns `false` when the limit is reached.
     public mutating func reserve(_ contact: ContactID, limit: Int?, at now: Instant) -> Bool {
+        let contact = contact.person
         expire(until: now)
         if counted[contact] != nil { return true }
         if let limit, counted.count >= limit { return false }
@@ -131,6 +135,7 @@ public struct MessagingLimitLedger: Sendable {
 
     /// Gives back a slot taken at `at` for a message that was then never sent.
     public mutating func release(_ contact: ContactID, reservedAt at: Instant) {
+        let contact = contact.person
         if counted[contact] == at { counted[contact] = nil }
     }
 }

@@ -43,21 +43,28 @@ public struct RateGate: Sendable, Equatable {
     }
 }
 
-/// Paces outbound messages under the number's throughput and each contact's pair rate
-/// (docs/rules.md §4). The core paces rather than drops: a message over a rate waits
+/// Paces outbound messages under each business number's throughput and each (number,
+/// contact) pair's rate (docs/rules.md §4). The core paces rather than drops: a message over a rate waits
 /// for its slot, and is refused only when that slot is past its deadline or too many
 /// messages already wait for the same contact.
 public struct Pacer: Sendable {
     public let config: PacingConfig
-    /// The number's throughput. Not a `RateGate`: see `SlotCalendar` for why.
-    private var number: SlotCalendar
+    /// Each number's throughput, by name (`nil`: the default number). Not a `RateGate`:
+    /// see `SlotCalendar` for why.
+    private var numbers: [String?: SlotCalendar] = [:]
+    /// Keyed by the contact on its number: the pair rate is per (number, contact).
     private var pairs: [ContactID: RateGate] = [:]
     private var pruneAt = 1024
 
     public init(_ config: PacingConfig) {
         self.config = config
-        let gate = RateGate(perSecond: config.numberPerSecond, burst: config.numberBurst)
-        self.number = SlotCalendar(intervalMicros: gate.intervalMicros, burst: gate.burst)
+    }
+
+    private func calendar(for number: String?) -> SlotCalendar {
+        if let calendar = numbers[number] { return calendar }
+        let rate = config.perSecond(number)
+        let gate = RateGate(perSecond: rate, burst: number == nil ? config.numberBurst : rate)
+        return SlotCalendar(intervalMicros: gate.intervalMicros, burst: gate.burst)
     }
 
     public enum Plan: Sendable, Equatable {
@@ -75,6 +82,7 @@ public struct Pacer: Sendable {
         let pair = pairs[contact] ?? RateGate(interval: config.pairInterval, burst: config.pairBurst)
         let pairReady = pair.earliest(after: now)
         // The number's slot is looked for from the moment the pair rate allows, not from now.
+        var number = calendar(for: contact.number)
         let (at, slot) = number.earliest(after: pairReady)
         let deadline = now + config.maxQueueDelay
         if at > deadline {
@@ -82,7 +90,7 @@ public struct Pacer: Sendable {
             let reason: Reason = pairReady > deadline ? .pairRateLimit : .throughputLimit
             let rate = reason == .pairRateLimit
                 ? "1 message per \(config.pairInterval) to one contact, bursts of \(config.pairBurst)"
-                : "\(config.numberPerSecond) messages per second for the number"
+                : "\(config.perSecond(contact.number)) messages per second for the number\(contact.number.map { " \($0)" } ?? "")"
             return .refuse(Refusal(reason,
                 "the next slot (\(at.iso8601)) is past the deadline \(deadline.iso8601) under \(rate)"))
         }
@@ -90,6 +98,7 @@ public struct Pacer: Sendable {
         taken.take(at: at)
         pairs[contact] = taken
         number.book(slot)
+        numbers[contact.number] = number
         prune(at: now)
         return .sendAt(at)
     }
@@ -97,7 +106,7 @@ public struct Pacer: Sendable {
     /// Drops the gates of contacts that have fully recovered, and the number's past slots,
     /// so memory follows active contacts rather than all contacts ever seen.
     private mutating func prune(at now: Instant) {
-        number.forget(before: now)
+        for name in numbers.keys { numbers[name]?.forget(before: now) }
         guard pairs.count >= pruneAt else { return }
         pairs = pairs.filter { !$0.value.isIdle(at: now) }
         pruneAt = max(1024, pairs.count * 2)
@@ -180,6 +189,14 @@ public struct PacingConfig: Sendable, Equatable {
     public var maxQueueDelay = Span.hours(1)
     /// How many messages may wait for one contact.
     public var outboxBoundPerContact = 50
+    /// The throughput of each number other than the default, by name; one not named here
+    /// has the default's.
+    public var numbersPerSecond: [String: Int] = [:]
 
     public init() {}
+
+    /// Messages per second for `number` (`nil`: the default number).
+    public func perSecond(_ number: String?) -> Int {
+        number.flatMap { numbersPerSecond[$0] } ?? numberPerSecond
+    }
 }

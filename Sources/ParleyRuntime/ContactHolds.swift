@@ -32,7 +32,7 @@ extension SendPipeline {
 extension Records {
     /// `{"type":"held","contact":...,"reason":"marketing_cooldown","code":131049,"until":...}`
     static func hold(_ reason: Reason, _ contact: ContactID, until: Instant, at now: Instant) -> TranscriptRecord {
-        var r = fields("held", at: now, [("contact", .string(contact.value)), ("reason", .string(reason.rawValue))])
+        var r = fields("held", at: now, [("contact", .string(contact.description)), ("reason", .string(reason.rawValue))])
         r.add("code", reason.upstreamCode)
         r.add("until", until.iso8601)
         return r

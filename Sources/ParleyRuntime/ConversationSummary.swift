@@ -10,7 +10,7 @@ extension Runtime {
         let c = try conversation(contact)
         let window = try window(of: contact)
         var fields: [String: JSONValue] = [
-            "contact": .string(c.contact.value), "owner": .string(c.owner.description), "state": c.state,
+            "contact": .string(c.contact.description), "owner": .string(c.owner.description), "state": c.state,
             "in_window": .bool(window.open), "seconds_left": .int(window.secondsLeft),
             "opted_in": .bool(c.optedIn), "opted_out": .bool(c.optedOutAt != nil), "marketing_opted_out": .bool(c.marketingOptedOut),
             "identity_change_pending": .bool(c.identityChangePending),

@@ -28,7 +28,7 @@ extension Handoffs {
             c.owner = .bot(handOff.to)
             c.notUnderstoodStreak = 0
         }
-        var r = Records.fields("handed_off", at: now, [("to", .string(handOff.contact.value)), ("from", .string(handOff.from)),
+        var r = Records.fields("handed_off", at: now, [("to", .string(handOff.contact.description)), ("from", .string(handOff.from)),
                                                        ("owner", .string("bot:\(handOff.to)"))])
         r.add("note", handOff.note)
         runtime.record(r)

@@ -52,7 +52,7 @@ final class Handoffs {
             notice = route ?? config.texts.outOfHours
         }
         if apology { notice = config.texts.botError + " " + notice }
-        if notify { try runtime.sending.submit(.text(notice), to: contact.value, by: .core) }
+        if notify { try runtime.sending.submit(.text(notice), to: contact.description, by: .core) }
         return Handoff(queue: queue ?? "", id: id)
     }
 
@@ -77,7 +77,7 @@ final class Handoffs {
             handoff = try escalate(contact, queue: target, reason: EscalationReason.agent, note: "claimed by \(agent)", bot: nil, notify: !implicitly)
         }
         try runtime.update(contact) { c in c.handoff?.agent = agent }
-        var r = Records.fields("claimed", at: now, [("to", .string(contact.value)), ("agent", .string(agent))])
+        var r = Records.fields("claimed", at: now, [("to", .string(contact.description)), ("agent", .string(agent))])
         r.add("queue", handoff.queue.isEmpty ? nil : handoff.queue)
         if implicitly { r.add("implicitly", "by replying") }
         runtime.record(r)

@@ -38,7 +38,7 @@ extension Runtime {
         } else {
             try store.addAlias(new, for: current)
             try update(current) { $0.userID = new }
-            var r = Records.fields("rekeyed", at: now, [("contact", .string(old.value)), ("new_contact", .string(new.value))])
+            var r = Records.fields("rekeyed", at: now, [("contact", .string(old.description)), ("new_contact", .string(new.description))])
             r.add("kept_under", current.value)
             r.add("because", "user_changed_user_id")
             record(r)
@@ -50,10 +50,10 @@ extension Runtime {
     /// old key becomes a name of it.
     private func rekey(_ old: ContactID, to new: ContactID, because: String) throws {
         guard old != new else { return }
-        var r = Records.fields("rekeyed", at: now, [("contact", .string(old.value)), ("new_contact", .string(new.value))])
+        var r = Records.fields("rekeyed", at: now, [("contact", .string(old.description)), ("new_contact", .string(new.description))])
         if try store.conversation(new) != nil {
             try store.addAlias(old, for: new)
-            r.add("kept_under", new.value)
+            r.add("kept_under", new.description)
         } else {
             try store.rekey(old, to: new)
         }

@@ -11,7 +11,7 @@ extension Runtime {
         let now = self.now
         try update(contact) { c in if c.optedOutAt == nil { c.optedOutAt = now } }
         record(Records.consent("opted_out", contact, scope: .all, at: now))
-        if confirm { try sending.submit(.text(config.texts.optedOut), to: contact.value, by: .core) }
+        if confirm { try sending.submit(.text(config.texts.optedOut), to: contact.description, by: .core) }
     }
 
     /// START: restores exactly what STOP stopped. A recorded opt-in is as it was before the
@@ -19,7 +19,7 @@ extension Runtime {
     func resume(_ contact: ContactID, confirm: Bool = false) throws {
         try update(contact) { $0.optedOutAt = nil }
         record(Records.consent("resumed", contact, scope: .all, at: now))
-        if confirm { try sending.submit(.text(config.texts.optedIn), to: contact.value, by: .core) }
+        if confirm { try sending.submit(.text(config.texts.optedIn), to: contact.description, by: .core) }
     }
 
     /// The platform's "stop promotions": marketing templates only.

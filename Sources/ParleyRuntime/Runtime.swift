@@ -167,7 +167,7 @@ public final class Runtime {
     }
 
     func view(of c: Conversation) -> ConversationView {
-        ConversationView(contact: c.contact.value, owner: c.owner.description, language: c.language ?? config.policy.defaultLanguage, state: c.state,
+        ConversationView(contact: c.contact.description, number: c.contact.numberName, owner: c.owner.description, language: c.language ?? config.policy.defaultLanguage, state: c.state,
                          session: c.session.map { $0.data ?? .object([:]) })
     }
 

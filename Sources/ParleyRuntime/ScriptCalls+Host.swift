@@ -34,7 +34,7 @@ extension ScriptCalls: ScriptHost {
         }
         let receipt = ReadReceipt(contact: contact, messageID: messageID, typing: typing)
         runtime.channel.markRead(receipt)
-        var r = Records.fields("read", at: now, [("to", .string(contact.value))])
+        var r = Records.fields("read", at: now, [("to", .string(contact.description))])
         r.add("id", messageID)
         if typing { r.add("typing", .bool(true)) }
         r.add("by", script.description)

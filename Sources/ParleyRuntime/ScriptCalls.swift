@@ -182,13 +182,13 @@ final class ScriptCalls {
         }
         guard outcome.missingParams.isEmpty else {
             var r = Records.fields("macro_refused", at: now, [
-                ("to", .string(contact.value)), ("macro", .string(name)), ("missing", .array(outcome.missingParams.map(JSONValue.string))),
+                ("to", .string(contact.description)), ("macro", .string(name)), ("missing", .array(outcome.missingParams.map(JSONValue.string))),
             ])
             r.add("agent", agent)
             runtime.record(r)
             return outcome
         }
-        var ran = Records.fields("macro_run", at: now, [("to", .string(contact.value)), ("macro", .string(name))])
+        var ran = Records.fields("macro_run", at: now, [("to", .string(contact.description)), ("macro", .string(name))])
         ran.add("agent", agent)
         runtime.record(ran)
         let outer = macroSends

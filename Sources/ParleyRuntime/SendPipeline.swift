@@ -175,7 +175,7 @@ final class SendPipeline {
     /// code)`; a late 131047 means the window closed earlier than the core thought, so the
     /// core closes it now.
     func deliveryFailed(_ f: DeliveryFailure) throws {
-        var r = Records.fields("delivery_failed", at: now, [("id", .string(f.messageID)), ("to", .string(f.contact.value)), ("by", .string(f.sender.description))])
+        var r = Records.fields("delivery_failed", at: now, [("id", .string(f.messageID)), ("to", .string(f.contact.description)), ("by", .string(f.sender.description))])
         r.add("reason", f.reason?.rawValue)
         r.add("code", f.code)
         r.add("detail", f.detail)

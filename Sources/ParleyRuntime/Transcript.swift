@@ -55,7 +55,7 @@ enum ConsentScope: String {
 enum Records {
     static func sent(_ d: Dispatch, at now: Instant) -> TranscriptRecord {
         var r = TranscriptRecord("sent", at: now)
-        r.add("to", d.to.value)
+        r.add("to", d.to.description)
         r.add("kind", d.message.kind.rawValue)
         r.add("by", d.sender.description)
         if let template = d.template {
@@ -155,7 +155,7 @@ enum Records {
 
     static func inbound(_ message: Inbound, owner: Owner, at now: Instant) -> TranscriptRecord {
         var r = TranscriptRecord("inbound", at: now)
-        r.add("from", message.from.value)
+        r.add("from", message.from.description)
         r.add("msg_type", message.type)
         r.add("text", message.text)
         if case .button(let payload, _) = message.content { r.add("payload", payload) }
@@ -169,7 +169,7 @@ enum Records {
     /// `bot` names the bot whose escalation path was taken, when one was.
     static func escalated(_ contact: ContactID, queue: String?, reason: String, route: String?, bot: String?, at now: Instant) -> TranscriptRecord {
         var r = TranscriptRecord("escalated", at: now)
-        r.add("to", contact.value)
+        r.add("to", contact.description)
         r.add("queue", queue)
         r.add("reason", reason)
         r.add("route", route)
@@ -178,11 +178,11 @@ enum Records {
     }
 
     static func routed(_ contact: ContactID, owner: Owner, by: String, at now: Instant) -> TranscriptRecord {
-        fields("routed", at: now, [("to", .string(contact.value)), ("owner", .string(owner.description)), ("by", .string(by))])
+        fields("routed", at: now, [("to", .string(contact.description)), ("owner", .string(owner.description)), ("by", .string(by))])
     }
 
     static func released(_ contact: ContactID, owner: Owner, at now: Instant) -> TranscriptRecord {
-        fields("released", at: now, [("to", .string(contact.value)), ("owner", .string(owner.description))])
+        fields("released", at: now, [("to", .string(contact.description)), ("owner", .string(owner.description))])
     }
 
     static func template(_ type: String, _ key: TemplateKey, _ change: (String, String), until: Instant? = nil, at now: Instant) -> TranscriptRecord {
@@ -217,13 +217,13 @@ enum Records {
 
     static func contact(_ type: String, _ contact: ContactID, at now: Instant) -> TranscriptRecord {
         var r = TranscriptRecord(type, at: now)
-        r.add("contact", contact.value)
+        r.add("contact", contact.description)
         return r
     }
 
     static func sessionStarted(_ contact: ContactID, _ session: Session, at now: Instant) -> TranscriptRecord {
         var r = TranscriptRecord("session_started", at: now)
-        r.add("to", contact.value)
+        r.add("to", contact.description)
         r.add("session", .int(Int64(session.number)))
         return r
     }
@@ -231,7 +231,7 @@ enum Records {
     static func sessionEnded(_ contact: ContactID, _ session: Session, _ reason: String, by: String? = nil, note: String? = nil,
                              idleSince: Instant? = nil, at now: Instant) -> TranscriptRecord {
         var r = TranscriptRecord("session_ended", at: now)
-        r.add("to", contact.value)
+        r.add("to", contact.description)
         r.add("session", .int(Int64(session.number)))
         r.add("reason", reason)
         r.add("by", by)

@@ -2,7 +2,7 @@ import CLuaShim
 import ParleyJSON
 import ParleySandbox
 
-/// A conversation as a script sees it: `conv.contact`, `conv.owner`, `conv.language` and
+/// A conversation as a script sees it: `conv.contact`, `conv.number`, `conv.owner`, `conv.language` and
 /// `conv.state`, with methods such as `conv:not_understood()` from a method table.
 public struct ConversationView: Sendable, Equatable {
     public var contact: String
@@ -12,9 +12,13 @@ public struct ConversationView: Sendable, Equatable {
     /// `conv.session`: the open session's own table, gone when the session ends; nil when
     /// no session is open.
     public var session: JSONValue?
+    /// `conv.number`: the name of the business number the conversation is on (`main`, the
+    /// default: `ContactID.defaultNumber`, which this module does not see).
+    public var number: String
 
-    public init(contact: String, owner: String, language: String?, state: JSONValue, session: JSONValue? = nil) {
+    public init(contact: String, number: String = "main", owner: String, language: String?, state: JSONValue, session: JSONValue? = nil) {
         self.contact = contact
+        self.number = number
         self.owner = owner
         self.language = language
         self.state = state
@@ -40,7 +44,7 @@ final class ConversationBridge: CallSubject {
     private var pending: (table: Int64, state: JSONValue, session: JSONValue?)?
 
     private enum Key: Int64, CaseIterable {
-        case contact = 1, owner, language, state
+        case contact = 1, owner, language, state, number
 
         /// Spelled out: interpolating a case name goes through reflection, on every sandbox.
         var name: String {
@@ -49,6 +53,7 @@ final class ConversationBridge: CallSubject {
             case .owner: "owner"
             case .language: "language"
             case .state: "state"
+            case .number: "number"
             }
         }
     }
@@ -112,13 +117,14 @@ final class ConversationBridge: CallSubject {
         let L = sandbox.L
         lua_rawgeti(L, parley_registryindex(), Int64(keysRef))
         let keys = lua_gettop(L)
-        lua_createtable(L, 0, 4)
+        lua_createtable(L, 0, 5)
         func set(_ key: Key, _ value: String) {
             lua_rawgeti(L, keys, key.rawValue)
             sandbox.values.push(value)
             lua_rawset(L, -3)
         }
         set(.contact, c.contact)
+        set(.number, c.number)
         set(.owner, c.owner)
         if let language = c.language { set(.language, language) }
         parley_remove(L, keys)

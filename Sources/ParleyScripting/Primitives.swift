@@ -193,7 +193,7 @@ struct Primitives {
                 throw HostError("conversations{...} is for automations: a \(asking.kind.rawValue) sees only the conversation it was called for")
             }
             let found = try runtime().conversations(filter, by: asking).map { c -> JSONValue in
-                var fields: [String: JSONValue] = ["contact": .string(c.contact), "owner": .string(c.owner), "state": c.state]
+                var fields: [String: JSONValue] = ["contact": .string(c.contact), "number": .string(c.number), "owner": .string(c.owner), "state": c.state]
                 if let language = c.language { fields["language"] = .string(language) }
                 return .object(fields)
             }

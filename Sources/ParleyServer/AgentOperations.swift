@@ -25,7 +25,7 @@ extension RuntimeService {
 
     /// An agent's reply; the policy applies as to any sender.
     public func reply(_ contact: ContactID, message: OutboundMessage, agent: String? = nil) throws -> JSONValue {
-        let outcome = try event { try runtime.handle(.agentReply(message, to: contact.value, agent: agent)) }
+        let outcome = try event { try runtime.handle(.agentReply(message, to: contact.description, agent: agent)) }
         guard let sent = outcome.sendOutcome else { throw RuntimeError("a reply came back as \(outcome), not a send's outcome") }
         return sent.json
     }
@@ -67,7 +67,7 @@ extension RuntimeService {
         // What the contact's consent is now: an opt-out stops every business-initiated message
         // until START or a new opt-in; the platform's promotions control is its own state.
         let c = try store.conversation(contact)
-        return ["ok": true, "contact": .string(contact.value), "opted_in": .bool(c?.optedIn ?? false),
+        return ["ok": true, "contact": .string(contact.description), "opted_in": .bool(c?.optedIn ?? false),
                 "opted_out": .bool(c?.optedOutAt != nil), "marketing_opted_out": .bool(c?.marketingOptedOut ?? false)]
     }
 

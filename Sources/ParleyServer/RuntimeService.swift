@@ -57,7 +57,7 @@ public actor RuntimeService {
         self.store = store
         self.inbox = inbox
         let clock = self.clock
-        ingest = WebhookIngest(phoneNumberID: settings.cloudAPI.phoneNumberID,
+        ingest = WebhookIngest(numbers: settings.cloudAPI.numberNames, othersAreDefault: settings.cloudAPI.phoneNumberID == nil,
                                statusEvents: { status in try Self.statusEvents(status, store: store, at: clock.now) })
         signals = ServiceSignals()
         channel = DeliveryChannel(store: store, clock: clock, receipts: receipts)

@@ -151,7 +151,7 @@ struct DeliveryWorker: Service {
                 for receipt in service.receipts.takeAll() {
                     guard let sender, let id = receipt.messageID else { continue }
                     group.addTask {
-                        if let error = await sender.markRead(ReadReceiptRequest(messageID: id, typing: receipt.typing)) {
+                        if let error = await sender.markRead(ReadReceiptRequest(messageID: id, typing: receipt.typing), on: receipt.contact.number) {
                             logger.debug("read receipt not sent", metadata: ["id": "\(id)", "error": "\(error)"])
                         }
                     }

@@ -160,9 +160,9 @@ private struct EventReader {
             event = .runtime(.macro(try string("name"), on: try contact("to"), arguments: args, agent: try optionalString("agent")))
         case "agent_reply":
             var message = fields
-            for key in ["type", "at", "to", "agent"] { message[key] = nil }
+            for key in ["type", "at", "to", "agent", "number"] { message[key] = nil }
             used.formUnion(message.keys)
-            let to = try contact("to").value
+            let to = try contact("to").description
             let agent = try optionalString("agent")
             do throws(HostError) {
                 event = .runtime(.agentReply(try MessageReader.read(.object(message)), to: to, agent: agent))
@@ -221,12 +221,19 @@ private struct EventReader {
         return s
     }
 
+    /// The contact named by `key`, on the event's `"number"` when it names one (else the
+    /// default number, or the one written after "@").
     mutating func contact(_ key: String) throws(ScenarioError) -> ContactID {
         let raw = try string(key)
         guard let contact = ContactID(raw) else {
             throw fail("\(type): \"\(key)\" \"\(raw)\" is not a phone number (e.g. \"+14155550100\") or a business-scoped user id")
         }
-        return contact
+        guard let number = try optionalString("number") else { return contact }
+        guard ContactID.isNumberName(number) else { throw fail("\(type): \"number\" \"\(number)\" is not a number's name such as \"sales\"") }
+        if contact.number != nil, contact.numberName != number {
+            throw fail("\(type): \"\(key)\" \"\(raw)\" is on another number than \"number\" \"\(number)\"")
+        }
+        return contact.on(number)
     }
 
     /// `{"type":"status","id":"out-3","status":"failed","code":131049,"title":"..."}`, and

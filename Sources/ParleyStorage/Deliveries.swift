@@ -35,7 +35,7 @@ public struct Delivery: Sendable, Equatable {
 extension SQLiteStore {
     public func enqueueDelivery(_ dispatch: Dispatch, at now: Instant) throws {
         let at = now.millisecondsSinceEpoch
-        let row = DeliveryRow(id: dispatch.id, contact: dispatch.to.value, json: dispatch, state: Delivery.State.pending.rawValue, attempts: 0,
+        let row = DeliveryRow(id: dispatch.id, contact: dispatch.to.description, json: dispatch, state: Delivery.State.pending.rawValue, attempts: 0,
                               nextAttemptAt: at, wamid: nil, error: nil, createdAt: at, updatedAt: at)
         try write { db in try row.insert(db, onConflict: .ignore) }
     }

@@ -20,7 +20,7 @@ struct ConversationRow: Codable, FetchableRecord, PersistableRecord {
     enum CodingKeys: String, CodingKey { case contact, owner, lastInbound = "last_inbound", json }
 
     init(_ conversation: Conversation) {
-        contact = conversation.contact.value
+        contact = conversation.contact.description
         owner = conversation.owner.description
         lastInbound = conversation.lastInbound?.millisecondsSinceEpoch
         json = conversation

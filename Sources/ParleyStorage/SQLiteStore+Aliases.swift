@@ -7,7 +7,7 @@ import ParleyRuntime
 extension SQLiteStore {
     public func canonical(_ contact: ContactID) throws -> ContactID {
         let target = try read { db in
-            try String.fetchOneCached(db, sql: "SELECT contact FROM contact_alias WHERE alias = ?", arguments: [contact.value])
+            try String.fetchOneCached(db, sql: "SELECT contact FROM contact_alias WHERE alias = ?", arguments: [contact.description])
         }
         return target.flatMap(ContactID.init) ?? contact
     }
@@ -15,7 +15,7 @@ extension SQLiteStore {
     public func addAlias(_ alias: ContactID, for contact: ContactID) throws {
         guard alias != contact else { return }
         try write { db in
-            try db.executeCached(sql: "INSERT OR REPLACE INTO contact_alias (alias, contact) VALUES (?, ?)", arguments: [alias.value, contact.value])
+            try db.executeCached(sql: "INSERT OR REPLACE INTO contact_alias (alias, contact) VALUES (?, ?)", arguments: [alias.description, contact.description])
         }
     }
 
@@ -25,9 +25,9 @@ extension SQLiteStore {
             try save(conversation.moved(to: new))
         }
         try write { db in
-            try db.executeCached(sql: "UPDATE contact_alias SET contact = ? WHERE contact = ?", arguments: [new.value, old.value])
-            try db.executeCached(sql: "DELETE FROM contact_alias WHERE alias = ?", arguments: [new.value])
-            try db.executeCached(sql: "INSERT OR REPLACE INTO contact_alias (alias, contact) VALUES (?, ?)", arguments: [old.value, new.value])
+            try db.executeCached(sql: "UPDATE contact_alias SET contact = ? WHERE contact = ?", arguments: [new.description, old.description])
+            try db.executeCached(sql: "DELETE FROM contact_alias WHERE alias = ?", arguments: [new.description])
+            try db.executeCached(sql: "INSERT OR REPLACE INTO contact_alias (alias, contact) VALUES (?, ?)", arguments: [old.description, new.description])
         }
     }
 }

@@ -92,7 +92,7 @@ public final class SQLiteStore: Store {
 
     public func conversation(_ contact: ContactID) throws -> Conversation? {
         if let cached = cache[contact] { return cached }
-        guard let c = try read({ db in try ConversationRow.fetchOne(db, key: contact.value)?.json }) else { return nil }
+        guard let c = try read({ db in try ConversationRow.fetchOne(db, key: contact.description)?.json }) else { return nil }
         cache[contact] = c
         return c
     }
@@ -112,7 +112,7 @@ public final class SQLiteStore: Store {
     func forget(_ contact: ContactID) throws {
         cache[contact] = nil
         unsaved.remove(contact)
-        try write { db in _ = try ConversationRow.deleteOne(db, key: contact.value) }
+        try write { db in _ = try ConversationRow.deleteOne(db, key: contact.description) }
     }
 
     /// Forgets a quarter of the cached conversations once there are more than the limit:
@@ -234,7 +234,7 @@ public final class SQLiteStore: Store {
     }
 
     public func audit(ofContact contact: ContactID) throws -> [JSONValue] {
-        try read { db in try AuditRow.filter(Column("contact") == contact.value).order(Column("seq")).fetchAll(db).map { .object($0.json) } }
+        try read { db in try AuditRow.filter(Column("contact") == contact.description).order(Column("seq")).fetchAll(db).map { .object($0.json) } }
     }
 
     // MARK: The agenda and counters

@@ -118,7 +118,7 @@ final class SpecFile {
                 [.int(try worlds.now(args[0].integerValue ?? 0).millisecondsSinceEpoch / 1000)]
             },
             "contact": HostFunction("contact", [.init("contact", .value)], returns: "string") { args in
-                [args[0].textValue.flatMap(ContactID.init).map { .string($0.value) } ?? args[0]]
+                [args[0].textValue.flatMap(ContactID.init).map { .string($0.description) } ?? args[0]]
             },
             "schema": HostFunction("schema", [], returns: "table") { _ in
                 [Self.recordSchema]
