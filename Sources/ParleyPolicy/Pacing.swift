@@ -82,8 +82,10 @@ public struct Pacer: Sendable {
         let pair = pairs[contact] ?? RateGate(interval: config.pairInterval, burst: config.pairBurst)
         let pairReady = pair.earliest(after: now)
         // The number's slot is looked for from the moment the pair rate allows, not from now.
-        var number = calendar(for: contact.number)
-        let (at, slot) = number.earliest(after: pairReady)
+        // Searched and booked where it lies: a calendar taken out, changed and put back copies
+        // its slots on every message.
+        if numbers[contact.number] == nil { numbers[contact.number] = calendar(for: contact.number) }
+        let (at, slot) = numbers[contact.number]!.earliest(after: pairReady)
         let deadline = now + config.maxQueueDelay
         if at > deadline {
             // The contact's own rate alone is past the deadline: pair rate; else throughput.
@@ -97,8 +99,7 @@ public struct Pacer: Sendable {
         var taken = pair
         taken.take(at: at)
         pairs[contact] = taken
-        number.book(slot)
-        numbers[contact.number] = number
+        numbers[contact.number]!.book(slot)
         prune(at: now)
         return .sendAt(at)
     }
