@@ -31,12 +31,14 @@ extension InMemoryStore {
     /// query asks for, so the cost follows the answer, not the number of contacts.
     public func conversations(matching query: ConversationQuery) -> [Conversation] {
         buildIndex()
+        // The owner's set is only copied out when it is the smaller: it may hold every contact.
+        let owned = query.owner.map { index.byOwner[$0] ?? [] }
         var candidates: [ContactID]?
-        if let owner = query.owner { candidates = Array(index.byOwner[owner] ?? []) }
         if let after = query.lastInboundAfter, !query.orNever {
             let recent = contactsWritingAfter(after)
-            if candidates == nil || recent.count < candidates!.count { candidates = recent }
+            if owned == nil || recent.count < owned!.count { candidates = recent }
         }
+        if candidates == nil, let owned { candidates = Array(owned) }
         let found: [Conversation]
         if let candidates {
             found = candidates.compactMap { conversation($0) }.filter(query.includes)
