@@ -64,6 +64,10 @@ public struct Policy: Sendable {
             return refuse("recipient", .invalidRecipient,
                 "\"\(request.rawRecipient)\" is not a phone number (8–15 digits, e.g. +14155550100) or a business-scoped user id (e.g. US.13491208655302741918)")
         }
+        if let number = contact.number, config.pacing.numbersPerSecond[number] == nil {
+            let known = ([ContactID.defaultNumber] + config.pacing.numbersPerSecond.keys.sorted()).joined(separator: ", ")
+            return refuse("recipient", .invalidRecipient, "\(contact) is on a business number named \"\(number)\", which this deployment does not have; its numbers: \(known)")
+        }
         let account = facts.account
         if !account.numberStatus.canSend {
             return refuse("number.status", .numberRestricted, "the business number is \(account.numberStatus); nothing can be sent until it is CONNECTED again")

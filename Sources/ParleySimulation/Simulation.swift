@@ -73,6 +73,10 @@ public final class Simulation {
                 let known = runtime.scripts.macros.keys.sorted()
                 throw ScenarioError(file: "scenario", line: step.line,
                     "macro \"\(name)\" is not defined" + (known.isEmpty ? " (the scripts define no macros)" : "; macros: \(known.joined(separator: ", "))"))
+            case .runtime(.inbound(let message)) where message.from.number.map({ runtime.config.policy.pacing.numbersPerSecond[$0] == nil }) ?? false:
+                let declared = ([ContactID.defaultNumber] + runtime.config.policy.pacing.numbersPerSecond.keys.sorted()).joined(separator: ", ")
+                throw ScenarioError(file: "scenario", line: step.line,
+                    "number \"\(message.from.numberName)\" is not one of the deployment's (\(declared)); declare it as [numbers.\(message.from.numberName)] in parley.toml")
             case .runtime(.templateStatus(let key, _)), .runtime(.templateQuality(let key, _)), .runtime(.templateCategory(let key, _)):
                 if runtime.store.catalog[key] == nil {
                     throw ScenarioError(file: "scenario", line: step.line, "no template \(key) in the templates file")

@@ -8,13 +8,20 @@ import Testing
 /// number; the messaging limit is the portfolio's, shared by every number.
 @Suite("Several numbers at run time")
 struct SeveralNumbersRuntimeTests {
+    /// A deployment with a second number, `sales`, beside the default `main`.
+    static var twoNumbers: RuntimeConfig {
+        var config = RuntimeConfig()
+        config.policy.pacing.numbersPerSecond = ["sales": 80]
+        return config
+    }
+
     func template(_ world: World, to contact: String, _ order: String) {
         world.handle(.agentReply(.template(TemplateRequest(name: "order_update", body: .positional([order, "late"]))), to: contact))
     }
 
     @Test("templates from two numbers fill one limit of 250; a person written to from both counts once")
     func sharedLimit() throws {
-        let world = try World(scripts: ["b.lua": bot("send(conv, 'hi')")])
+        let world = try World(scripts: ["b.lua": bot("send(conv, 'hi')")], config: Self.twoNumbers)
         for i in 0..<251 {
             let contact = ContactID("+447700\(String(format: "%06d", i))")!.on(i % 2 == 0 ? nil : "sales")
             world.handle(.optIn(contact))
@@ -35,7 +42,7 @@ struct SeveralNumbersRuntimeTests {
 
     @Test("each number has its own conversation with a person, and scripts see conv.number")
     func conversationPerNumber() throws {
-        let world = try World(scripts: ["b.lua": bot("conv.state.seen = (conv.state.seen or 0) + 1; send(conv, conv.number .. ' ' .. conv.state.seen)")])
+        let world = try World(scripts: ["b.lua": bot("conv.state.seen = (conv.state.seen or 0) + 1; send(conv, conv.number .. ' ' .. conv.state.seen)")], config: Self.twoNumbers)
         world.inbound("+447700900123", "hi")
         world.handle(.inbound(Inbound(from: ContactID("+447700900123@sales")!, content: .text("hi"))))
         world.handle(.inbound(Inbound(from: ContactID("+447700900123@sales")!, content: .text("again"))))
@@ -45,7 +52,7 @@ struct SeveralNumbersRuntimeTests {
 
     @Test("send with a bare number means the default number; send(conv) the conversation's")
     func bareNumberIsDefault() throws {
-        let world = try World(scripts: ["b.lua": bot("send(conv, 'on ' .. conv.number); send('+447700900999', 'bare')")])
+        let world = try World(scripts: ["b.lua": bot("send(conv, 'on ' .. conv.number); send('+447700900999', 'bare')")], config: Self.twoNumbers)
         world.handle(.optIn(ContactID("+447700900999")!))
         world.handle(.inbound(Inbound(from: ContactID("+447700900999@sales")!, content: .text("hi"))))
         world.handle(.inbound(Inbound(from: ContactID("+447700900999")!, content: .text("hi"))))
@@ -56,7 +63,7 @@ struct SeveralNumbersRuntimeTests {
 
     @Test("a scenario names the number of an inbound and an agent reply; without one, the default number")
     func scenarioNumber() throws {
-        let world = try World(scripts: ["b.lua": bot("send(conv, 'on ' .. conv.number)")])
+        let world = try World(scripts: ["b.lua": bot("send(conv, 'on ' .. conv.number)")], config: Self.twoNumbers)
         let scenario = try Scenario(parsing: #"""
             {"type": "inbound", "from": "+447700900123", "number": "sales", "text": "hi"}
             {"type": "inbound", "from": "+447700900123", "text": "hi"}
@@ -69,5 +76,24 @@ struct SeveralNumbersRuntimeTests {
         #expect(throws: ScenarioError.self) { try Scenario(parsing: #"{"type": "inbound", "from": "+447700900123", "number": "a b", "text": "hi"}"#) }
         #expect(throws: ScenarioError.self) { try Scenario(parsing: #"{"type": "inbound", "from": "+447700900123@shop", "number": "sales", "text": "hi"}"#) }
         #expect(throws: ScenarioError.self) { try Scenario(parsing: #"{"type": "limit", "tier": "TIER_2K", "number": "sales"}"#) }
+    }
+}
+
+@Suite("A number the deployment does not have")
+struct UnknownNumberTests {
+    @Test("a send to a contact on an unknown number is refused before sending, naming the numbers there are")
+    func unknownNumber() throws {
+        let world = try World(scripts: ["b.lua": bot("")], config: SeveralNumbersRuntimeTests.twoNumbers)
+        world.handle(.agentReply(.text("hi"), to: "+447700900123@slaes"))
+        let blocked = try #require(world.blocked.last)
+        #expect(blocked["reason"] == "invalid_recipient")
+        #expect(blocked["detail"]?.stringValue?.contains("its numbers: main, sales") == true)
+    }
+
+    @Test("a scenario naming a number the configuration does not declare is refused before it runs")
+    func scenarioNumber() throws {
+        let world = try World(scripts: ["b.lua": bot("")])
+        let scenario = try Scenario(parsing: #"{"type": "inbound", "from": "+447700900123", "number": "sales", "text": "hi"}"#)
+        #expect(throws: ScenarioError.self) { try world.simulation.validate(scenario) }
     }
 }
