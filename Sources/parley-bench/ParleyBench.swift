@@ -47,6 +47,18 @@ struct ParleyBench: AsyncParsableCommand {
     @Option(help: "Webhooks a second the serve benchmark offers (0: as fast as the connections allow).")
     var rate = 2_000
 
+    @Option(help: "Measure only these rows, comma-separated: \(Row.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var only: String?
+
+    enum Row: String, CaseIterable {
+        case pipeline, simulated, state, memory, decisions, automation, specs
+    }
+
+    private func measures(_ row: Row) -> Bool {
+        guard let only else { return true }
+        return only.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == row.rawValue }
+    }
+
     func run() async throws {
         guard let stdlib = ModuleLibrary.locateStdlib() else {
             throw ValidationError("cannot find the Stdlib folder; run from the Parley checkout or set PARLEY_STDLIB")
@@ -64,21 +76,38 @@ struct ParleyBench: AsyncParsableCommand {
         #if DEBUG
         print("note: a debug build; run `swift build -c release && .build/release/parley-bench` for figures worth quoting")
         #endif
+        if let only, let unknown = only.split(separator: ",").first(where: { Row(rawValue: $0.trimmingCharacters(in: .whitespaces)) == nil }) {
+            throw ValidationError("--only: no row called \(unknown); the rows are \(Row.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         print("parley-bench, one core, in memory")
-        let pipeline = try median { try measurePipeline(scripts, stdlib, simulating: false) }
-        print(row("inbound → router → bot → send → policy → dispatch", "\(group(Int(pipeline))) events/s", "target ≥ 100,000"))
-        let simulated = try median { try measurePipeline(scripts, stdlib, simulating: true) }
-        print(row("  the same, writing transcript and audit trail", "\(group(Int(simulated))) events/s", ""))
-        let creation = try measureStateCreation(scripts, stdlib)
-        print(row("sandboxed state with Stdlib and a bot loaded", String(format: "%.0f µs", creation * 1e6), "target < 1,000 µs"))
-        let perConversation = try measureIdleConversations(scripts, stdlib)
-        print(row("memory per idle conversation (resident)", "\(group(perConversation)) bytes", "target < 2,048"))
-        let policy = measureDecisions()
-        print(row("policy decision alone", "\(group(Int(policy))) decisions/s", "target ≥ 1,000,000"))
-        let (perRun, found) = try measureAutomationScale(stdlib)
-        print(row("automation: conversations{in_window} of \(group(automationContacts))", String(format: "%.2f ms a run", perRun * 1e3), "it returns \(found) (the last run)"))
-        let specs = try measureSpecs(stdlib)
-        print(row("parley test: \(specCount) specs × 30 days with timers", String(format: "%.2f s", specs), "target < 2 s"))
+        if measures(.pipeline) {
+            let pipeline = try median { try measurePipeline(scripts, stdlib, simulating: false) }
+            print(row("inbound → router → bot → send → policy → dispatch", "\(group(Int(pipeline))) events/s", "target ≥ 100,000"))
+        }
+        if measures(.simulated) {
+            let simulated = try median { try measurePipeline(scripts, stdlib, simulating: true) }
+            print(row("  the same, writing transcript and audit trail", "\(group(Int(simulated))) events/s", ""))
+        }
+        if measures(.state) {
+            let creation = try measureStateCreation(scripts, stdlib)
+            print(row("sandboxed state with Stdlib and a bot loaded", String(format: "%.0f µs", creation * 1e6), "target < 1,000 µs"))
+        }
+        if measures(.memory) {
+            let perConversation = try measureIdleConversations(scripts, stdlib)
+            print(row("memory per idle conversation (resident)", "\(group(perConversation)) bytes", "target < 2,048"))
+        }
+        if measures(.decisions) {
+            let policy = measureDecisions()
+            print(row("policy decision alone", "\(group(Int(policy))) decisions/s", "target ≥ 1,000,000"))
+        }
+        if measures(.automation) {
+            let (perRun, found) = try measureAutomationScale(stdlib)
+            print(row("automation: conversations{in_window} of \(group(automationContacts))", String(format: "%.2f ms a run", perRun * 1e3), "it returns \(found) (the last run)"))
+        }
+        if measures(.specs) {
+            let specs = try measureSpecs(stdlib)
+            print(row("parley test: \(specCount) specs × 30 days with timers", String(format: "%.2f s", specs), "target < 2 s"))
+        }
     }
 
     @Option(help: "Spec files for the parley test figure.")
