@@ -31,6 +31,8 @@ let package = Package(
         // C that Swift cannot be: the Lua macros, the error trampoline, the budgeted
         // allocator, the instruction hook and the sandbox's guarded library functions.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
+        // The bare C+Lua floor of the event path, which parley-bench measures beside the pipeline.
+        .target(name: "CBenchFloor", dependencies: ["CLua"]),
 
         // JSON values with a deterministic encoder: transcripts, state, payloads.
         .target(name: "ParleyJSON"),
@@ -111,6 +113,7 @@ let package = Package(
             name: "parley-bench",
             dependencies: [
                 "ParleyServer", "ParleyTesting", "ParleySimulation", "ParleyRuntime", "ParleySandbox", "ParleyScripting", "ParleyPolicy", "ParleyJSON",
+                "CBenchFloor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
