@@ -2,34 +2,34 @@
 /// value always gives the same bytes, whatever the process's hash seed.
 extension JSONValue {
     public func encoded() -> String {
-        var out = ""
+        var out = JSONText()
         write(to: &out)
-        return out
+        return out.string
     }
 
-    public func write(to out: inout String) {
+    func write(to out: inout JSONText) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .double(let d): out += JSONValue.format(d)
-        case .string(let s): JSONValue.writeString(s, to: &out)
+        case .null: out.append("null")
+        case .bool(let b): out.append(b ? "true" : "false")
+        case .int(let i): out.append(i)
+        case .double(let d): out.append(JSONValue.format(d))
+        case .string(let s): out.appendQuoted(s)
         case .array(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 item.write(to: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (i, key) in members.keys.sorted().enumerated() {
-                if i > 0 { out += "," }
-                JSONValue.writeString(key, to: &out)
-                out += ":"
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                out.appendQuoted(key)
+                out.append(UInt8(ascii: ":"))
                 members[key]!.write(to: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
@@ -39,32 +39,63 @@ extension JSONValue {
         guard d.isFinite else { return "null" }
         return d.description
     }
+}
 
-    static func writeString(_ s: String, to out: inout String) {
-        out += "\""
+/// JSON text as UTF-8 bytes, made a `String` once at the end: appending to a `String`
+/// piece by piece made and checked a string per piece, a tenth of a simulation's time.
+struct JSONText {
+    private var bytes: [UInt8] = []
+
+    init() { bytes.reserveCapacity(256) }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    mutating func append(_ byte: UInt8) { bytes.append(byte) }
+
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// Digits without making a string: integers are in every transcript record.
+    mutating func append(_ n: Int64) {
+        guard n != 0 else { return bytes.append(UInt8(ascii: "0")) }
+        if n < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = n.magnitude
+        let start = bytes.count
+        while magnitude > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        }
+        bytes[start...].reverse()
+    }
+
+    /// `s` as a JSON string, escaped.
+    mutating func appendQuoted(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
         var s = s
-        s.withUTF8 { bytes in
+        s.withUTF8 { source in
             // Runs of bytes that need no escape go in whole: most strings are one run.
             var run = 0
-            for i in bytes.indices {
-                let byte = bytes[i]
+            for i in source.indices {
+                let byte = source[i]
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if run < i { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[run..<i]), as: UTF8.self) }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[run..<i]))
                 switch byte {
-                case UInt8(ascii: "\""): out += "\\\""
-                case UInt8(ascii: "\\"): out += "\\\\"
-                case UInt8(ascii: "\n"): out += "\\n"
-                case UInt8(ascii: "\r"): out += "\\r"
-                case UInt8(ascii: "\t"): out += "\\t"
+                case UInt8(ascii: "\""): append("\\\"")
+                case UInt8(ascii: "\\"): append("\\\\")
+                case UInt8(ascii: "\n"): append("\\n")
+                case UInt8(ascii: "\r"): append("\\r")
+                case UInt8(ascii: "\t"): append("\\t")
                 default:
                     let hex = String(byte, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
                 }
                 run = i + 1
             }
-            if run < bytes.count { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[run...]), as: UTF8.self) }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[run...]))
         }
-        out += "\""
+        bytes.append(UInt8(ascii: "\""))
     }
 }
 
@@ -86,15 +117,16 @@ public struct OrderedJSONObject: Sendable, Equatable {
     }
 
     public func encoded() -> String {
-        var out = "{"
+        var out = JSONText()
+        out.append(UInt8(ascii: "{"))
         for (i, member) in members.enumerated() {
-            if i > 0 { out += "," }
-            JSONValue.writeString(member.key, to: &out)
-            out += ":"
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.appendQuoted(member.key)
+            out.append(UInt8(ascii: ":"))
             member.value.write(to: &out)
         }
-        out += "}"
-        return out
+        out.append(UInt8(ascii: "}"))
+        return out.string
     }
 
     public var unordered: JSONValue {

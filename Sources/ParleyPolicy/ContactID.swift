@@ -22,10 +22,22 @@ public struct ContactID: Hashable, Comparable, Sendable, CustomStringConvertible
     /// The business number the conversation is on; `nil` for the default number.
     public let number: String?
 
+    /// FNV-1a of the value and the number, made once: contact keys are hashed and compared
+    /// many times an event (the store, the pacer, the ledger), and hashing two strings each
+    /// time cost more than the policy's decision.
+    private let digest: UInt64
+
     private init(value: String, kind: Kind, number: String? = nil) {
         self.value = value
         self.kind = kind
         self.number = number
+        var digest: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in value.utf8 { digest = (digest ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        if let number {
+            digest = (digest ^ UInt64(UInt8(ascii: "@"))) &* 0x100_0000_01b3
+            for byte in number.utf8 { digest = (digest ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        }
+        self.digest = digest
     }
 
     /// Normalizes a phone number in any common format, or accepts a business-scoped user
@@ -131,11 +143,10 @@ public struct ContactID: Hashable, Comparable, Sendable, CustomStringConvertible
         return ContactID(value: text, kind: .businessScopedUser)
     }
 
-    public static func == (a: ContactID, b: ContactID) -> Bool { a.value == b.value && a.number == b.number }
+    public static func == (a: ContactID, b: ContactID) -> Bool { a.digest == b.digest && a.value == b.value && a.number == b.number }
 
-    /// The kind follows from the value, so the value and the number are hashed.
+    /// The kind follows from the value, so the value and the number are hashed, once.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(value)
-        hasher.combine(number)
+        hasher.combine(digest)
     }
 }

@@ -11,16 +11,36 @@ extension Instant {
         let days = totalSeconds >= 0 ? totalSeconds / 86_400 : (totalSeconds - 86_399) / 86_400
         let secondOfDay = Int(totalSeconds - days * 86_400)
         let (y, m, d) = Instant.civil(fromDays: days)
-        var out = pad(Int(y), 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
-        out += "T" + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
-        if millis != 0 { out += "." + pad(millis, 3) }
-        return out + "Z"
+        guard (0...9999).contains(y) else {
+            var out = pad(Int(y), 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
+            out += "T" + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
+            if millis != 0 { out += "." + pad(millis, 3) }
+            return out + "Z"
+        }
+        // Four-digit years, every instant a transcript prints: written as bytes at once, as
+        // this runs for every record.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        func digits(_ n: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(n / divisor % 10))
+                divisor /= 10
+            }
+        }
+        digits(Int(y), 4); bytes.append(UInt8(ascii: "-")); digits(m, 2); bytes.append(UInt8(ascii: "-")); digits(d, 2)
+        bytes.append(UInt8(ascii: "T")); digits(secondOfDay / 3600, 2); bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2); bytes.append(UInt8(ascii: ":")); digits(secondOfDay % 60, 2)
+        if millis != 0 { bytes.append(UInt8(ascii: ".")); digits(millis, 3) }
+        bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses `YYYY-MM-DDThh:mm[:ss[.fff...]]` followed by `Z` or `±hh:mm`; a bare date
     /// means its midnight UTC. Returns `nil` for anything else.
     public init?(iso8601 text: String) {
-        let s = Array(text.trimmingCharacters(in: .whitespaces).utf8)
+        let s = Array(text.trimmed(newlines: false).utf8)
         var i = 0
         func number(_ width: Int) -> Int? {
             guard i + width <= s.count else { return nil }

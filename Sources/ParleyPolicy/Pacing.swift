@@ -55,13 +55,15 @@ public struct Pacer: Sendable {
     /// Keyed by the contact on its number: the pair rate is per (number, contact).
     private var pairs: [ContactID: RateGate] = [:]
     private var pruneAt = 1024
+    /// Pruning looks at the calendars every 1,024 plans, not on each: they keep few slots.
+    private var plansSincePrune = 0
 
     public init(_ config: PacingConfig) {
         self.config = config
     }
 
-    private func calendar(for number: String?) -> SlotCalendar {
-        if let calendar = numbers[number] { return calendar }
+    /// A number's calendar before its first message.
+    private static func newCalendar(for number: String?, _ config: PacingConfig) -> SlotCalendar {
         let rate = config.perSecond(number)
         let gate = RateGate(perSecond: rate, burst: number == nil ? config.numberBurst : rate)
         return SlotCalendar(intervalMicros: gate.intervalMicros, burst: gate.burst)
@@ -84,8 +86,7 @@ public struct Pacer: Sendable {
         // The number's slot is looked for from the moment the pair rate allows, not from now.
         // Searched and booked where it lies: a calendar taken out, changed and put back copies
         // its slots on every message.
-        if numbers[contact.number] == nil { numbers[contact.number] = calendar(for: contact.number) }
-        let (at, slot) = numbers[contact.number]!.earliest(after: pairReady)
+        let (at, slot) = numbers[contact.number, default: Pacer.newCalendar(for: contact.number, config)].earliest(after: pairReady)
         let deadline = now + config.maxQueueDelay
         if at > deadline {
             // The contact's own rate alone is past the deadline: pair rate; else throughput.
@@ -107,6 +108,9 @@ public struct Pacer: Sendable {
     /// Drops the gates of contacts that have fully recovered, and the number's past slots,
     /// so memory follows active contacts rather than all contacts ever seen.
     private mutating func prune(at now: Instant) {
+        plansSincePrune += 1
+        guard plansSincePrune >= 1024 else { return }
+        plansSincePrune = 0
         for name in numbers.keys { numbers[name]?.forget(before: now) }
         guard pairs.count >= pruneAt else { return }
         pairs = pairs.filter { !$0.value.isIdle(at: now) }

@@ -35,7 +35,7 @@ extension InMemoryStore {
         let owned = query.owner.map { index.byOwner[$0] ?? [] }
         var candidates: [ContactID]?
         if let after = query.lastInboundAfter, !query.orNever {
-            let recent = contactsWritingAfter(after)
+            let recent = contactsWriting(after: after, atOrBefore: query.lastInboundAtOrBefore)
             if owned == nil || recent.count < owned!.count { candidates = recent }
         }
         if candidates == nil, let owned { candidates = Array(owned) }
@@ -48,18 +48,27 @@ extension InMemoryStore {
         return found.sorted { $0.contact < $1.contact }
     }
 
-    /// Contacts whose last inbound is later than `instant`, each once.
-    private func contactsWritingAfter(_ instant: Instant) -> [ContactID] {
+    /// Contacts whose last inbound is later than `after` (and at or before `atOrBefore`),
+    /// each once: an hourly `closing_within` reads one hour's writers, not a day's.
+    private func contactsWriting(after: Instant, atOrBefore: Instant?) -> [ContactID] {
         compactIndex()
         let log = index.byLastInbound
+        let first = firstEntry(in: log, laterThan: after)
+        let end = atOrBefore.map { firstEntry(in: log, laterThan: $0) } ?? log.count
+        guard first < end else { return [] }
+        var seen = Set<ContactID>()
+        return log[first..<end].compactMap { entry in
+            conversation(entry.contact)?.lastInbound == entry.at && seen.insert(entry.contact).inserted ? entry.contact : nil
+        }
+    }
+
+    /// The index of the first entry of the time-ordered `log` later than `instant`.
+    private func firstEntry(in log: [(at: Instant, contact: ContactID)], laterThan instant: Instant) -> Int {
         var low = 0, high = log.count
-        while low < high {  // the first entry later than `instant`
+        while low < high {
             let mid = (low + high) / 2
             if log[mid].at <= instant { low = mid + 1 } else { high = mid }
         }
-        var seen = Set<ContactID>()
-        return log[low...].compactMap { entry in
-            conversation(entry.contact)?.lastInbound == entry.at && seen.insert(entry.contact).inserted ? entry.contact : nil
-        }
+        return low
     }
 }

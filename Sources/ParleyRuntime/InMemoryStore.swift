@@ -16,8 +16,9 @@ public final class InMemoryStore: Store {
         var account: AccountStanding
         var limitCounts: [(contact: ContactID, at: Instant)] = []
         var seenInbound: [String: Instant] = [:]
-        var auditByMessage: [String: [Decision]] = [:]
-        var auditMessagesByContact: [ContactID: [String]] = [:]
+        /// Every decision in order; the index is built when the trail is first asked.
+        var audit: [Decision] = []
+        var auditIndex = AuditIndex()
         var agenda: [Int64: (at: Instant, work: DueWork)] = [:]
         var counters: [String: Int64] = [:]
         /// Other names of a person, to the key of their conversation.
@@ -166,19 +167,21 @@ public final class InMemoryStore: Store {
 
     // MARK: The audit trail
 
+    /// Appending is all a decision costs: simulations decide far more often than they ask.
     public func appendAudit(_ decision: Decision) {
         guard keepsAudit else { return }
-        let id = decision.request.id
-        if contents.auditByMessage[id] == nil, let contact = decision.request.recipient {
-            contents.auditMessagesByContact[contact, default: []].append(id)
-        }
-        contents.auditByMessage[id, default: []].append(decision)
+        contents.audit.append(decision)
     }
 
-    public func audit(ofMessage id: String) -> [JSONValue] { (contents.auditByMessage[id] ?? []).map(\.auditRecord.unordered) }
+    public func audit(ofMessage id: String) -> [JSONValue] {
+        contents.auditIndex.catchUp(with: contents.audit)
+        return (contents.auditIndex.byMessage[id] ?? []).map { contents.audit[$0].auditRecord.unordered }
+    }
 
     public func audit(ofContact contact: ContactID) -> [JSONValue] {
-        (contents.auditMessagesByContact[contact] ?? []).flatMap { contents.auditByMessage[$0] ?? [] }.map(\.auditRecord.unordered)
+        contents.auditIndex.catchUp(with: contents.audit)
+        let index = contents.auditIndex
+        return (index.messagesByContact[contact] ?? []).flatMap { index.byMessage[$0] ?? [] }.map { contents.audit[$0].auditRecord.unordered }
     }
 
     // MARK: The agenda and counters
@@ -204,4 +207,24 @@ public final class InMemoryStore: Store {
 private final class ConversationBox {
     var value: Conversation
     init(_ value: Conversation) { self.value = value }
+}
+
+/// The audit trail by message and by contact, indexing the decisions up to `indexed`.
+struct AuditIndex {
+    var indexed = 0
+    /// Positions in the trail, in order.
+    var byMessage: [String: [Int]] = [:]
+    /// Message ids in the order of their first decision.
+    var messagesByContact: [ContactID: [String]] = [:]
+
+    mutating func catchUp(with audit: [Decision]) {
+        for position in indexed..<audit.count {
+            let request = audit[position].request
+            if byMessage[request.id] == nil, let contact = request.recipient {
+                messagesByContact[contact, default: []].append(request.id)
+            }
+            byMessage[request.id, default: []].append(position)
+        }
+        indexed = audit.count
+    }
 }

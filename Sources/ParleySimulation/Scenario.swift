@@ -44,7 +44,7 @@ public struct Scenario: Sendable {
     public init(parsing text: String, file: String = "scenario.jsonl") throws(ScenarioError) {
         var parsed: [(line: Int, at: Instant?, by: Span?, event: Event)] = []
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = String(raw.trimmed(newlines: false))
             if line.isEmpty || line.hasPrefix("//") || line.hasPrefix("#") { continue }
             var reader = EventReader(file: file, line: index + 1)
             parsed.append(try reader.read(line))

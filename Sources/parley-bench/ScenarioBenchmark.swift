@@ -50,7 +50,11 @@ struct ScenarioBenchmark {
     /// Seconds of real time `parley simulate` took, its transcript thrown away.
     private func simulate(_ scenario: URL, scripts: URL) throws -> Double {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("parley")
+        let parley = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("parley")
+        guard FileManager.default.isExecutableFile(atPath: parley.path) else {
+            throw BenchError("no parley executable beside parley-bench (\(parley.path)); build both: swift build -c release")
+        }
+        process.executableURL = parley
         process.arguments = ["simulate", "--scripts", scripts.path, "--scenario", scenario.path, "--quiet", "--time-limit", "0", "--stdlib", stdlib.path]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
