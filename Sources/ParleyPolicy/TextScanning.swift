@@ -4,6 +4,8 @@
 extension StringProtocol {
     /// Without leading and trailing whitespace (and newlines, with `newlines`).
     public func trimmed(newlines: Bool = true) -> SubSequence {
+        // Most text starts and ends with a letter or a digit: nothing to look at.
+        if let first = first?.asciiValue, let last = last?.asciiValue, Self.isPlainEdge(first), Self.isPlainEdge(last) { return self[...] }
         let scalars = unicodeScalars
         func isSpace(_ s: Unicode.Scalar) -> Bool {
             s.properties.isWhitespace && (newlines || !Character(s).isNewline)
@@ -12,6 +14,9 @@ extension StringProtocol {
         let last = scalars.lastIndex(where: { !isSpace($0) })!
         return self[first...last]
     }
+
+    /// A printable ASCII byte other than a space: never whitespace, whatever the Unicode tables say.
+    private static func isPlainEdge(_ byte: UInt8) -> Bool { byte > 0x20 && byte < 0x7F }
 }
 
 /// A template text cut into literal runs and `{{placeholders}}`, once, so that counting
