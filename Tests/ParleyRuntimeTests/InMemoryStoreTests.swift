@@ -44,6 +44,60 @@ struct InMemoryStoreTests {
     }
 }
 
+/// The audit trail is appended to as decisions are made and indexed when first asked: what
+/// it answers must not depend on when it was asked.
+@Suite("The audit trail in memory")
+struct InMemoryAuditTests {
+    let alice = ContactID("+447700900101")!
+    let bob = ContactID("+447700900102")!
+    let now = Instant(iso8601: "2026-01-05T10:00:00Z")!
+    struct Crash: Error {}
+
+    func decision(_ id: String, to contact: ContactID, _ text: String) -> Decision {
+        let facts = PolicyFacts(account: AccountStanding(), contact: ContactStanding(lastInbound: now - .hours(1), optedIn: true),
+                                limit: LimitStanding(limit: 250, used: 0, alreadyCounted: false))
+        return Policy().decide(SendRequest(id: id, sender: .bot("orders"), to: contact, message: .text(text)), facts: facts,
+                               catalog: TemplateCatalog(), at: now)
+    }
+
+    func ids(_ records: [JSONValue]) -> [String] {
+        records.compactMap { record in
+            guard case .object(let fields) = record, case .string(let id)? = fields["id"] else { return nil }
+            return id
+        }
+    }
+
+    @Test("decisions made after a question are in the next answer, by message and by contact, in order")
+    func catchesUp() throws {
+        let store = InMemoryStore()
+        store.appendAudit(decision("out-1", to: alice, "one"))
+        store.appendAudit(decision("out-2", to: bob, "two"))
+        #expect(ids(store.audit(ofContact: alice)) == ["out-1"])
+        store.appendAudit(decision("out-3", to: alice, "three"))
+        store.appendAudit(decision("out-1", to: alice, "one, at dispatch"))
+        #expect(store.audit(ofMessage: "out-1").count == 2)
+        #expect(ids(store.audit(ofContact: alice)) == ["out-1", "out-1", "out-3"])
+        #expect(ids(store.audit(ofContact: bob)) == ["out-2"])
+    }
+
+    @Test("a failed transaction takes its decisions out of the trail and of its index")
+    func rollback() throws {
+        let store = InMemoryStore()
+        store.appendAudit(decision("out-1", to: alice, "one"))
+        #expect(throws: Crash.self) {
+            try store.transaction {
+                store.appendAudit(decision("out-2", to: alice, "two"))
+                #expect(ids(store.audit(ofContact: alice)) == ["out-1", "out-2"])
+                throw Crash()
+            }
+        }
+        #expect(ids(store.audit(ofContact: alice)) == ["out-1"])
+        store.appendAudit(decision("out-3", to: alice, "three"))
+        #expect(ids(store.audit(ofContact: alice)) == ["out-1", "out-3"])
+        #expect(store.audit(ofMessage: "out-2").isEmpty)
+    }
+}
+
 /// `conversations{...}` answers from indexes; the answers must be the ones a full scan gives.
 @Suite("Conversation queries")
 struct ConversationQueryTests {
@@ -77,6 +131,10 @@ struct ConversationQueryTests {
             ConversationQuery(lastInboundAtOrBefore: windowStart, orNever: true),
             ConversationQuery(owner: .nobody, lastInboundAfter: windowStart, lastInboundAtOrBefore: windowStart + .hours(2)),
             ConversationQuery(owner: .human(queue: "support"), lastInboundAtOrBefore: windowStart),
+            // closing_within: one hour's writers, both ends on a write's instant (they come every 3 minutes).
+            ConversationQuery(lastInboundAfter: windowStart - .hours(1), lastInboundAtOrBefore: windowStart),
+            ConversationQuery(lastInboundAfter: windowStart - .minutes(3), lastInboundAtOrBefore: windowStart),
+            ConversationQuery(lastInboundAfter: windowStart, lastInboundAtOrBefore: windowStart),
         ]
         for query in queries {
             let scanned = store.allConversations.filter(query.includes).sorted { $0.contact < $1.contact }
