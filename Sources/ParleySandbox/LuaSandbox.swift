@@ -22,6 +22,7 @@ public final class LuaSandbox {
         budget.initialize(to: parley_budget())
         budget.pointee.allocations_left = -1
         guard let state = parley_newstate(budget) else {
+            parley_budget_release(budget)
             budget.deallocate()
             throw .error("cannot create a Lua state: out of memory")
         }
@@ -31,6 +32,7 @@ public final class LuaSandbox {
         if parley_open_sandbox(L) != LUA_OK {
             let message = LuaValues.string(L, at: -1)
             lua_close(L)
+            parley_budget_release(budget)
             budget.deallocate()
             throw .error("cannot open the sandbox libraries: \(message)")
         }
@@ -38,6 +40,7 @@ public final class LuaSandbox {
 
     deinit {
         lua_close(L)
+        parley_budget_release(budget)
         budget.deallocate()
     }
 
