@@ -134,20 +134,21 @@ final class ConversationBridge: CallSubject {
     }
 
     func read(from sandbox: LuaSandbox, at index: Int32) throws(ScriptFailure) {
-        guard let original = current else { return }
+        // Fields are read in place: the conversation is copied only for a call that changed it.
+        guard current != nil else { return }
         let L = sandbox.L
         defer { parley_retire_conversation(L, index) }
         let state = try readTable("state", "conv.state", at: index, in: sandbox)
-        let session = original.session != nil ? try readTable("session", "conv.session", at: index, in: sandbox) : nil
+        let session = current?.session != nil ? try readTable("session", "conv.session", at: index, in: sandbox) : nil
         sandbox.values.push(key: "owner")
-        let ownerKept = lua_rawget(L, index) == LUA_TSTRING && Self.isText(L, -1, original.owner)
+        let ownerKept = lua_rawget(L, index) == LUA_TSTRING && Self.isText(L, -1, current?.owner)
         parley_pop(L, 1)
         guard ownerKept else {
             throw .conversion("conv.owner cannot be set: who owns a conversation is the core's to change. Hand it to another bot with hand_off(conv, \"bot:delivery\"), or to a person with escalate_to_human(conv)")
         }
         var language: String?
         sandbox.values.push(key: "language")
-        if lua_rawget(L, index) == LUA_TSTRING, !Self.isText(L, -1, original.language) {  // most calls leave it
+        if lua_rawget(L, index) == LUA_TSTRING, !Self.isText(L, -1, current?.language) {  // most calls leave it
             guard lua_rawlen(L, -1) <= Self.maxLanguageBytes, case .string(let changed) = try sandbox.callValues.read(-1, path: "conv.language") else {
                 parley_pop(L, 1)
                 throw .conversion("conv.language must be a language code such as \"en_US\" or \"pt_BR\" (at most \(Self.maxLanguageBytes) bytes)")
@@ -155,9 +156,7 @@ final class ConversationBridge: CallSubject {
             language = changed
         }
         parley_pop(L, 1)
-        // Most calls (every router's) change nothing: the conversation is copied only for one that did.
-        guard state != nil || session != nil || language != nil else { return }
-        var after = original
+        guard state != nil || session != nil || language != nil, var after = current else { return }  // most calls (every router's) change nothing
         if let state { after.state = state }
         if let session { after.session = session }
         if let language { after.language = language }
