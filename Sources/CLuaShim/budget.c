@@ -44,7 +44,7 @@ static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     parley_budget *b = (parley_budget *)ud;
     size_t old = ptr ? osize : 0;   /* without ptr, osize tells the object's type */
     if (nsize == 0) {
-        free(ptr);
+        parley_block_give(b, ptr, old);
         b->bytes_in_use -= old;
         return NULL;
     }
@@ -56,7 +56,7 @@ static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         if (b->killed == PARLEY_KILL_NONE) b->killed = PARLEY_KILL_MEMORY;
         return NULL;
     }
-    void *p = realloc(ptr, nsize);
+    void *p = ptr ? parley_block_resize(b, ptr, old, nsize) : parley_block_take(b, nsize);
     if (p == NULL) {
         /* Host code must never see an allocation fail: that would longjmp through Swift. */
         if (b->host_depth > 0) {

@@ -37,4 +37,10 @@ void parley_drop_call_modules(lua_State *L);
 void parley_remember(lua_State *L, int owner, int slot, int value);
 int parley_stable_tostring(lua_State *L);
 
+/* The allocator's blocks (blockcache.c): take one for `size` bytes (> 0), give one back,
+** resize one as realloc does (NULL on failure, the old block kept). */
+void *parley_block_take(parley_budget *b, size_t size);
+void parley_block_give(parley_budget *b, void *block, size_t size);
+void *parley_block_resize(parley_budget *b, void *block, size_t old, size_t size);
+
 #endif

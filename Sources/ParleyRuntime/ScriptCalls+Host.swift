@@ -9,8 +9,7 @@ extension ScriptCalls: ScriptHost {
         guard let sender = script.sender else { throw HostError("send: \(script) cannot send") }
         let limits = config.allowance
         let key = ContactID(recipient)?.value ?? recipient  // one contact, however it is written
-        let sent = allowance.sends[key, default: 0] + 1
-        allowance.sends[key] = sent
+        let sent = allowance.sends.add(key)
         allowance.sendsInAll += 1
         guard sent <= limits.sendsPerContact else {
             throw HostError("send: one call may send \(limits.sendsPerContact) messages to one contact at most; is a loop sending, or retrying refused sends?")
@@ -241,9 +240,30 @@ extension ScriptCalls: ScriptHost {
 /// it was called for.
 struct CallAllowance {
     var conversation: ContactID?
-    var sends: [String: Int] = [:]
+    var sends = SendCounts()
     var receipts = 0
     var sendsInAll = 0
     var logBytes = 0
     var timers = 0
+}
+
+/// Sends to each contact in one call. Nearly every call sends to one contact: it is counted
+/// without a dictionary, which would allocate and hash on every call that sends.
+struct SendCounts {
+    private var first: (contact: String, count: Int)?
+    private var others: [String: Int] = [:]
+
+    /// Counts one more send to `contact`; answers how many it has had.
+    mutating func add(_ contact: String) -> Int {
+        guard let counted = first else {
+            first = (contact, 1)
+            return 1
+        }
+        if counted.contact == contact {
+            first = (contact, counted.count + 1)
+            return counted.count + 1
+        }
+        others[contact, default: 0] += 1
+        return others[contact, default: 0]
+    }
 }

@@ -60,14 +60,22 @@ extension LuaSandbox {
         try protectedCall(arguments: count, results: results, seed: seed)
         return try host { () throws(ScriptFailure) -> CallResult in
             var out: [JSONValue] = []
+            out.reserveCapacity(Int(results))
             for i in 0..<results {
-                out.append(try callValues.read(lua_gettop(L) - results + 1 + i, path: "result \(i + 1)"))
+                out.append(try callValues.read(lua_gettop(L) - results + 1 + i, path: Self.resultName(i)))
             }
             if let subject { try subject.read(from: self, at: subjectIndex) }
             var first: UnsafePointer<CChar>?
             let restored = parley_restore(L, &first)
             return CallResult(values: out, restoredLocals: Int(restored), firstRestored: first.map { String(cString: $0) })
         }
+    }
+
+    /// `result 1`, `result 2`...: named once, not formatted on every call.
+    private static let resultNames = (1...4).map { "result \($0)" }
+
+    private static func resultName(_ i: Int32) -> String {
+        i < resultNames.count ? resultNames[Int(i)] : "result \(i + 1)"
     }
 
     /// A call's `math.random` seed: from its conversation and the time, so a scenario gives

@@ -12,7 +12,9 @@ public final class LuaSandbox {
     package let L: OpaquePointer
     private let budget: UnsafeMutablePointer<parley_budget>
     public let limits: Budget
-    private var hostFunctions: [HostFunction] = []
+    /// Boxed, so a call borrows its declaration instead of copying (and retaining) its
+    /// name, parameters and body.
+    private var hostFunctions: [DeclaredHostFunction] = []
 
     public init(limits: Budget = .default) throws(ScriptFailure) {
         self.limits = limits
@@ -20,6 +22,7 @@ public final class LuaSandbox {
         budget.initialize(to: parley_budget())
         budget.pointee.allocations_left = -1
         guard let state = parley_newstate(budget) else {
+            parley_budget_release(budget)
             budget.deallocate()
             throw .error("cannot create a Lua state: out of memory")
         }
@@ -29,6 +32,7 @@ public final class LuaSandbox {
         if parley_open_sandbox(L) != LUA_OK {
             let message = LuaValues.string(L, at: -1)
             lua_close(L)
+            parley_budget_release(budget)
             budget.deallocate()
             throw .error("cannot open the sandbox libraries: \(message)")
         }
@@ -36,6 +40,7 @@ public final class LuaSandbox {
 
     deinit {
         lua_close(L)
+        parley_budget_release(budget)
         budget.deallocate()
     }
 
@@ -89,7 +94,7 @@ public final class LuaSandbox {
     func pushHostFunctionForPrelude(_ function: HostFunction) { pushHostFunction(function) }
 
     package func pushHostFunction(_ function: HostFunction) {
-        hostFunctions.append(function)
+        hostFunctions.append(DeclaredHostFunction(function))
         parley_push_host_function(L, dispatchHostCall, Unmanaged.passUnretained(self).toOpaque(), Int64(hostFunctions.count - 1))
     }
 
@@ -238,53 +243,78 @@ public final class LuaSandbox {
     /// What crosses is bounded both ways, as host code runs outside the budget: arguments by
     /// their `maxBytes` (else `dataBytes`) before they are copied, results by the memory left.
     fileprivate func dispatch(tag: Int, on thread: OpaquePointer) -> Int32 {
-        let stack = LuaValues(thread)
-        func fail(_ message: String) -> Int32 {
-            _ = lua_checkstack(thread, 2)
-            stack.push(message)
-            return PARLEY_HOST_ERROR
-        }
-        guard tag >= 0, tag < hostFunctions.count else { return fail("unknown host function") }
-        let function = hostFunctions[tag]
-        let given = lua_gettop(thread)
-        var arguments: [JSONValue] = []
-        arguments.reserveCapacity(function.parameters.count)
-        for (i, parameter) in function.parameters.enumerated() {
-            let index = Int32(i + 1)
-            let maxBytes = parameter.maxBytes ?? limits.dataBytes
-            if parameter.type == .restAsText {
-                let texts = LogText.render(thread, from: index, through: given, maxBytes: maxBytes)
-                arguments.append(.array(texts.map(JSONValue.string)))
-                break
-            }
-            if parley_isnoneornil(thread, index) != 0 {
-                guard parameter.optional else {
-                    return fail("bad argument #\(index) to '\(function.name)' (\(parameter.name) expected, got no value); call it as \(function.signature)")
-                }
-                arguments.append(.null)
-                continue
-            }
-            switch HostArgument.read(thread, at: index, as: parameter, maxBytes: maxBytes) {
-            case .success(let value): arguments.append(value)
-            case .failure(let problem):
-                return fail("bad argument #\(index) to '\(function.name)' (\(parameter.name): \(problem.text)); call it as \(function.signature)")
-            }
+        guard tag >= 0, tag < hostFunctions.count else { return Self.fail("unknown host function", on: thread) }
+        return run(hostFunctions[tag].function, on: thread)
+    }
+
+    /// Pushes `message` for the trampoline to raise.
+    private static func fail(_ message: String, on thread: OpaquePointer) -> Int32 {
+        _ = lua_checkstack(thread, 2)
+        LuaValues(thread).push(message)
+        return PARLEY_HOST_ERROR
+    }
+
+    private func run(_ function: borrowing HostFunction, on thread: OpaquePointer) -> Int32 {
+        let arguments: [JSONValue]
+        switch readArguments(of: function, on: thread) {
+        case .success(let read): arguments = read
+        case .failure(let problem): return Self.fail(problem.text, on: thread)
         }
         let results: [JSONValue]
         do {
             results = try function.body(arguments)
         } catch {
-            return fail(error.message)
+            return Self.fail(error.message, on: thread)
         }
         // Pushed in host mode, outside the memory budget: refuse what the state has no room for.
         if function.oversized(results, memoryLeft: limits.memoryBytes - memoryInUse, of: limits.memoryBytes) != nil {
             parley_collect_garbage(thread)   // what looks full may be garbage: count only what lives
-            if let problem = function.oversized(results, memoryLeft: limits.memoryBytes - memoryInUse, of: limits.memoryBytes) { return fail(problem) }
+            if let problem = function.oversized(results, memoryLeft: limits.memoryBytes - memoryInUse, of: limits.memoryBytes) {
+                return Self.fail(problem, on: thread)
+            }
         }
-        guard lua_checkstack(thread, Int32(results.count) + 2) != 0 else { return fail("too many results") }
+        guard lua_checkstack(thread, Int32(results.count) + 2) != 0 else { return Self.fail("too many results", on: thread) }
+        let stack = LuaValues(thread)
         for r in results { stack.push(r) }
         return Int32(results.count)
     }
+
+    /// The arguments on `thread`'s stack, checked against `function`'s parameters, or what
+    /// is wrong with them, worded for the script.
+    private func readArguments(of function: borrowing HostFunction, on thread: OpaquePointer) -> Result<[JSONValue], HostArgument.Problem> {
+        let given = lua_gettop(thread)
+        return function.parameters.withUnsafeBufferPointer { parameters in
+            var arguments: [JSONValue] = []
+            arguments.reserveCapacity(parameters.count)
+            for i in parameters.indices {
+                let index = Int32(i + 1)
+                let maxBytes = parameters[i].maxBytes ?? limits.dataBytes
+                if parameters[i].type == .restAsText {
+                    let texts = LogText.render(thread, from: index, through: given, maxBytes: maxBytes)
+                    arguments.append(.array(texts.map(JSONValue.string)))
+                    break
+                }
+                if parley_isnoneornil(thread, index) != 0 {
+                    guard parameters[i].optional else {
+                        return .failure(.init("bad argument #\(index) to '\(function.name)' (\(parameters[i].name) expected, got no value); call it as \(function.signature)"))
+                    }
+                    arguments.append(.null)
+                    continue
+                }
+                switch HostArgument.read(thread, at: index, as: parameters[i], maxBytes: maxBytes) {
+                case .success(let value): arguments.append(value)
+                case .failure(let problem):
+                    return .failure(.init("bad argument #\(index) to '\(function.name)' (\(parameters[i].name): \(problem.text)); call it as \(function.signature)"))
+                }
+            }
+            return .success(arguments)
+        }
+    }
+}
+
+private final class DeclaredHostFunction {
+    let function: HostFunction
+    init(_ function: HostFunction) { self.function = function }
 }
 
 /// The trampoline's target: a plain C function that finds its sandbox in an upvalue.

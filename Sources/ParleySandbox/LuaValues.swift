@@ -55,8 +55,12 @@ package struct LuaValues {
 
     /// The same, telling a value that is too large apart from one that is malformed.
     func readReporting(_ index: Int32, path: String) throws(ReadProblem) -> JSONValue {
-        var reader = Reader(L: L, limits: self, path: ValuePath(root: path))
-        return try reader.read(lua_absindex(L, index), depth: 0)
+        // The tables being read live on the stack: a read (most are a flat table or a
+        // scalar) then allocates nothing to watch for cycles.
+        try withUnsafeTemporaryAllocation(of: UnsafeRawPointer.self, capacity: maxDepth + 1) { (open) throws(ReadProblem) -> JSONValue in
+            var reader = Reader(L: L, limits: self, path: ValuePath(root: path), open: open)
+            return try reader.read(lua_absindex(L, index), depth: 0)
+        }
     }
 
     struct ReadProblem: Error {
@@ -75,10 +79,16 @@ package struct LuaValues {
         /// Strings already read whole, by identity, with their JSON length: a string met
         /// again is copied once, but counted each time.
         var strings: [UnsafeRawPointer: (text: String, json: Int)] = [:]
-        /// The tables being read, outermost first: a table met again inside itself is a
-        /// cycle. At most `maxDepth` long, so a linear search is cheap, and a flat table
-        /// never allocates.
-        var open: [UnsafeRawPointer] = []
+        /// The tables being read, outermost first (the first `depth` of `open`): a table met
+        /// again inside itself is a cycle. At most `maxDepth` long, so a linear search is cheap.
+        let open: UnsafeMutableBufferPointer<UnsafeRawPointer>
+
+        init(L: OpaquePointer, limits: LuaValues, path: ValuePath, open: UnsafeMutableBufferPointer<UnsafeRawPointer>) {
+            self.L = L
+            self.limits = limits
+            self.path = path
+            self.open = open
+        }
 
         mutating func read(_ index: Int32, depth: Int) throws(ReadProblem) -> JSONValue {
             switch lua_type(L, index) {
@@ -125,7 +135,8 @@ package struct LuaValues {
             // A string cut to `cutStringsAt` keeps what fits beside the marker.
             let marker = isKey ? nil : limits.cutStringsAt.flatMap { length > $0 ? TextBytes.cutMarker(originalBytes: length) : nil }
             let kept = marker.map { max(0, limits.cutStringsAt! - $0.utf8.count) } ?? length
-            if marker == nil, let known = strings[identity] {
+            // Only long strings are remembered (below): a short one is not looked up.
+            if marker == nil, length >= Self.sharedStringBytes, let known = strings[identity] {
                 try count(known.json)
                 return known.text
             }
@@ -161,9 +172,8 @@ package struct LuaValues {
             parley_rawtarget(L, index)
             let target = lua_gettop(L)
             guard let identity = lua_topointer(L, target) else { return .null }
-            guard !open.contains(identity) else { throw problem("\(path) contains itself (a cycle)") }
-            open.append(identity)
-            defer { open.removeLast() }
+            guard !open[..<depth].contains(identity) else { throw problem("\(path) contains itself (a cycle)") }
+            open[depth] = identity
             try count(2 + LuaValues.tableBytes)  // {} or [], and its storage
 
             var items: [Int64: JSONValue] = [:]
@@ -254,7 +264,8 @@ package struct LuaValues {
         case .object(let members):
             _ = lua_checkstack(L, 3)
             lua_createtable(L, 0, Int32(clamping: members.count))
-            for (key, member) in members where member != .null {
+            for (key, member) in members {
+                if case .null = member { continue }
                 push(key)
                 push(member)
                 lua_rawset(L, -3)

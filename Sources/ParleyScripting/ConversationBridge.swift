@@ -134,36 +134,33 @@ final class ConversationBridge: CallSubject {
     }
 
     func read(from sandbox: LuaSandbox, at index: Int32) throws(ScriptFailure) {
-        guard let original = current else { return }
+        // Fields are read in place: the conversation is copied only for a call that changed it.
+        guard current != nil else { return }
         let L = sandbox.L
-        var after = original
-        var changed = false
         defer { parley_retire_conversation(L, index) }
-        if let state = try readTable("state", "conv.state", at: index) {
-            after.state = state
-            changed = true
-        }
-        if original.session != nil, let session = try readTable("session", "conv.session", at: index) {
-            after.session = session
-            changed = true
-        }
+        let state = try readTable("state", "conv.state", at: index, in: sandbox)
+        let session = current?.session != nil ? try readTable("session", "conv.session", at: index, in: sandbox) : nil
         sandbox.values.push(key: "owner")
-        let ownerKept = lua_rawget(L, index) == LUA_TSTRING && Self.isText(L, -1, original.owner)
+        let ownerKept = lua_rawget(L, index) == LUA_TSTRING && Self.isText(L, -1, current?.owner)
         parley_pop(L, 1)
         guard ownerKept else {
             throw .conversion("conv.owner cannot be set: who owns a conversation is the core's to change. Hand it to another bot with hand_off(conv, \"bot:delivery\"), or to a person with escalate_to_human(conv)")
         }
+        var language: String?
         sandbox.values.push(key: "language")
-        if lua_rawget(L, index) == LUA_TSTRING, !Self.isText(L, -1, original.language) {  // most calls leave it
-            guard lua_rawlen(L, -1) <= Self.maxLanguageBytes, case .string(let language) = try sandbox.callValues.read(-1, path: "conv.language") else {
+        if lua_rawget(L, index) == LUA_TSTRING, !Self.isText(L, -1, current?.language) {  // most calls leave it
+            guard lua_rawlen(L, -1) <= Self.maxLanguageBytes, case .string(let changed) = try sandbox.callValues.read(-1, path: "conv.language") else {
                 parley_pop(L, 1)
                 throw .conversion("conv.language must be a language code such as \"en_US\" or \"pt_BR\" (at most \(Self.maxLanguageBytes) bytes)")
             }
-            changed = true
-            after.language = language
+            language = changed
         }
         parley_pop(L, 1)
-        self.after = changed ? after : nil
+        guard state != nil || session != nil || language != nil, var after = current else { return }  // most calls (every router's) change nothing
+        if let state { after.state = state }
+        if let session { after.session = session }
+        if let language { after.language = language }
+        self.after = after
     }
 
     func end() {
@@ -173,7 +170,7 @@ final class ConversationBridge: CallSubject {
 
     /// `conv.state` or `conv.session` as the call left it; nil when the call never read nor set
     /// it, so it is unchanged.
-    private func readTable(_ key: StaticString, _ path: String, at index: Int32) throws(ScriptFailure) -> JSONValue? {
+    private func readTable(_ key: StaticString, _ path: String, at index: Int32, in sandbox: LuaSandbox) throws(ScriptFailure) -> JSONValue? {
         let L = sandbox.L
         sandbox.values.push(key: key)
         defer { parley_pop(L, 1) }

@@ -84,7 +84,8 @@ extension SendOutcome {
     public var json: JSONValue {
         switch result {
         case .accepted(let kind, let queued):
-            return ["ok": true, "id": .string(id), "kind": .string(kind.rawValue), "queued": .bool(queued)]
+            // A Dictionary literal, sized once; JSONValue's own literal merges key by key.
+            return .object(["ok": .bool(true), "id": .string(id), "kind": .string(kind.rawValue), "queued": .bool(queued)])
         case .refused(let refusal):
             var fields: [String: JSONValue] = ["ok": false, "id": .string(id), "reason": .string(refusal.reason.rawValue),
                                                "detail": .string(refusal.detail)]

@@ -138,12 +138,13 @@ struct TextHelperTests {
             let alphabet = alphabets.randomElement(using: &random)!
             let hay = (0..<Int.random(in: 0...40, using: &random)).map { _ in alphabet.randomElement(using: &random)! }.joined()
             let needle = (0..<Int.random(in: 1...6, using: &random)).map { _ in alphabet.randomElement(using: &random)! }.joined()
-            let pattern = BytePattern(needle)
             let (h, n) = (Array(hay.utf8), Array(needle.utf8))
-            h.withUnsafeBufferPointer { buffer in
-                for start in 0...h.count {
-                    let naive = start + n.count <= h.count ? (start...(h.count - n.count)).first { h[$0..<($0 + n.count)].elementsEqual(n) } : nil
-                    #expect(pattern.firstMatch(in: buffer, from: start) == naive, "\(needle) in \(hay) from \(start)")
+            BytePattern.with(needle) { pattern in
+                h.withUnsafeBufferPointer { buffer in
+                    for start in 0...h.count {
+                        let naive = start + n.count <= h.count ? (start...(h.count - n.count)).first { h[$0..<($0 + n.count)].elementsEqual(n) } : nil
+                        #expect(pattern.firstMatch(in: buffer, from: start) == naive, "\(needle) in \(hay) from \(start)")
+                    }
                 }
             }
             if alphabet.allSatisfy({ $0.utf8.count == 1 }) {

@@ -51,6 +51,7 @@ typedef struct parley_budget {
     long long call_seed;          /* math.random's seed for this call (see parley_begin_call) */
     int random_seeded;            /* whether math.random has been seeded in this call */
     char kill_where[192];         /* "file:line" of the Lua code running when the kill was raised */
+    void *block_cache;            /* small blocks freed, kept for reuse (blockcache.c) */
 } parley_budget;
 
 /* A Swift function callable from Lua through the trampoline. */
@@ -59,6 +60,9 @@ typedef int (*parley_host_fn)(lua_State *L);
 /* A new state using the budgeted allocator, with a panic handler that aborts and the
 ** instruction hook installed. NULL when out of memory. */
 lua_State *parley_newstate(parley_budget *budget);
+
+/* Frees the blocks the allocator keeps for reuse: after lua_close, before the budget goes. */
+void parley_budget_release(parley_budget *b);
 
 /* Starts and ends a budgeted call. Limits of 0 mean none. */
 void parley_budget_arm(parley_budget *b, long long instructions, size_t bytes, long long wall_ms);
