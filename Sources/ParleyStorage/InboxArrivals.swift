@@ -7,6 +7,11 @@ import Synchronization
 /// the next one, and share it. Each body is still committed before its caller hears its id
 /// (and before the platform hears its 200); what is saved is a transaction per body when
 /// many arrive at once, and the writer's thread is woken once per batch, not per body.
+///
+/// A body that finds no commit running is committed on its caller's thread, as the runtime's
+/// own store commits: no hop to the writer's thread and back, which at a steady rate is most
+/// bodies. Only that one caller's thread waits on the file at a time: bodies that arrive
+/// meanwhile wait suspended, and the writer's thread commits them.
 extension WebhookInbox {
     struct Arrival {
         let body: [UInt8]
@@ -20,18 +25,34 @@ extension WebhookInbox {
         var committing = false
     }
 
-    /// Keeps a body; returns its place in the inbox once it is committed. The write is on the
-    /// inbox's writer, off the caller's thread, so many connections accepting at once never
-    /// tie up Swift's thread pool.
+    /// Keeps a body; returns its place in the inbox once it is committed.
     public func accept(_ body: [UInt8], at now: Instant) async throws -> Int64 {
-        try await withCheckedThrowingContinuation { done in
-            let first = arrivals.withLock { state in
-                state.waiting.append(Arrival(body: body, at: now, done: done))
-                defer { state.committing = true }
-                return !state.committing
-            }
-            if first { queue.asyncWriteWithoutTransaction { db in self.commitArrivals(db) } }
+        let first = arrivals.withLock { state in
+            defer { state.committing = true }
+            return !state.committing
         }
+        guard first else {
+            return try await withCheckedThrowingContinuation { done in
+                let late = arrivals.withLock { state in
+                    // The commit running may have ended meanwhile: then this body starts the next.
+                    defer { state.committing = true }
+                    state.waiting.append(Arrival(body: body, at: now, done: done))
+                    return !state.committing
+                }
+                if late { commitOnWriter() }
+            }
+        }
+        let id = keep([body], at: now)[0]
+        let others = arrivals.withLock { state in
+            if state.waiting.isEmpty { state.committing = false }
+            return !state.waiting.isEmpty
+        }
+        if others { commitOnWriter() }
+        return try id.get()
+    }
+
+    private func commitOnWriter() {
+        queue.asyncWriteWithoutTransaction { db in self.commitArrivals(db) }
     }
 
     /// On the writer: commits the bodies waiting, batch after batch, until none wait.
@@ -79,7 +100,7 @@ extension WebhookInbox {
         return db.lastInsertedRowID
     }
 
-    /// Keeps `bodies`, as bodies arriving together are kept; for tests.
+    /// Keeps `bodies` in one transaction on the caller's thread.
     func keep(_ bodies: [[UInt8]], at now: Instant) -> [Result<Int64, any Error>] {
         queue.writeWithoutTransaction { db in keep(bodies.map { ($0, now) }, in: db) }
     }
