@@ -36,12 +36,14 @@ extension SQLiteStore {
     public func enqueueDelivery(_ dispatch: Dispatch, at now: Instant) throws {
         let at = now.millisecondsSinceEpoch
         let json = try DocumentEncoder.text(dispatch)
-        try write { db in
+        let queued = try write { db in
             try db.executeCached(sql: """
                 INSERT OR IGNORE INTO delivery (id, contact, json, state, attempts, next_attempt_at, created_at, updated_at)
                 VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)
                 """, arguments: [dispatch.id, dispatch.to.description, json, at, at, at])
+            return db.changesCount == 1
         }
+        if queued, queuedDispatches.count < queuedDispatchLimit { queuedDispatches[dispatch.id] = dispatch }
     }
 
     /// Up to `limit` deliveries due by `now`, oldest first, each marked `sending` with one
@@ -59,7 +61,7 @@ extension SQLiteStore {
             var taken: [Delivery] = []
             for row in due {
                 let id: String = row[0]
-                guard let dispatch = try? DocumentDecoder.decode(Dispatch.self, from: row[1]) else {
+                guard let dispatch = queuedDispatches.removeValue(forKey: id) ?? (try? DocumentDecoder.decode(Dispatch.self, from: row[1])) else {
                     // A row this version cannot read is given up, not retried: one bad row must
                     // not fail every batch of outcomes it is taken with.
                     try db.executeCached(sql: "UPDATE delivery SET state = 'failed', error = ?, updated_at = ? WHERE id = ?",

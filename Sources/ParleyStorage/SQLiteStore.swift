@@ -29,6 +29,10 @@ public final class SQLiteStore: Store {
     /// message reads nothing. A counter moved in a transaction is written when it commits.
     private var counters: [String: Int64] = [:]
     private var unsavedCounters: Set<String> = []
+    /// Dispatches this process queued and the sender has not taken yet, up to
+    /// `queuedDispatchLimit`: taking one then decodes no document. Others are read back.
+    var queuedDispatches: [String: Dispatch] = [:]
+    let queuedDispatchLimit = 10_000
 
     /// Opens (creating and migrating when needed) the database at `path`.
     public init(path: String, cachedConversations: Int = 10_000) throws {
@@ -71,6 +75,7 @@ public final class SQLiteStore: Store {
             unsaved.removeAll()
             counters.removeAll()
             unsavedCounters.removeAll()
+            queuedDispatches.removeAll()
             (catalog, account) = settings
             throw error
         }
