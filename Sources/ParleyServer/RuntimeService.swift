@@ -25,7 +25,9 @@ public actor RuntimeService {
     let decoder = WebhookDecoder()
     /// Webhooks to runtime events, with delivery statuses tied to our own message ids.
     let ingest: WebhookIngest
-    /// The last transcript records, for the sandbox's `GET /sandbox/transcript`.
+    /// The last transcript records, for the sandbox's `GET /sandbox/transcript`: the last
+    /// `recentLimit` of them count. Up to twice as many are held, and the older half dropped
+    /// at once, so a record costs no shift of the whole array.
     private var recent: [TranscriptRecord] = []
     private let recentLimit = 500
     private var keptInAll = 0
@@ -119,7 +121,7 @@ public actor RuntimeService {
     private func keep(_ record: TranscriptRecord) {
         keptInAll += 1
         recent.append(record)
-        if recent.count > recentLimit { recent.removeFirst(recent.count - recentLimit) }
+        if recent.count >= 2 * recentLimit { recent.removeFirst(recent.count - recentLimit) }
         switch record.type {
         case "blocked", "escalated", "script_error", "delivery_failed":
             logger.notice("\(record.line)")
@@ -269,13 +271,13 @@ public actor RuntimeService {
     // MARK: Sandbox
 
     /// The last transcript records, oldest first.
-    public func transcript() -> [String] { recent.map(\.line) }
+    public func transcript() -> [String] { recent.suffix(recentLimit).map(\.line) }
 
     /// How many records were kept in all: a mark to read what came after.
     var recentCount: Int { keptInAll }
 
     func recentRecords(since mark: Int) -> ArraySlice<TranscriptRecord> {
-        recent.suffix(min(max(keptInAll - mark, 0), recent.count))
+        recent.suffix(min(max(keptInAll - mark, 0), recentLimit))
     }
 
     func recentLines(since mark: Int) -> [String] { recentRecords(since: mark).map(\.line) }

@@ -71,30 +71,113 @@ public struct ProgressTimeout: Error, CustomStringConvertible {
 /// signal, at once when one came since the last wait returned, or after `timeout`. Signals
 /// that come while the worker is busy make one wake-up, as its next turn sees all their work.
 ///
-/// It cannot lose a wake-up: signals are counted, never cleared, and a wait returns once the
-/// count passes what the previous wait saw (see `Watched` for why that check cannot race a
-/// signal). A signal sent just after a wait timed out is above that count, so the next wait
-/// returns at once.
+/// It cannot lose a wake-up: signals are counted, and a wait returns once the count passes
+/// what the previous successful wait saw. Registering a wait, a signal, a timeout and a
+/// cancellation each take the one lock, and the first of them to find the waiter removes
+/// and resumes it, so a wait ends exactly once.
+///
+/// Timeouts are a safety net that almost never fires under load, so a wait does not start
+/// a timer of its own (a task and a clock entry per wait, thousands a second): one timer
+/// task sleeps until the earliest deadline it knows of and, when it wakes, ends the wait if
+/// it is overdue or sleeps on until the deadline of the wait now registered.
 public final class WakeUp: Sendable {
-    /// Signals sent so far; only grows.
-    private let sent = Watched<UInt64>(0)
-    /// The count the last successful wait saw.
-    private let seen = Atomic<UInt64>(0)
+    private struct Waiter {
+        let continuation: CheckedContinuation<Bool, Never>
+        let deadline: ContinuousClock.Instant  // wall-clock ok: a timeout
+    }
+
+    private struct State {
+        /// Signals sent so far; only grows.
+        var sent: UInt64 = 0
+        /// The count the last successful wait saw.
+        var seen: UInt64 = 0
+        var waiter: Waiter?
+        /// When the earliest timer task wakes, if one is sleeping.
+        var timerUntil: ContinuousClock.Instant?  // wall-clock ok
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
     public func signal() {
-        sent.update { $0 &+= 1 }
+        let woken = state.withLock { state -> Waiter? in
+            state.sent &+= 1
+            guard let waiter = state.waiter else { return nil }
+            state.waiter = nil
+            state.seen = state.sent
+            return waiter
+        }
+        woken?.continuation.resume(returning: true)
     }
 
     /// True when woken by a signal; false after `timeout`, or when the task is cancelled.
     /// For one waiter at a time (each worker has its own).
     @discardableResult
     public func wait(timeout: Duration) async -> Bool {
-        let last = seen.load(ordering: .acquiring)
-        guard let count = await sent.wait(until: { $0 > last }, timeout: timeout) else { return false }
-        seen.store(count, ordering: .releasing)
-        return true
+        let deadline = ContinuousClock.now + timeout  // wall-clock ok
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                register(Waiter(continuation: continuation, deadline: deadline))
+            }
+        } onCancel: {
+            end(ifDueBy: nil)
+        }
+    }
+
+    private func register(_ waiter: Waiter) {
+        enum Registered { case signalled, over, waiting(timerUntil: ContinuousClock.Instant?) }  // wall-clock ok
+        let registered = state.withLock { state -> Registered in
+            if state.sent > state.seen {
+                state.seen = state.sent
+                return .signalled
+            }
+            if Task.isCancelled || waiter.deadline <= .now { return .over }  // wall-clock ok
+            state.waiter = waiter
+            guard state.timerUntil.map({ waiter.deadline < $0 }) ?? true else { return .waiting(timerUntil: nil) }
+            state.timerUntil = waiter.deadline
+            return .waiting(timerUntil: waiter.deadline)
+        }
+        switch registered {
+        case .signalled: waiter.continuation.resume(returning: true)
+        case .over: waiter.continuation.resume(returning: false)
+        case .waiting(let timerUntil): if let timerUntil { startTimer(until: timerUntil) }
+        }
+    }
+
+    /// Ends the wait registered, if any, when its deadline is at or before `now` (always,
+    /// for nil: a cancellation).
+    private func end(ifDueBy now: ContinuousClock.Instant?) {  // wall-clock ok
+        let ended = state.withLock { state -> Waiter? in
+            guard let waiter = state.waiter, now.map({ waiter.deadline <= $0 }) ?? true else { return nil }
+            state.waiter = nil
+            return waiter
+        }
+        ended?.continuation.resume(returning: false)
+    }
+
+    private func startTimer(until first: ContinuousClock.Instant) {  // wall-clock ok
+        Task { [weak self] in
+            var until = first
+            while true {
+                try? await Task.sleep(until: until, clock: .continuous)
+                guard let self, let next = self.timerWoke(sleptUntil: until) else { return }
+                until = next
+            }
+        }
+    }
+
+    /// A timer woke: ends the wait if it is overdue, and says until when to sleep next, or
+    /// nil when no wait needs this timer.
+    private func timerWoke(sleptUntil: ContinuousClock.Instant) -> ContinuousClock.Instant? {  // wall-clock ok
+        let now = ContinuousClock.now  // wall-clock ok
+        end(ifDueBy: now)
+        return state.withLock { state in
+            if state.timerUntil == sleptUntil { state.timerUntil = nil }
+            guard let deadline = state.waiter?.deadline, state.timerUntil.map({ deadline < $0 }) ?? true else { return nil }
+            state.timerUntil = deadline
+            return deadline
+        }
     }
 }
 

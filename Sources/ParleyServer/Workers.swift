@@ -11,6 +11,11 @@ import Synchronization
 
 /// Processes the webhook inbox whenever a body arrives (and, to be safe, every second),
 /// trims what it processed, and gives memory back after a burst.
+///
+/// A trim is a transaction on the inbox's writer, which every webhook's commit waits on: it
+/// comes once `trimEvery` bodies were processed since the last, or when the inbox has been
+/// idle for a second, not after every batch. Processed bodies left meanwhile are never
+/// processed again (the store's mark is past them); they only take room.
 struct InboxWorker: Service {
     let service: RuntimeService
     let memory: MemoryReturn
@@ -20,29 +25,33 @@ struct InboxWorker: Service {
     /// the next start, so a long backlog cannot hold up the stop.
     static let drainWindow = Duration.seconds(10)
 
+    static let trimEvery: Int64 = 512
+
     func run() async throws {
         let wake = service.signals.inbox
+        var trimmer = InboxTrim(inbox: service.inbox, logger: logger)
         await withGracefulShutdownHandler {
             // Where the last process left the mark: what waits on it counts from there.
             if let mark = try? await service.inboxMark() { service.signals.noteInboxProcessed(through: mark) }
             await processBacklog()
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
-                while let processed = await service.processInbox() { await trim(through: processed) }
+                while let processed = await service.processInbox() { await trimmer.processed(through: processed) }
                 // Idle: the burst's bodies are gone, and their memory can go back.
                 memory.trimAfterBurst()
-                await wake.wait(timeout: .seconds(1))
+                if await !wake.wait(timeout: .seconds(1)) { await trimmer.trim() }
             }
-            await drain()
+            await drain(&trimmer)
+            await trimmer.trim()
         } onGracefulShutdown: {
             wake.signal()
         }
     }
 
     /// What arrived before the shutdown, batch by batch, for up to `drainWindow`.
-    private func drain() async {
+    private func drain(_ trimmer: inout InboxTrim) async {
         let start = ContinuousClock.now  // wall-clock ok: a deadline for the stop
         while ContinuousClock.now - start < Self.drainWindow, let processed = await service.processInbox() {  // wall-clock ok
-            await trim(through: processed)
+            await trimmer.processed(through: processed)
         }
     }
 
@@ -58,11 +67,32 @@ struct InboxWorker: Service {
         }
     }
 
-    private func trim(through processed: Int64) async {
-        do {
-            try await service.inbox.trim(through: processed)
-        } catch {
-            logger.warning("cannot trim the webhook inbox; will try again: \(error)")
+    /// How far the inbox was processed, and trimmed.
+    private struct InboxTrim {
+        let inbox: WebhookInbox
+        let logger: Logger
+        private var processed: Int64 = 0
+        private var trimmed: Int64 = 0
+
+        init(inbox: WebhookInbox, logger: Logger) {
+            self.inbox = inbox
+            self.logger = logger
+        }
+
+        mutating func processed(through id: Int64) async {
+            processed = id
+            if processed - trimmed >= InboxWorker.trimEvery { await trim() }
+        }
+
+        /// Deletes what was processed and not yet trimmed.
+        mutating func trim() async {
+            guard processed > trimmed else { return }
+            do {
+                try await inbox.trim(through: processed)
+                trimmed = processed
+            } catch {
+                logger.warning("cannot trim the webhook inbox; will try again: \(error)")
+            }
         }
     }
 }

@@ -35,9 +35,15 @@ public struct Delivery: Sendable, Equatable {
 extension SQLiteStore {
     public func enqueueDelivery(_ dispatch: Dispatch, at now: Instant) throws {
         let at = now.millisecondsSinceEpoch
-        let row = DeliveryRow(id: dispatch.id, contact: dispatch.to.description, json: dispatch, state: Delivery.State.pending.rawValue, attempts: 0,
-                              nextAttemptAt: at, wamid: nil, error: nil, createdAt: at, updatedAt: at)
-        try write { db in try row.insert(db, onConflict: .ignore) }
+        let json = try DocumentEncoder.text(dispatch)
+        let queued = try write { db in
+            try db.executeCached(sql: """
+                INSERT OR IGNORE INTO delivery (id, contact, json, state, attempts, next_attempt_at, created_at, updated_at)
+                VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)
+                """, arguments: [dispatch.id, dispatch.to.description, json, at, at, at])
+            return db.changesCount == 1
+        }
+        if queued, queuedDispatches.count < queuedDispatchLimit { queuedDispatches[dispatch.id] = dispatch }
     }
 
     /// Up to `limit` deliveries due by `now`, oldest first, each marked `sending` with one
@@ -48,14 +54,14 @@ extension SQLiteStore {
         try write { db in
             // In the partial index's order (`delivery_waiting`), so the backlog is never sorted.
             let due = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT * FROM delivery
+                SELECT id, json, attempts, wamid, error FROM delivery
                 WHERE state IN ('pending', 'sending') AND next_attempt_at <= ?\(untriedOnly ? " AND attempts = 0" : "")
                 ORDER BY next_attempt_at, created_at LIMIT ?
                 """), arguments: [now.millisecondsSinceEpoch, limit])
             var taken: [Delivery] = []
-            for raw in due {
-                let id: String = raw["id"]
-                guard let row = try? DeliveryRow(row: raw) else {
+            for row in due {
+                let id: String = row[0]
+                guard let dispatch = queuedDispatches.removeValue(forKey: id) ?? (try? DocumentDecoder.decode(Dispatch.self, from: row[1])) else {
                     // A row this version cannot read is given up, not retried: one bad row must
                     // not fail every batch of outcomes it is taken with.
                     try db.executeCached(sql: "UPDATE delivery SET state = 'failed', error = ?, updated_at = ? WHERE id = ?",
@@ -65,10 +71,7 @@ extension SQLiteStore {
                 try db.executeCached(sql: """
                     UPDATE delivery SET state = 'sending', attempts = attempts + 1, next_attempt_at = ?, updated_at = ? WHERE id = ?
                     """, arguments: [(now + lease).millisecondsSinceEpoch, now.millisecondsSinceEpoch, id])
-                var delivery = row.delivery
-                delivery.state = .sending
-                delivery.attempts += 1
-                taken.append(delivery)
+                taken.append(Delivery(dispatch: dispatch, state: .sending, attempts: row[2] + 1, wamid: row[3], error: row[4]))
             }
             return taken
         }

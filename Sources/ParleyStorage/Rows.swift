@@ -3,13 +3,13 @@ import ParleyJSON
 import ParleyPolicy
 import ParleyRuntime
 
-// The tables' rows as GRDB records: one Codable type per table, written and read by its
-// columns' names. A document column (a conversation, an agenda item, a dispatch, an audit
-// record) is a Codable value that GRDB stores as JSON text: storage has that one JSON stack,
-// Codable through GRDB, and ParleyJSON's parser and encoder stay with transcripts and scripts.
-// Instants are stored as milliseconds since the epoch, so SQL can compare them.
+// Rows read back whole, as GRDB records, by their columns' names: a document column (a
+// conversation, an agenda item, a dispatch) is a Codable value stored as JSON text. Rows are
+// written with cached statements, their documents by `DocumentEncoder`: Codable records cost
+// too much on the path every message takes. Instants are stored as milliseconds since the
+// epoch, so SQL can compare them.
 
-struct ConversationRow: Codable, FetchableRecord, PersistableRecord {
+struct ConversationRow: Decodable, FetchableRecord, TableRecord {
     static let databaseTableName = "conversation"
     var contact: String
     /// Beside the document, for the agents' queue (`owner LIKE 'human:%'`).
@@ -18,13 +18,6 @@ struct ConversationRow: Codable, FetchableRecord, PersistableRecord {
     var json: Conversation
 
     enum CodingKeys: String, CodingKey { case contact, owner, lastInbound = "last_inbound", json }
-
-    init(_ conversation: Conversation) {
-        contact = conversation.contact.description
-        owner = conversation.owner.description
-        lastInbound = conversation.lastInbound?.millisecondsSinceEpoch
-        json = conversation
-    }
 }
 
 /// One named document: the template catalog, the account's standing.
@@ -34,51 +27,15 @@ struct SettingRow<Document: Codable>: Codable, FetchableRecord, PersistableRecor
     var json: Document
 }
 
-struct LimitCountRow: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "limit_ledger"
-    var contact: String
-    var countedAt: Int64
-
-    enum CodingKeys: String, CodingKey { case contact, countedAt = "counted_at" }
-}
-
-struct SeenRow: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "inbound_seen"
-    var id: String
-    var seenAt: Int64
-
-    enum CodingKeys: String, CodingKey { case id, seenAt = "seen_at" }
-}
-
-struct AgendaRow: Codable, FetchableRecord, MutablePersistableRecord {
+struct AgendaRow: Decodable, FetchableRecord, TableRecord {
     static let databaseTableName = "agenda"
     /// Given by SQLite (AUTOINCREMENT: a key is never handed out twice).
     var key: Int64?
     var at: Int64
     var json: DueWork
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { key = inserted.rowID }
 }
 
-struct CounterRow: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "counter"
-    var name: String
-    var value: Int64
-}
-
-struct AuditRow: Codable, FetchableRecord, MutablePersistableRecord {
-    static let databaseTableName = "audit"
-    var seq: Int64?
-    var messageID: String
-    var contact: String?
-    var at: Int64
-    /// `Decision.auditRecord`: an object, typed as one so it is read back as a document.
-    var json: [String: JSONValue]
-
-    enum CodingKeys: String, CodingKey { case seq, messageID = "message_id", contact, at, json }
-}
-
-struct DeliveryRow: Codable, FetchableRecord, PersistableRecord {
+struct DeliveryRow: Decodable, FetchableRecord, TableRecord {
     static let databaseTableName = "delivery"
     var id: String
     var contact: String
@@ -99,12 +56,4 @@ struct DeliveryRow: Codable, FetchableRecord, PersistableRecord {
     var delivery: Delivery {
         Delivery(dispatch: json, state: Delivery.State(rawValue: state) ?? .pending, attempts: attempts, wamid: wamid, error: error)
     }
-}
-
-struct SpendRow: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "spend"
-    var scope: String
-    var period: String
-    var micros: Int64
-    var warned: Bool
 }

@@ -25,6 +25,14 @@ public final class SQLiteStore: Store {
     /// Conversations changed in the open transaction: written once, when it commits, however
     /// often the event changed them.
     private var unsaved: Set<ContactID> = []
+    /// The named counters (message numbers, the inbox mark) as last read or set: numbering a
+    /// message reads nothing. A counter moved in a transaction is written when it commits.
+    private var counters: [String: Int64] = [:]
+    private var unsavedCounters: Set<String> = []
+    /// Dispatches this process queued and the sender has not taken yet, up to
+    /// `queuedDispatchLimit`: taking one then decodes no document. Others are read back.
+    var queuedDispatches: [String: Dispatch] = [:]
+    let queuedDispatchLimit = 10_000
 
     /// Opens (creating and migrating when needed) the database at `path`.
     public init(path: String, cachedConversations: Int = 10_000) throws {
@@ -65,6 +73,9 @@ public final class SQLiteStore: Store {
             // what failed.
             cache.removeAll()
             unsaved.removeAll()
+            counters.removeAll()
+            unsavedCounters.removeAll()
+            queuedDispatches.removeAll()
             (catalog, account) = settings
             throw error
         }
@@ -128,10 +139,18 @@ public final class SQLiteStore: Store {
         guard let current else { return }
         for contact in unsaved { if let c = cache[contact] { try insert(c, into: current) } }
         unsaved.removeAll()
+        for name in unsavedCounters { if let value = counters[name] { try write(counter: name, value, into: current) } }
+        unsavedCounters.removeAll()
     }
 
+    /// An upsert rather than a replace: the row is changed in place, and its indexes only
+    /// where their columns changed.
     private func insert(_ conversation: Conversation, into db: Database) throws {
-        try ConversationRow(conversation).insert(db, onConflict: .replace)
+        try db.executeCached(sql: """
+            INSERT INTO conversation (contact, owner, last_inbound, json) VALUES (?, ?, ?, ?)
+            ON CONFLICT(contact) DO UPDATE SET owner = excluded.owner, last_inbound = excluded.last_inbound, json = excluded.json
+            """, arguments: [conversation.contact.description, conversation.owner.description,
+                             conversation.lastInbound?.millisecondsSinceEpoch, try DocumentEncoder.text(conversation)])
     }
 
     /// From the owner and last-inbound columns and their indexes.
@@ -177,38 +196,45 @@ public final class SQLiteStore: Store {
 
     public func limitCounts(after start: Instant) throws -> [(contact: ContactID, at: Instant)] {
         let rows = try read { db in
-            try LimitCountRow.filter(Column("counted_at") > start.millisecondsSinceEpoch).order(Column("counted_at")).fetchAll(db)
+            try Row.fetchAllCached(db, sql: "SELECT contact, counted_at FROM limit_ledger WHERE counted_at > ? ORDER BY counted_at",
+                                   arguments: [start.millisecondsSinceEpoch])
         }
-        return rows.compactMap { row in ContactID(row.contact).map { ($0, Instant(millisecondsSinceEpoch: row.countedAt)) } }
+        return rows.compactMap { row in ContactID(row[0]).map { ($0, Instant(millisecondsSinceEpoch: row[1])) } }
     }
 
     public func addLimitCount(_ contact: ContactID, at instant: Instant) throws {
-        try write { db in try LimitCountRow(contact: contact.value, countedAt: instant.millisecondsSinceEpoch).insert(db, onConflict: .replace) }
+        try write { db in
+            try db.executeCached(sql: "INSERT OR REPLACE INTO limit_ledger (contact, counted_at) VALUES (?, ?)",
+                                 arguments: [contact.value, instant.millisecondsSinceEpoch])
+        }
     }
 
     public func removeLimitCount(_ contact: ContactID, at instant: Instant) throws {
         try write { db in
-            _ = try LimitCountRow.filter(Column("contact") == contact.value && Column("counted_at") == instant.millisecondsSinceEpoch).deleteAll(db)
+            try db.executeCached(sql: "DELETE FROM limit_ledger WHERE contact = ? AND counted_at = ?", arguments: [contact.value, instant.millisecondsSinceEpoch])
         }
     }
 
     public func prune(limitCountsBefore cutoff: Instant, seenBefore: Instant) throws {
         try write { db in
-            _ = try LimitCountRow.filter(Column("counted_at") <= cutoff.millisecondsSinceEpoch).deleteAll(db)
-            _ = try SeenRow.filter(Column("seen_at") < seenBefore.millisecondsSinceEpoch).deleteAll(db)
+            try db.executeCached(sql: "DELETE FROM limit_ledger WHERE counted_at <= ?", arguments: [cutoff.millisecondsSinceEpoch])
+            try db.executeCached(sql: "DELETE FROM inbound_seen WHERE seen_at < ?", arguments: [seenBefore.millisecondsSinceEpoch])
         }
     }
 
     // MARK: Spend
 
     public func spend(of scope: String, in period: String) throws -> SpendTally {
-        let row = try read { db in try SpendRow.fetchOne(db, key: ["scope": scope, "period": period]) }
-        return row.map { SpendTally(spent: Money(micros: $0.micros), warned: $0.warned) } ?? SpendTally()
+        let row = try read { db in
+            try Row.fetchOneCached(db, sql: "SELECT micros, warned FROM spend WHERE scope = ? AND period = ?", arguments: [scope, period])
+        }
+        return row.map { SpendTally(spent: Money(micros: $0[0]), warned: $0[1]) } ?? SpendTally()
     }
 
     public func save(_ tally: SpendTally, of scope: String, in period: String) throws {
         try write { db in
-            try SpendRow(scope: scope, period: period, micros: tally.spent.micros, warned: tally.warned).insert(db, onConflict: .replace)
+            try db.executeCached(sql: "INSERT OR REPLACE INTO spend (scope, period, micros, warned) VALUES (?, ?, ?, ?)",
+                                 arguments: [scope, period, tally.spent.micros, tally.warned])
         }
     }
 
@@ -216,38 +242,49 @@ public final class SQLiteStore: Store {
 
     public func firstSighting(ofInbound id: String, at now: Instant) throws -> Bool {
         try write { db in
-            try SeenRow(id: id, seenAt: now.millisecondsSinceEpoch).insert(db, onConflict: .ignore)
+            try db.executeCached(sql: "INSERT OR IGNORE INTO inbound_seen (id, seen_at) VALUES (?, ?)", arguments: [id, now.millisecondsSinceEpoch])
             return db.changesCount == 1
         }
     }
 
     // MARK: The audit trail
 
+    /// The record in the order people read it (`at`, `id`, `stage` first), by ParleyJSON.
     public func appendAudit(_ decision: Decision) throws {
-        var row = AuditRow(messageID: decision.request.id, contact: decision.request.recipient?.value, at: decision.at.millisecondsSinceEpoch,
-                           json: decision.auditRecord.unordered.objectValue ?? [:])
-        try write { db in try row.insert(db) }
+        let json = decision.auditRecord.encoded()
+        try write { db in
+            try db.executeCached(sql: "INSERT INTO audit (message_id, contact, at, json) VALUES (?, ?, ?, ?)",
+                                 arguments: [decision.request.id, decision.request.recipient?.value, decision.at.millisecondsSinceEpoch, json])
+        }
     }
 
     public func audit(ofMessage id: String) throws -> [JSONValue] {
-        try read { db in try AuditRow.filter(Column("message_id") == id).order(Column("seq")).fetchAll(db).map { .object($0.json) } }
+        try auditRecords(where: "message_id", is: id)
     }
 
     public func audit(ofContact contact: ContactID) throws -> [JSONValue] {
-        try read { db in try AuditRow.filter(Column("contact") == contact.description).order(Column("seq")).fetchAll(db).map { .object($0.json) } }
+        try auditRecords(where: "contact", is: contact.description)
+    }
+
+    private func auditRecords(where column: String, is value: String) throws -> [JSONValue] {
+        let texts = try read { db in
+            try String.fetchAllCached(db, sql: "SELECT json FROM audit WHERE \(column) = ? ORDER BY seq", arguments: [value])
+        }
+        return try texts.map { try JSONValue.parse($0) }
     }
 
     // MARK: The agenda and counters
 
     public func addAgendaItem(_ work: DueWork, at: Instant) throws -> Int64 {
-        var row = AgendaRow(at: at.millisecondsSinceEpoch, json: work)
-        try write { db in try row.insert(db) }
-        guard let key = row.key else { throw StoreError("the agenda item was kept without a key") }
-        return key
+        let json = try DocumentEncoder.text(work)
+        return try write { db in
+            try db.executeCached(sql: "INSERT INTO agenda (at, json) VALUES (?, ?)", arguments: [at.millisecondsSinceEpoch, json])
+            return db.lastInsertedRowID
+        }
     }
 
     public func removeAgendaItem(_ key: Int64) throws {
-        try write { db in _ = try AgendaRow.deleteOne(db, key: key) }
+        try write { db in try db.executeCached(sql: "DELETE FROM agenda WHERE key = ?", arguments: [key]) }
     }
 
     public func agendaItems() throws -> [AgendaItem] {
@@ -259,20 +296,35 @@ public final class SQLiteStore: Store {
     /// The last webhook-inbox id whose effects this store holds. Set it in the transaction
     /// that applies the body, so a crash can neither lose nor repeat it.
     public func inboxProcessed() throws -> Int64 {
-        try read { db in try CounterRow.fetchOne(db, key: "inbox_processed")?.value ?? 0 }
+        try counter("inbox_processed")
     }
 
     public func setInboxProcessed(_ id: Int64) throws {
-        try write { db in try CounterRow(name: "inbox_processed", value: id).insert(db, onConflict: .replace) }
+        try set(counter: "inbox_processed", id)
     }
 
     public func nextNumber(_ counter: String) throws -> Int64 {
-        try write { db in
-            var row = try CounterRow.fetchOne(db, key: counter) ?? CounterRow(name: counter, value: 0)
-            row.value += 1
-            try row.insert(db, onConflict: .replace)
-            return row.value
-        }
+        let next = try self.counter(counter) + 1
+        try set(counter: counter, next)
+        return next
+    }
+
+    private func counter(_ name: String) throws -> Int64 {
+        if let value = counters[name] { return value }
+        let value = try read { db in try Int64.fetchOneCached(db, sql: "SELECT value FROM counter WHERE name = ?", arguments: [name]) } ?? 0
+        counters[name] = value
+        return value
+    }
+
+    /// In a transaction, the counter is written once, when it commits; outside, at once.
+    private func set(counter name: String, _ value: Int64) throws {
+        if current == nil { try queue.write { db in try write(counter: name, value, into: db) } } else { unsavedCounters.insert(name) }
+        counters[name] = value
+    }
+
+    private func write(counter name: String, _ value: Int64, into db: Database) throws {
+        try db.executeCached(sql: "INSERT INTO counter (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                             arguments: [name, value])
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ParleyPolicy
+import Synchronization
 
 /// Webhook bodies as they arrived, kept before the platform is answered: a body in the
 /// inbox is never lost, whatever happens to the process after. It is a file of its own,
@@ -14,7 +15,9 @@ import ParleyPolicy
 /// Thread-safe: the server accepts bodies from many connections at once. In WAL mode the
 /// runtime's reads never wait for those writes.
 public final class WebhookInbox: Sendable {
-    private let queue: DatabasePool
+    let queue: DatabasePool
+    /// Bodies waiting for a commit (see `accept`, in InboxArrivals.swift).
+    let arrivals = Mutex(Arrivals())
 
     public init(path: String) throws {
         var configuration = Configuration()
@@ -94,15 +97,6 @@ public final class WebhookInbox: Sendable {
     /// How many bodies were set aside.
     public func quarantined() -> Int {
         ((try? queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM quarantine") }) ?? nil) ?? 0
-    }
-
-    /// Keeps a body; returns its place in the inbox. The write waits off the caller's
-    /// thread, so many connections accepting at once never tie up Swift's thread pool.
-    public func accept(_ body: [UInt8], at now: Instant) async throws -> Int64 {
-        try await queue.write { db in
-            try db.executeCached(sql: "INSERT INTO inbox (received_at, body) VALUES (?, ?)", arguments: [now.millisecondsSinceEpoch, Data(body)])
-            return db.lastInsertedRowID
-        }
     }
 
     /// The oldest bodies after `processed`, the last id already processed: at most `limit`

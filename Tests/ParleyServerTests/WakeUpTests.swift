@@ -46,6 +46,18 @@ struct WakeUpTests {
         #expect(await wake.wait(timeout: .zero) == false)
     }
 
+    @Test("a wait ends at its own timeout even when the wait before it had a far longer one")
+    func shorterTimeoutAfterLonger() async {
+        let wake = WakeUp()
+        for round in 0..<100 {
+            // Most rounds, the long wait suspends before the signal, and a timer is set for it.
+            async let long = wake.wait(timeout: Self.never)
+            wake.signal()
+            #expect(await long, "round \(round): the signal was lost")
+            #expect(await wake.wait(timeout: .microseconds(round % 50)) == false, "round \(round)")
+        }
+    }
+
     @Test("cancelling a waiting task ends its wait")
     func cancelled() async {
         let wake = WakeUp()

@@ -35,6 +35,25 @@ struct DeliveryQueueTests {
         #expect(try store.deliveriesWaiting() == 1)
     }
 
+    @Test("a delivery reads the same taken first (kept in memory) and taken again (read from the file); one rolled back is never taken")
+    func takenAsQueued() throws {
+        let store = try SQLiteStore(path: path)
+        let dispatch = Dispatch(id: "m1", to: alice, sender: .agent("ana"), message: .text("hi there"))
+        struct Refused: Error {}
+        #expect(throws: Refused.self) {
+            try store.transaction {
+                try store.enqueueDelivery(Dispatch(id: "gone", to: alice, sender: .agent(nil), message: .text("never")), at: start)
+                throw Refused()
+            }
+        }
+        try store.transaction { try store.enqueueDelivery(dispatch, at: start) }
+        let first = try store.transaction { try store.takeDueDeliveries(at: start, limit: 10, lease: lease) }
+        #expect(first.map(\.dispatch) == [dispatch])
+        let again = try store.transaction { try store.takeDueDeliveries(at: start + .seconds(16), limit: 10, lease: lease) }
+        #expect(again.map(\.dispatch) == [dispatch])
+        #expect(try store.delivery("gone") == nil)
+    }
+
     @Test("a stopping server takes first attempts only: retries wait for the next start")
     func untriedOnly() throws {
         let store = try SQLiteStore(path: path)
