@@ -113,7 +113,7 @@ let package = Package(
             name: "parley-bench",
             dependencies: [
                 "ParleyServer", "ParleyTesting", "ParleySimulation", "ParleyRuntime", "ParleySandbox", "ParleyScripting", "ParleyPolicy", "ParleyJSON",
-                "CBenchFloor",
+                "CBenchFloor", "ParleyGraphAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyGraphAPI
 import ParleyPolicy
 
 /// `parley simulate` on a deployment's scale: the example scripts (the router, the order bot,
@@ -30,7 +31,7 @@ struct ScenarioBenchmark {
     /// The scenario, the same on every run: each contact writes on random days at random
     /// times over 60 days, in time order, then two days pass.
     func scenario() -> [String] {
-        var random = SplitMix(seed: 7)
+        var random = SeededGenerator(seed: 7)
         let start = Instant(iso8601: "2026-01-05T00:00:00Z")!
         let texts = ["hi", "where is my order?", "It's order 10234", "thanks", "track", "menu"]
         var events: [(at: Instant, from: String, text: String)] = []
@@ -64,18 +65,5 @@ struct ScenarioBenchmark {
         let elapsed = ContinuousClock.now - start  // wall-clock ok
         guard process.terminationStatus == 0 else { throw BenchError("parley simulate exited with status \(process.terminationStatus)") }
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
-}
-
-/// SplitMix64: a small generator whose sequence is the same on every machine.
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
