@@ -41,24 +41,30 @@ extension JSONValue {
     }
 }
 
-/// JSON text as UTF-8 bytes, made a `String` once at the end: appending to a `String`
-/// piece by piece made and checked a string per piece, a tenth of a simulation's time.
-struct JSONText {
-    private var bytes: [UInt8] = []
+/// JSON text as UTF-8 bytes, made a `String` once at the end (appending to a `String`
+/// piece by piece made and checked a string per piece, a tenth of a simulation's time),
+/// or written out as bytes: a transcript line goes straight into its output buffer.
+public struct JSONText {
+    /// The text so far; callers that write out may empty it and go on appending.
+    public var bytes: [UInt8] = []
 
-    init() { bytes.reserveCapacity(256) }
+    public init() { bytes.reserveCapacity(256) }
 
-    var string: String { String(decoding: bytes, as: UTF8.self) }
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
 
-    mutating func append(_ byte: UInt8) { bytes.append(byte) }
+    public mutating func append(_ byte: UInt8) { bytes.append(byte) }
 
-    mutating func append(_ text: String) {
+    /// `value`'s JSON (an object's keys sorted).
+    public mutating func append(_ value: JSONValue) { value.write(to: &self) }
+
+    /// Text that needs no escaping, as it is: punctuation and keys known to be plain.
+    public mutating func append(_ text: String) {
         var text = text
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     /// Digits without making a string: integers are in every transcript record.
-    mutating func append(_ n: Int64) {
+    public mutating func append(_ n: Int64) {
         guard n != 0 else { return bytes.append(UInt8(ascii: "0")) }
         if n < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = n.magnitude
@@ -71,7 +77,7 @@ struct JSONText {
     }
 
     /// `s` as a JSON string, escaped.
-    mutating func appendQuoted(_ s: String) {
+    public mutating func appendQuoted(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { source in
@@ -119,14 +125,20 @@ public struct OrderedJSONObject: Sendable, Equatable {
     public func encoded() -> String {
         var out = JSONText()
         out.append(UInt8(ascii: "{"))
+        appendMembers(to: &out, first: true)
+        out.append(UInt8(ascii: "}"))
+        return out.string
+    }
+
+    /// Appends the members, comma-separated, without braces: for a caller that writes
+    /// members of its own before them. `first`: no comma before the first.
+    public func appendMembers(to out: inout JSONText, first: Bool) {
         for (i, member) in members.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
+            if i > 0 || !first { out.append(UInt8(ascii: ",")) }
             out.appendQuoted(member.key)
             out.append(UInt8(ascii: ":"))
             member.value.write(to: &out)
         }
-        out.append(UInt8(ascii: "}"))
-        return out.string
     }
 
     public var unordered: JSONValue {

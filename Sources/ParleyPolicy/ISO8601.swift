@@ -5,6 +5,15 @@ import Foundation
 extension Instant {
     /// `2026-01-01T09:30:00Z`, with `.fff` only when the milliseconds are not zero.
     public var iso8601: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        appendISO8601(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `iso8601`'s text to `bytes`: every transcript record starts with an instant,
+    /// written straight into the line it is part of.
+    public func appendISO8601(to bytes: inout [UInt8]) {
         let ms = millisecondsSinceEpoch
         let totalSeconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
         let millis = Int(ms - totalSeconds * 1000)
@@ -15,12 +24,8 @@ extension Instant {
             var out = pad(Int(y), 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
             out += "T" + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
             if millis != 0 { out += "." + pad(millis, 3) }
-            return out + "Z"
+            return bytes.append(contentsOf: (out + "Z").utf8)
         }
-        // Four-digit years, every instant a transcript prints: written as bytes at once, as
-        // this runs for every record.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
         func digits(_ n: Int, _ width: Int) {
             var divisor = 1
             for _ in 1..<width { divisor *= 10 }
@@ -34,7 +39,6 @@ extension Instant {
         digits(secondOfDay / 60 % 60, 2); bytes.append(UInt8(ascii: ":")); digits(secondOfDay % 60, 2)
         if millis != 0 { bytes.append(UInt8(ascii: ".")); digits(millis, 3) }
         bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses `YYYY-MM-DDThh:mm[:ss[.fff...]]` followed by `Z` or `±hh:mm`; a bare date

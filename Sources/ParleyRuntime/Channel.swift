@@ -52,7 +52,7 @@ public protocol Channel: AnyObject {
 
 /// A channel that keeps what it was given, for simulations and tests.
 public final class RecordingChannel: Channel {
-    public private(set) var delivered: [Dispatch] = []
+    public private(set) var delivered = AppendOnlyLog<Dispatch>()
     /// How many messages it was given.
     public private(set) var count = 0
     /// Keep each message (off for long runs that only count).

@@ -17,7 +17,7 @@ public final class InMemoryStore: Store {
         var limitCounts: [(contact: ContactID, at: Instant)] = []
         var seenInbound: [String: Instant] = [:]
         /// Every decision in order; the index is built when the trail is first asked.
-        var audit: [Decision] = []
+        var audit = AppendOnlyLog<Decision>()
         var auditIndex = AuditIndex()
         var agenda: [Int64: (at: Instant, work: DueWork)] = [:]
         var counters: [String: Int64] = [:]
@@ -217,7 +217,7 @@ struct AuditIndex {
     /// Message ids in the order of their first decision.
     var messagesByContact: [ContactID: [String]] = [:]
 
-    mutating func catchUp(with audit: [Decision]) {
+    mutating func catchUp(with audit: AppendOnlyLog<Decision>) {
         for position in indexed..<audit.count {
             let request = audit[position].request
             if byMessage[request.id] == nil, let contact = request.recipient {

@@ -37,11 +37,20 @@ public struct TranscriptRecord: Sendable, Equatable {
 
     /// The JSON line, without its newline.
     public var line: String {
-        var all = OrderedJSONObject()
-        all.append("at", .string(at.iso8601))
-        all.append("type", .string(type))
-        for member in fields.members { all.append(member.key, member.value) }
-        return all.encoded()
+        var text = JSONText()
+        appendLine(to: &text)
+        return text.string
+    }
+
+    /// Appends the JSON line, without its newline, to `text`: how a simulation writes its
+    /// transcript, without a string per line.
+    public func appendLine(to text: inout JSONText) {
+        text.append(#"{"at":""#)
+        at.appendISO8601(to: &text.bytes)
+        text.append(#"","type":"#)
+        text.appendQuoted(type)
+        fields.appendMembers(to: &text, first: false)
+        text.append(UInt8(ascii: "}"))
     }
 }
 

@@ -81,8 +81,12 @@ enum TextLibrary {
 
     /// Case and accents folded away. Foundation's folding is linear, also on long runs of
     /// combining marks (measured), unlike its searches and normalization.
+    /// ASCII text (most of what customers type) is only lowercased, without Foundation.
     static func fold(_ s: String) -> String {
-        s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        if s.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: s.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+        }
+        return s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
     }
 }
 

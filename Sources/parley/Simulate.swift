@@ -59,7 +59,7 @@ struct Simulate: ParsableCommand {
         let pricing = setup.config.policy.pricing
         var cost = CostTally(currency: pricing.currency)
         let ending = simulation.run(scenario, timeLimit: timeLimit > 0 ? .seconds(timeLimit) : nil) { record in
-            output.write(record.line)
+            output.write(record)
             cost.add(record)
         }
         output.flush()
@@ -86,16 +86,25 @@ struct Simulate: ParsableCommand {
 
 /// Lines to standard output, written in large chunks.
 final class BufferedOutput {
-    private var buffer = ""
+    private var text = JSONText()
+
+    func write(_ record: TranscriptRecord) {
+        record.appendLine(to: &text)
+        endLine()
+    }
 
     func write(_ line: String) {
-        buffer += line
-        buffer += "\n"
-        if buffer.utf8.count > 1 << 16 { flush() }
+        text.append(line)
+        endLine()
+    }
+
+    private func endLine() {
+        text.append(UInt8(ascii: "\n"))
+        if text.bytes.count > 1 << 16 { flush() }
     }
 
     func flush() {
-        FileHandle.standardOutput.write(Data(buffer.utf8))
-        buffer = ""
+        FileHandle.standardOutput.write(Data(text.bytes))
+        text.bytes.removeAll(keepingCapacity: true)
     }
 }
