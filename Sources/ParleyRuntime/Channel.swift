@@ -62,9 +62,20 @@ public final class RecordingChannel: Channel {
 
     public private(set) var receipts: [ReadReceipt] = []
 
+    /// Where each kept message is in `delivered`, by its id: a simulation's status events
+    /// name the message they are about, and a scan per status made long runs quadratic.
+    private var positions: [String: Int] = [:]
+
     public func deliver(_ dispatch: Dispatch) {
         count += 1
-        if keeps { delivered.append(dispatch) }
+        guard keeps else { return }
+        positions[dispatch.id] = delivered.count
+        delivered.append(dispatch)
+    }
+
+    /// The kept message with this id (the last, should an id come twice).
+    public func delivered(id: String) -> Dispatch? {
+        positions[id].map { delivered[$0] }
     }
 
     public func markRead(_ receipt: ReadReceipt) {

@@ -62,7 +62,7 @@ public final class Simulation {
     /// `biz_opaque_callback_data`.
     private static func dispatch(of status: MessageStatus, in channel: RecordingChannel?) -> Dispatch? {
         let id = status.callbackData ?? status.id
-        return channel?.delivered.last { $0.id == id }
+        return channel?.delivered(id: id)
     }
 
     /// Checks what the scenario names against the world: macros and templates must exist.
