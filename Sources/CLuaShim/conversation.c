@@ -41,12 +41,12 @@ static int retired_access(lua_State *L) {
 void parley_retire_conversation(lua_State *L, int idx) {
     idx = lua_absindex(L, idx);
     lua_checkstack(L, 4);
-    for (;;) {   /* empty it: contact, number, owner, language, state */
-        lua_pushnil(L);
-        if (lua_next(L, idx) == 0) break;
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {   /* empty it: contact, number, owner, language, state */
         lua_pop(L, 1);
+        lua_pushvalue(L, -1);
         lua_pushnil(L);
-        lua_rawset(L, idx);
+        lua_rawset(L, idx);   /* clearing a field during a traversal is allowed (lua_next) */
     }
     if (lua_rawgetp(L, LUA_REGISTRYINDEX, &RETIRED) != LUA_TTABLE) {
         lua_pop(L, 1);
