@@ -52,8 +52,7 @@ enum TextLibrary {
             },
             // O(n), as split.
             HostFunction("text.words", [text("s")], returns: "list of strings") { args in
-                let words = args[0].stringValue!.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map { JSONValue.string(String($0)) }
-                return [.array(words)]
+                [.array(words(args[0].stringValue!).map(JSONValue.string))]
             },
             // O(n + m): both sides folded (linear, at most 2× as long), then one linear search.
             HostFunction("text.contains", [text("s"), text("needle"), .init("ignore_case", .boolean, optional: true)],
@@ -81,6 +80,16 @@ enum TextLibrary {
 
     /// Case and accents folded away. Foundation's folding is linear, also on long runs of
     /// combining marks (measured), unlike its searches and normalization.
+    /// The runs of letters and digits in `s`. ASCII text (most of what customers type) is
+    /// cut as bytes, without walking grapheme clusters.
+    static func words(_ s: String) -> [String] {
+        guard s.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return s.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+        }
+        func isWordByte(_ b: UInt8) -> Bool { ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A) || (b >= 0x30 && b <= 0x39) }
+        return s.utf8.split(whereSeparator: { !isWordByte($0) }).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// ASCII text (most of what customers type) is only lowercased, without Foundation.
     static func fold(_ s: String) -> String {
         if s.utf8.allSatisfy({ $0 < 0x80 }) {

@@ -112,10 +112,11 @@ struct TextHelperTests {
           text.trim("\u{a0} hi \u{3000}"), text.fold("  Não  "), tostring(text.starts_with("ação", "aç")),
           tostring(text.ends_with("ação", "ão")), tostring(text.ends_with("ão", "ação")),
           text.fold(" Where IS my Order?\t"), text.fold("ÉCOLE Zürich"),
+          table.concat(text.words("Hi, order #10234 [now]_ok`@{z}"), "|"), table.concat(text.words("olá, 1º dia"), "|"),
         }
         """#)
         #expect(r == ["a|b||c|#5", "|a#2", "a|b|c#3", "|#2", "abc#1", "1|2|3#3", "one|two|three#3", "#0", "hi", "nao", "true", "true", "false",
-                      "where is my order?", "ecole zurich"])
+                      "where is my order?", "ecole zurich", "Hi|order|10234|now|ok|z", "olá|1º|dia"])
     }
 
     // MARK: The search itself
