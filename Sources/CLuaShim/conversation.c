@@ -33,6 +33,24 @@ void parley_push_conversation_index(lua_State *L) {
     lua_pushcclosure(L, conversation_index, 2);
 }
 
+void parley_push_conversation(lua_State *L, int metatable, const char *contact, size_t contact_len,
+                              const char *number, size_t number_len, const char *owner, size_t owner_len,
+                              int has_language, const char *language, size_t language_len) {
+    lua_createtable(L, 0, 5);
+    lua_pushlstring(L, contact, contact_len);
+    lua_setfield(L, -2, "contact");
+    lua_pushlstring(L, number, number_len);
+    lua_setfield(L, -2, "number");
+    lua_pushlstring(L, owner, owner_len);
+    lua_setfield(L, -2, "owner");
+    if (has_language) {
+        lua_pushlstring(L, language, language_len);
+        lua_setfield(L, -2, "language");
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, metatable);
+    lua_setmetatable(L, -2);
+}
+
 static int retired_access(lua_State *L) {
     return luaL_error(L, "this conv belongs to a call that has ended; use the conv your handler received "
                          "(keep what must last in conv.state)");

@@ -32,9 +32,6 @@ public struct ConversationView: Sendable, Equatable {
 /// script kept reads nothing later.
 final class ConversationBridge: CallSubject {
     private unowned let sandbox: LuaSandbox
-    /// The keys of a conversation table, interned once: pushing them from the registry
-    /// skips hashing the same strings on every call.
-    private let keysRef: Int32
     private var metatableRef: Int32 = 0
     /// The conversation of the call now running, and what the script left of it: `nil`
     /// when the call changed neither `conv.state` nor `conv.language`, so nothing is written.
@@ -43,35 +40,11 @@ final class ConversationBridge: CallSubject {
     /// The running call's `conv` table (its address), state and session, for the lazy loader.
     private var pending: (table: Int64, state: JSONValue, session: JSONValue?)?
 
-    private enum Key: Int64, CaseIterable {
-        case contact = 1, owner, language, state, number
-
-        /// Spelled out: interpolating a case name goes through reflection, on every sandbox.
-        var name: String {
-            switch self {
-            case .contact: "contact"
-            case .owner: "owner"
-            case .language: "language"
-            case .state: "state"
-            case .number: "number"
-            }
-        }
-    }
-
     /// The longest `conv.language` kept: language codes are a few letters.
     static let maxLanguageBytes = 32
 
     init(_ sandbox: LuaSandbox, methods: [HostFunction]) {
         self.sandbox = sandbox
-        keysRef = sandbox.host {
-            let L = sandbox.L
-            lua_createtable(L, Int32(Key.allCases.count), 0)
-            for key in Key.allCases {
-                sandbox.values.push(key.name)
-                lua_rawseti(L, -2, key.rawValue)
-            }
-            return luaL_ref(L, parley_registryindex())
-        }
         metatableRef = makeMetatable(methods)
     }
 
@@ -113,24 +86,26 @@ final class ConversationBridge: CallSubject {
     // MARK: CallSubject
 
     func push(into sandbox: LuaSandbox) {
-        guard let c = current else { return lua_pushnil(sandbox.L) }
+        guard var c = current else { return lua_pushnil(sandbox.L) }
         let L = sandbox.L
-        lua_rawgeti(L, parley_registryindex(), Int64(keysRef))
-        let keys = lua_gettop(L)
-        lua_createtable(L, 0, 5)
-        func set(_ key: Key, _ value: String) {
-            lua_rawgeti(L, keys, key.rawValue)
-            sandbox.values.push(value)
-            lua_rawset(L, -3)
+        // One C call for the whole table: this runs for every handler call.
+        c.contact.withUTF8 { contact in
+            c.number.withUTF8 { number in
+                c.owner.withUTF8 { owner in
+                    func push(language: UnsafeBufferPointer<UInt8>?) {
+                        parley_push_conversation(L, metatableRef, chars(contact), contact.count, chars(number), number.count,
+                                                 chars(owner), owner.count, language == nil ? 0 : 1, language.flatMap(chars), language?.count ?? 0)
+                    }
+                    guard var language = c.language else { return push(language: nil) }
+                    language.withUTF8 { push(language: $0) }
+                }
+            }
         }
-        set(.contact, c.contact)
-        set(.number, c.number)
-        set(.owner, c.owner)
-        if let language = c.language { set(.language, language) }
-        parley_remove(L, keys)
-        lua_rawgeti(L, parley_registryindex(), Int64(metatableRef))
-        lua_setmetatable(L, -2)
         pending = (Int64(Int(bitPattern: lua_topointer(L, -1))), c.state, c.session)
+    }
+
+    private func chars(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafePointer<CChar>? {
+        UnsafeRawPointer(bytes.baseAddress)?.assumingMemoryBound(to: CChar.self)
     }
 
     func read(from sandbox: LuaSandbox, at index: Int32) throws(ScriptFailure) {

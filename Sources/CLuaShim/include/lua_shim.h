@@ -95,6 +95,12 @@ int parley_lua_locate(lua_State *L);
 ** tables: a method by name, or "state", which the loader produces on first use (it gets
 ** the conversation table) and which is then stored in the table. [-2, +1, m] */
 void parley_push_conversation_index(lua_State *L);
+/* Pushes a new conversation table: its text fields (`language` only if has_language) and the
+** metatable kept at registry reference `metatable`. One call for what every handler call
+** pushes, rather than one per field. Host mode. [-0, +1, m] */
+void parley_push_conversation(lua_State *L, int metatable, const char *contact, size_t contact_len,
+                              const char *number, size_t number_len, const char *owner, size_t owner_len,
+                              int has_language, const char *language, size_t language_len);
 
 /* freeze(t): a read-only view of t, for the library tables, so a script cannot keep data
 ** in them between conversations or change what the next call sees. */
