@@ -7,4 +7,7 @@
 /// Lua fails.
 double bench_floor_ns_per_event(long events);
 
+/// Bytes malloc has handed out and not taken back (glibc's mallinfo2).
+long long bench_heap_in_use(void);
+
 #endif
