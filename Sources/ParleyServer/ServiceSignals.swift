@@ -9,6 +9,9 @@ public final class ServiceSignals: Sendable {
     public let agenda = WakeUp()
     /// How far the workers have got. Reported by the workers as they go.
     public let progress = Watched(ServiceProgress())
+    /// Someone waits for the sender to be idle: its next turn reads the delivery queue,
+    /// whether or not anything marked it as holding due deliveries (a retry whose time came).
+    let senderLookAsked = Atomic<Bool>(false)
 
     public init() {}
 
@@ -29,6 +32,7 @@ public final class ServiceSignals: Sendable {
     /// `limit`.
     public func waitUntilSenderIdle(within limit: Duration = .seconds(60)) async throws {
         let begun = progress.value.senderTurns
+        senderLookAsked.store(true, ordering: .sequentiallyConsistent)  // that turn reads the queue for what came due
         deliveries.signal()  // a turn now, not at the sender's next poll
         try await reach("the sender idle", within: limit) { $0.senderIdleTurn > begun }
     }

@@ -163,11 +163,26 @@ struct DeliveryWorker: Service {
     /// start in any case, so a Graph API outage cannot hold up the stop.
     static let drainWindow = Duration.seconds(10)
 
+    /// How often, at least, the sender looks in the queue for due deliveries nobody handed
+    /// it (retries whose time came), however busy it is.
+    static let lookInterval = Duration.milliseconds(500)
+
     private func sendUntilShutdown(_ finished: FinishedAttempts, _ wake: WakeUp) async {
         let progress = service.signals.progress
+        let handOff = service.handOff
         await withDiscardingTaskGroup { group in
-            var inFlight = 0
+            func start(_ deliveries: [Delivery]) {
+                for delivery in deliveries {
+                    group.addTask {
+                        finished.append(await attempt(delivery))
+                        handOff.release(1)  // after the outcome is in: an idle sender has nothing left to record
+                        wake.signal()
+                    }
+                }
+            }
             var stopping: ContinuousClock.Instant?  // wall-clock ok: a deadline for the stop
+            var lastLook = ContinuousClock.now  // wall-clock ok: how often the queue is read
+            var timedOut = true  // at start: what the last process left
             while !Task.isCancelled {
                 let turn = progress.update { progress in
                     progress.senderTurns += 1
@@ -176,7 +191,6 @@ struct DeliveryWorker: Service {
                 // However many attempts finished since the last turn, one call records them
                 // all: under load, outcomes come in batches.
                 let outcomes = finished.takeAll()
-                inFlight -= outcomes.count
                 // Receipts first: the typing indicator is worth showing before the reply it announces.
                 for receipt in service.receipts.takeAll() {
                     guard let sender, let id = receipt.messageID else { continue }
@@ -188,20 +202,32 @@ struct DeliveryWorker: Service {
                 }
                 if stopping == nil, Task.isShuttingDownGracefully { stopping = .now }
                 let starting = stopping.map { ContinuousClock.now - $0 < Self.drainWindow } ?? true
-                let room = starting ? concurrency - inFlight : 0
-                let taken = await service.settle(outcomes, thenTake: room, untriedOnly: stopping != nil)
-                inFlight += taken.count
-                for delivery in taken {
-                    group.addTask {
-                        finished.append(await attempt(delivery))
-                        wake.signal()
-                    }
+                if !starting { handOff.stopAccepting() }
+                // Queued taken by events that committed: their slots are theirs already.
+                let handed = handOff.takeHanded()
+                start(handed)
+                // The queue is read only when it may hold due deliveries nobody handed over.
+                let asked = service.signals.senderLookAsked.exchange(false, ordering: .sequentiallyConsistent)
+                let look = handOff.takeQueueMayHaveDue() || asked || timedOut || stopping != nil || ContinuousClock.now - lastLook >= Self.lookInterval
+                var taken: [Delivery] = []
+                let room = look && starting ? handOff.reserveAll() : 0
+                if look { lastLook = .now }
+                // No room: the queue is read once an attempt ends and frees some.
+                if look, room == 0, starting { handOff.noteQueueMayHaveDue() }
+                if room > 0 || !outcomes.isEmpty {
+                    taken = await service.settle(outcomes, thenTake: room, untriedOnly: stopping != nil)
+                    if room > 0, taken.count == room { handOff.noteQueueMayHaveDue() }  // a full take: more may wait
+                    start(taken)
                 }
+                handOff.release(room - taken.count)
+                // In this order: an attempt gives its slot back after its outcome is in.
+                let nothingBusy = handOff.isIdle
                 if !finished.isEmpty { continue }
+                let idle = nothingBusy && handed.isEmpty && taken.isEmpty
                 // In a graceful shutdown, stop once nothing is in flight and nothing more was taken.
-                if Task.isShuttingDownGracefully, inFlight == 0, taken.isEmpty { return }
-                if inFlight == 0, taken.isEmpty { progress.update { $0.senderIdleTurn = turn } }
-                await wake.wait(timeout: .milliseconds(500))
+                if Task.isShuttingDownGracefully, idle { return }
+                if idle { progress.update { $0.senderIdleTurn = turn } }
+                timedOut = await !wake.wait(timeout: Self.lookInterval)
             }
         }
     }
