@@ -141,12 +141,18 @@ public actor RuntimeService {
         defer { eventStarted.withLock { $0 = nil } }
         let dueBefore = runtime.nextDue
         defer { wakeAgenda(ifSoonerThan: dueBefore) }  // the agenda worker sleeps until what it knew was first
+        // Sends accepted since the last event are written down in this one: no commit of their own.
+        let accepted = handOff.takeAcceptances()
         channel.eventStarted()
         do {
-            let result = try runtime.transaction(body)
+            let result = try runtime.transaction {
+                for outcome in accepted { try record(outcome) }
+                return try body()
+            }
             channel.eventEnded(committed: true)
             return result
         } catch {
+            handOff.putBack(accepted)
             channel.eventEnded(committed: false)
             throw error
         }

@@ -22,6 +22,10 @@ final class SenderHandOff: Sendable {
         var queueMayHaveDue = true
         /// False once a stopping sender starts no more first attempts.
         var accepting = true
+        /// Outcomes of attempts that ended, not yet recorded.
+        var outcomes: [DeliveryOutcome] = []
+        /// The sender is stopping: every outcome wakes it, so it stops as soon as it may.
+        var stopping = false
     }
 
     private let state = Mutex(State())
@@ -54,6 +58,47 @@ final class SenderHandOff: Sendable {
         state.withLock { $0.busy -= count }
     }
 
+    /// An attempt ended: its slot is free, and its outcome waits to be recorded. Returns
+    /// whether to wake the sender for it: news for the runtime (a failure, a hold) is
+    /// recorded at once, and a freed slot may let the sender take what waits in the queue.
+    /// A plain acceptance waits for the next event, which records it in its own transaction
+    /// (`takeAcceptances`), so it costs no commit of its own; the sender records what no
+    /// event took when it next wakes (at the latest, after `DeliveryWorker.lookInterval`).
+    func finish(_ outcome: DeliveryOutcome) -> Bool {
+        state.withLock { state in
+            state.outcomes.append(outcome)
+            state.busy -= 1
+            return state.stopping || state.queueMayHaveDue || !outcome.isPlainAcceptance
+        }
+    }
+
+    /// The plain acceptances waiting: for an event to record in its transaction.
+    func takeAcceptances() -> [DeliveryOutcome] {
+        state.withLock { state in
+            guard state.outcomes.contains(where: \.isPlainAcceptance) else { return [] }
+            let plain = state.outcomes.filter(\.isPlainAcceptance)
+            state.outcomes.removeAll(where: \.isPlainAcceptance)
+            return plain
+        }
+    }
+
+    /// Every outcome waiting: for the sender to record.
+    func takeOutcomes() -> [DeliveryOutcome] {
+        state.withLock { state in
+            defer { state.outcomes.removeAll() }
+            return state.outcomes
+        }
+    }
+
+    /// Outcomes taken by an event that rolled back: the next records them.
+    func putBack(_ outcomes: [DeliveryOutcome]) {
+        guard !outcomes.isEmpty else { return }
+        state.withLock { $0.outcomes = outcomes + $0.outcomes }
+    }
+
+    /// Outcomes wait that are news for the runtime, not plain acceptances.
+    var newsWaiting: Bool { state.withLock { $0.outcomes.contains { !$0.isPlainAcceptance } } }
+
     /// The deliveries a committed transaction queued taken; their slots are reserved.
     func hand(_ deliveries: [Delivery]) {
         state.withLock { $0.handed += deliveries }
@@ -80,11 +125,16 @@ final class SenderHandOff: Sendable {
         }
     }
 
+    /// The sender is stopping: it hears of every outcome.
+    func beginStopping() {
+        state.withLock { $0.stopping = true }
+    }
+
     /// A stopping sender starts no more first attempts: nothing more is handed to it.
     func stopAccepting() {
         state.withLock { $0.accepting = false }
     }
 
-    /// Nothing in flight, handed or reserved.
-    var isIdle: Bool { state.withLock { $0.busy == 0 } }
+    /// Nothing in flight, handed or reserved, and no outcome left to record.
+    var isIdle: Bool { state.withLock { $0.busy == 0 && $0.outcomes.isEmpty } }
 }

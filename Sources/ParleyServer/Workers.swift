@@ -136,6 +136,12 @@ public enum DeliveryOutcome: Sendable {
     case accepted(id: String, wamid: String, held: Bool = false)
     /// Failed; tried again at `retryAt`, or given up when it is nil.
     case failed(Delivery, GraphAPIError, retryAt: Instant?)
+
+    /// Sent, and nothing for the runtime to hear of: recording it is one row's update.
+    var isPlainAcceptance: Bool {
+        if case .accepted(_, _, held: false) = self { return true }
+        return false
+    }
 }
 
 /// Sends queued deliveries, up to `concurrency` at once: to the Graph API when live, to
@@ -150,10 +156,9 @@ struct DeliveryWorker: Service {
     var concurrency = 16
 
     func run() async throws {
-        let finished = FinishedAttempts()
         let wake = service.signals.deliveries
         await withGracefulShutdownHandler {
-            await sendUntilShutdown(finished, wake)
+            await sendUntilShutdown(wake)
         } onGracefulShutdown: {
             wake.signal()
         }
@@ -167,16 +172,16 @@ struct DeliveryWorker: Service {
     /// it (retries whose time came), however busy it is.
     static let lookInterval = Duration.milliseconds(500)
 
-    private func sendUntilShutdown(_ finished: FinishedAttempts, _ wake: WakeUp) async {
-        let progress = service.signals.progress
+    private func sendUntilShutdown(_ wake: WakeUp) async {
+        let signals = service.signals
+        let progress = signals.progress
         let handOff = service.handOff
         await withDiscardingTaskGroup { group in
             func start(_ deliveries: [Delivery]) {
                 for delivery in deliveries {
                     group.addTask {
-                        finished.append(await attempt(delivery))
-                        handOff.release(1)  // after the outcome is in: an idle sender has nothing left to record
-                        wake.signal()
+                        let outcome = await attempt(delivery)
+                        if handOff.finish(outcome) || signals.waitingForIdleSender { wake.signal() }
                     }
                 }
             }
@@ -188,9 +193,6 @@ struct DeliveryWorker: Service {
                     progress.senderTurns += 1
                     return progress.senderTurns
                 }
-                // However many attempts finished since the last turn, one call records them
-                // all: under load, outcomes come in batches.
-                let outcomes = finished.takeAll()
                 // Receipts first: the typing indicator is worth showing before the reply it announces.
                 for receipt in service.receipts.takeAll() {
                     guard let sender, let id = receipt.messageID else { continue }
@@ -200,7 +202,10 @@ struct DeliveryWorker: Service {
                         }
                     }
                 }
-                if stopping == nil, Task.isShuttingDownGracefully { stopping = .now }
+                if stopping == nil, Task.isShuttingDownGracefully {
+                    stopping = .now
+                    handOff.beginStopping()
+                }
                 let starting = stopping.map { ContinuousClock.now - $0 < Self.drainWindow } ?? true
                 if !starting { handOff.stopAccepting() }
                 // Queued taken by events that committed: their slots are theirs already.
@@ -212,6 +217,11 @@ struct DeliveryWorker: Service {
                 var taken: [Delivery] = []
                 let room = look && starting ? handOff.reserveAll() : 0
                 if look { lastLook = .now }
+                // However many attempts finished since the last turn, one call records them
+                // all; plain acceptances are left to the next event unless something waits
+                // on them. A take records them in any case (`RuntimeService.event`).
+                let recordAll = handOff.newsWaiting || stopping != nil || timedOut || signals.waitingForIdleSender
+                let outcomes = recordAll ? handOff.takeOutcomes() : []
                 // No room: the queue is read once an attempt ends and frees some.
                 if look, room == 0, starting { handOff.noteQueueMayHaveDue() }
                 if room > 0 || !outcomes.isEmpty {
@@ -220,27 +230,11 @@ struct DeliveryWorker: Service {
                     start(taken)
                 }
                 handOff.release(room - taken.count)
-                // In this order: an attempt gives its slot back after its outcome is in.
-                let nothingBusy = handOff.isIdle
-                if !finished.isEmpty { continue }
-                let idle = nothingBusy && handed.isEmpty && taken.isEmpty
+                let idle = handOff.isIdle && handed.isEmpty && taken.isEmpty
                 // In a graceful shutdown, stop once nothing is in flight and nothing more was taken.
                 if Task.isShuttingDownGracefully, idle { return }
                 if idle { progress.update { $0.senderIdleTurn = turn } }
                 timedOut = await !wake.wait(timeout: Self.lookInterval)
-            }
-        }
-    }
-
-    /// Outcomes the attempts left, waiting to be recorded.
-    private final class FinishedAttempts: Sendable {
-        private let outcomes = Mutex<[DeliveryOutcome]>([])
-        func append(_ outcome: DeliveryOutcome) { outcomes.withLock { $0.append(outcome) } }
-        var isEmpty: Bool { outcomes.withLock { $0.isEmpty } }
-        func takeAll() -> [DeliveryOutcome] {
-            outcomes.withLock { all in
-                defer { all.removeAll() }
-                return all
             }
         }
     }
