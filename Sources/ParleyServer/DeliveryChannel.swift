@@ -5,22 +5,61 @@ import ParleyStorage
 
 /// The live channel: an allowed message enters the durable delivery queue, in the same
 /// transaction as the decision that let it go. The sender takes it from there.
+///
+/// Inside an event (`RuntimeService.event`), a message the sender has room for is queued
+/// already taken, and handed to the sender when the event commits: no transaction of the
+/// sender's own takes it. A rolled-back event hands nothing over, and frees its slots.
 final class DeliveryChannel: Channel {
     unowned let store: SQLiteStore
     let clock: any Clock
     let receipts: ReadReceipts
-    /// Called after a delivery is queued, to wake the sender.
+    let handOff: SenderHandOff
+    /// How long an attempt is leased: as long as the sender's own takes lease one.
+    let lease: Span
+    /// Called after a delivery is queued or handed over, to wake the sender.
     var onQueued: () -> Void = {}
+    /// The deliveries the event now running queued taken; nil outside an event.
+    private var handing: [Delivery]?
 
-    init(store: SQLiteStore, clock: any Clock, receipts: ReadReceipts) {
+    init(store: SQLiteStore, clock: any Clock, receipts: ReadReceipts, handOff: SenderHandOff, lease: Span) {
         self.store = store
         self.clock = clock
         self.receipts = receipts
+        self.handOff = handOff
+        self.lease = lease
     }
 
     func deliver(_ dispatch: Dispatch) throws {
+        if handing != nil, handOff.reserve() {
+            let taken: Delivery?
+            do {
+                taken = try store.enqueueTakenDelivery(dispatch, at: clock.now, lease: lease)
+            } catch {
+                handOff.release(1)
+                throw error
+            }
+            if let taken { handing!.append(taken) } else { handOff.release(1) }
+            return
+        }
         try store.enqueueDelivery(dispatch, at: clock.now)
+        handOff.noteQueueMayHaveDue()
         onQueued()
+    }
+
+    /// An event starts: what it queues may be handed over when it commits.
+    func eventStarted() { handing = [] }
+
+    /// The event ended: committed, its deliveries go to the sender; rolled back, their
+    /// rows are gone and their slots are given back.
+    func eventEnded(committed: Bool) {
+        guard let handed = handing else { return }
+        handing = nil
+        if !committed {
+            handOff.release(handed.count)
+        } else if !handed.isEmpty {
+            handOff.hand(handed)
+            onQueued()
+        }
     }
 
     func markRead(_ receipt: ReadReceipt) {

@@ -22,6 +22,8 @@ public actor RuntimeService {
     let clock = SystemClock()
     let logger: Logger
     private let channel: DeliveryChannel
+    /// The sender's room, and the deliveries events hand it as they commit.
+    nonisolated let handOff: SenderHandOff
     let decoder = WebhookDecoder()
     /// Webhooks to runtime events, with delivery statuses tied to our own message ids.
     let ingest: WebhookIngest
@@ -62,7 +64,8 @@ public actor RuntimeService {
         ingest = WebhookIngest(numbers: settings.cloudAPI.numberNames, othersAreDefault: settings.cloudAPI.phoneNumberID == nil,
                                statusEvents: { status in try Self.statusEvents(status, store: store, at: clock.now) })
         signals = ServiceSignals()
-        channel = DeliveryChannel(store: store, clock: clock, receipts: receipts)
+        handOff = SenderHandOff(capacity: settings.cloudAPI.concurrentSends)
+        channel = DeliveryChannel(store: store, clock: clock, receipts: receipts, handOff: handOff, lease: Self.lease(settings))
         runtime = try Runtime(config: settings.runtime, clock: clock, store: store, channel: channel)
         callWatch = runtime.callWatch
         let signals = self.signals
@@ -138,7 +141,21 @@ public actor RuntimeService {
         defer { eventStarted.withLock { $0 = nil } }
         let dueBefore = runtime.nextDue
         defer { wakeAgenda(ifSoonerThan: dueBefore) }  // the agenda worker sleeps until what it knew was first
-        return try runtime.transaction(body)
+        // Sends accepted since the last event are written down in this one: no commit of their own.
+        let accepted = handOff.takeAcceptances()
+        channel.eventStarted()
+        do {
+            let result = try runtime.transaction {
+                for outcome in accepted { try record(outcome) }
+                return try body()
+            }
+            channel.eventEnded(committed: true)
+            return result
+        } catch {
+            handOff.putBack(accepted)
+            channel.eventEnded(committed: false)
+            throw error
+        }
     }
 
     /// When the event now running started, for `health(within:)`, which cannot ask the
@@ -224,7 +241,7 @@ public actor RuntimeService {
     /// are due, all in one transaction. An attempt is leased for the send timeout and a
     /// little more, so it is never in flight twice.
     public func settle(_ outcomes: [DeliveryOutcome], thenTake limit: Int, untriedOnly: Bool = false) -> [Delivery] {
-        let lease = Span.milliseconds(Int64(settings.cloudAPI.timeoutMilliseconds) + 5_000)
+        let lease = Self.lease(settings)
         do {
             return try event {
                 for outcome in outcomes { try record(outcome) }
@@ -235,6 +252,11 @@ public actor RuntimeService {
             logger.error("cannot record delivery outcomes; their messages will be tried again: \(error)")
             return []
         }
+    }
+
+    /// How long an attempt is leased: the send's timeout and a little more.
+    static func lease(_ settings: DeploymentConfig) -> Span {
+        .milliseconds(Int64(settings.cloudAPI.timeoutMilliseconds) + 5_000)
     }
 
     private func record(_ outcome: DeliveryOutcome) throws {

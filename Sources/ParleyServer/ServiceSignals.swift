@@ -9,6 +9,13 @@ public final class ServiceSignals: Sendable {
     public let agenda = WakeUp()
     /// How far the workers have got. Reported by the workers as they go.
     public let progress = Watched(ServiceProgress())
+    /// Someone waits for the sender to be idle: its next turn reads the delivery queue,
+    /// whether or not anything marked it as holding due deliveries (a retry whose time came).
+    let senderLookAsked = Atomic<Bool>(false)
+    /// Waits for an idle sender now running: while there are any, the sender records every
+    /// outcome as it comes, rather than leaving plain acceptances to the next event.
+    private let idleSenderWaits = Atomic<Int>(0)
+    var waitingForIdleSender: Bool { idleSenderWaits.load(ordering: .sequentiallyConsistent) > 0 }
 
     public init() {}
 
@@ -28,7 +35,10 @@ public final class ServiceSignals: Sendable {
     /// recorded (a retry set for later does not count as due). Throws `ProgressTimeout` after
     /// `limit`.
     public func waitUntilSenderIdle(within limit: Duration = .seconds(60)) async throws {
+        idleSenderWaits.add(1, ordering: .sequentiallyConsistent)
+        defer { idleSenderWaits.subtract(1, ordering: .sequentiallyConsistent) }
         let begun = progress.value.senderTurns
+        senderLookAsked.store(true, ordering: .sequentiallyConsistent)  // that turn reads the queue for what came due
         deliveries.signal()  // a turn now, not at the sender's next poll
         try await reach("the sender idle", within: limit) { $0.senderIdleTurn > begun }
     }

@@ -34,16 +34,30 @@ public struct Delivery: Sendable, Equatable {
 /// crash between the two.
 extension SQLiteStore {
     public func enqueueDelivery(_ dispatch: Dispatch, at now: Instant) throws {
+        let queued = try insertDelivery(dispatch, state: "pending", attempts: 0, nextAttempt: now, at: now)
+        if queued, queuedDispatches.count < queuedDispatchLimit { queuedDispatches[dispatch.id] = dispatch }
+    }
+
+    /// Queues `dispatch` already taken for its first attempt, leased until `now + lease`, as
+    /// `takeDueDeliveries` would take it: for a sender with room, which is handed it once the
+    /// transaction commits, so taking it costs no transaction of its own. Returns the
+    /// delivery to hand over; nil when this id was queued before (it is not sent twice).
+    public func enqueueTakenDelivery(_ dispatch: Dispatch, at now: Instant, lease: Span) throws -> Delivery? {
+        guard try insertDelivery(dispatch, state: "sending", attempts: 1, nextAttempt: now + lease, at: now) else { return nil }
+        return Delivery(dispatch: dispatch, state: .sending, attempts: 1)
+    }
+
+    /// Inserts a delivery row unless its id is there already; returns whether it did.
+    private func insertDelivery(_ dispatch: Dispatch, state: String, attempts: Int, nextAttempt: Instant, at now: Instant) throws -> Bool {
         let at = now.millisecondsSinceEpoch
         let json = try DocumentEncoder.text(dispatch)
-        let queued = try write { db in
+        return try write { db in
             try db.executeCached(sql: """
                 INSERT OR IGNORE INTO delivery (id, contact, json, state, attempts, next_attempt_at, created_at, updated_at)
-                VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)
-                """, arguments: [dispatch.id, dispatch.to.description, json, at, at, at])
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [dispatch.id, dispatch.to.description, json, state, attempts, nextAttempt.millisecondsSinceEpoch, at, at])
             return db.changesCount == 1
         }
-        if queued, queuedDispatches.count < queuedDispatchLimit { queuedDispatches[dispatch.id] = dispatch }
     }
 
     /// Up to `limit` deliveries due by `now`, oldest first, each marked `sending` with one

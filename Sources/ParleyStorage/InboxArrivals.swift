@@ -71,7 +71,14 @@ extension WebhookInbox {
 
     /// Keeps `bodies` in one transaction. Should it fail, each is tried in a transaction of
     /// its own, so that a body that cannot be kept fails alone and the others are kept.
+    /// What was kept is remembered for `pending`.
     func keep(_ bodies: [(body: [UInt8], at: Instant)], in db: Database) -> [Result<Int64, any Error>] {
+        let ids = commit(bodies, in: db)
+        remember(bodies.map(\.body), ids)
+        return ids
+    }
+
+    private func commit(_ bodies: [(body: [UInt8], at: Instant)], in db: Database) -> [Result<Int64, any Error>] {
         do {
             var ids: [Int64] = []
             try db.inTransaction {
@@ -93,6 +100,13 @@ extension WebhookInbox {
         } catch {
             return [.failure(error)]
         }
+    }
+
+    /// Bodies committed, for the runtime to take from memory. Called on the writer's
+    /// connection, before the next commit may start, so ids arrive in order.
+    private func remember(_ bodies: [[UInt8]], _ ids: [Result<Int64, any Error>]) {
+        let committed = zip(ids, bodies).compactMap { id, body in (try? id.get()).map { (id: $0, body: body) } }
+        recent.withLock { $0.kept(committed) }
     }
 
     private func insert(_ body: [UInt8], at now: Instant, _ db: Database) throws -> Int64 {

@@ -18,6 +18,8 @@ public final class WebhookInbox: Sendable {
     let queue: DatabasePool
     /// Bodies waiting for a commit (see `accept`, in InboxArrivals.swift).
     let arrivals = Mutex(Arrivals())
+    /// Bodies committed and not yet taken, for `pending` to take without reading the file.
+    let recent: Mutex<RecentBodies>
 
     public init(path: String) throws {
         var configuration = Configuration()
@@ -46,6 +48,7 @@ public final class WebhookInbox: Sendable {
                 """)
         }
         try migrator.migrate(queue)
+        recent = Mutex(RecentBodies(lastID: try queue.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM inbox") ?? 0 }))
     }
 
     /// The newest body's id (0 for none): where the backlog a restart found ends.
@@ -102,11 +105,15 @@ public final class WebhookInbox: Sendable {
     /// The oldest bodies after `processed`, the last id already processed: at most `limit`
     /// of them, and no more once they hold `maxBytes` (always at least one), so a run of
     /// large bodies is never all in memory at once.
+    /// Bodies this process committed come from memory (`RecentBodies`); the file is read
+    /// only for the others (a backlog a restart found, a burst past what memory keeps).
     public func pending(after processed: Int64, limit: Int, maxBytes: Int = .max) throws -> [(id: Int64, body: [UInt8])] {
-        try queue.read { db in
+        if let kept = recent.withLock({ $0.take(after: processed, limit: limit, maxBytes: maxBytes) }) { return kept }
+        return try queue.read { db in
             var bodies: [(id: Int64, body: [UInt8])] = []
             var bytes = 0
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, body FROM inbox WHERE id > ? ORDER BY id LIMIT ?", arguments: [processed, limit])
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT id, body FROM inbox WHERE id > ? ORDER BY id LIMIT ?"),
+                                           arguments: [processed, limit])
             while bytes < maxBytes, let row = try rows.next() {
                 let data: Data = row["body"]
                 bytes += data.count

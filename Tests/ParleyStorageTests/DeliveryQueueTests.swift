@@ -90,5 +90,38 @@ struct DeliveryQueueTests {
         #expect(again.map(\.id) == ["m1"])
         #expect(again.first?.attempts == 2)
     }
-}
 
+    @Test("a delivery queued taken is leased like a taken one, and after a crash is tried once more under its id")
+    func queuedTaken() throws {
+        do {
+            let store = try SQLiteStore(path: path)
+            let dispatch = Dispatch(id: "m1", to: alice, sender: .agent(nil), message: .text("hi"))
+            let handed = try store.transaction { try store.enqueueTakenDelivery(dispatch, at: start, lease: lease) }
+            #expect(handed?.dispatch == dispatch)
+            #expect(handed?.attempts == 1)
+            #expect(try store.transaction { try store.enqueueTakenDelivery(dispatch, at: start, lease: lease) } == nil)  // queued once
+            #expect(try store.transaction { try store.takeDueDeliveries(at: start + .seconds(14), limit: 10, lease: lease) }.isEmpty)  // in flight
+            #expect(try store.deliveriesWaiting() == 1)
+        }  // the process dies with m1 in flight
+        let store = try SQLiteStore(path: path)
+        try store.transaction { try store.resumeInterruptedDeliveries(at: start + .seconds(1)) }
+        let again = try store.transaction { try store.takeDueDeliveries(at: start + .seconds(1), limit: 10, lease: lease) }
+        #expect(again.map(\.id) == ["m1"])
+        #expect(again.first?.attempts == 2)
+        #expect(try store.transaction { try store.takeDueDeliveries(at: start + .seconds(2), limit: 10, lease: lease) }.isEmpty)
+    }
+
+    @Test("a delivery queued taken in a transaction that rolls back leaves no row")
+    func queuedTakenRolledBack() throws {
+        let store = try SQLiteStore(path: path)
+        struct Refused: Error {}
+        #expect(throws: Refused.self) {
+            try store.transaction {
+                _ = try store.enqueueTakenDelivery(Dispatch(id: "gone", to: alice, sender: .agent(nil), message: .text("never")), at: start, lease: lease)
+                throw Refused()
+            }
+        }
+        #expect(try store.delivery("gone") == nil)
+        #expect(try store.transaction { try store.takeDueDeliveries(at: start + .seconds(60), limit: 10, lease: lease) }.isEmpty)
+    }
+}
