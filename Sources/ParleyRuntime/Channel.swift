@@ -62,20 +62,22 @@ public final class RecordingChannel: Channel {
 
     public private(set) var receipts: [ReadReceipt] = []
 
-    /// Where each kept message is in `delivered`, by its id: a simulation's status events
-    /// name the message they are about, and a scan per status made long runs quadratic.
+    /// Where each kept message is in `delivered`, by its id, up to `indexed`: a simulation's
+    /// status events name the message they are about, and a scan per status made long runs
+    /// quadratic. Built when first asked, so a run without status events pays nothing.
     private var positions: [String: Int] = [:]
+    private var indexed = 0
 
     public func deliver(_ dispatch: Dispatch) {
         count += 1
-        guard keeps else { return }
-        positions[dispatch.id] = delivered.count
-        delivered.append(dispatch)
+        if keeps { delivered.append(dispatch) }
     }
 
     /// The kept message with this id (the last, should an id come twice).
     public func delivered(id: String) -> Dispatch? {
-        positions[id].map { delivered[$0] }
+        for position in indexed..<delivered.count { positions[delivered[position].id] = position }
+        indexed = delivered.count
+        return positions[id].map { delivered[$0] }
     }
 
     public func markRead(_ receipt: ReadReceipt) {
