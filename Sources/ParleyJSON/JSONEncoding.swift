@@ -54,9 +54,6 @@ public struct JSONText {
 
     public mutating func append(_ byte: UInt8) { bytes.append(byte) }
 
-    /// `value`'s JSON (an object's keys sorted).
-    public mutating func append(_ value: JSONValue) { value.write(to: &self) }
-
     /// Text that needs no escaping, as it is: punctuation and keys known to be plain.
     public mutating func append(_ text: String) {
         var text = text
@@ -125,16 +122,16 @@ public struct OrderedJSONObject: Sendable, Equatable {
     public func encoded() -> String {
         var out = JSONText()
         out.append(UInt8(ascii: "{"))
-        appendMembers(to: &out, first: true)
+        appendMembers(to: &out, continuing: false)
         out.append(UInt8(ascii: "}"))
         return out.string
     }
 
     /// Appends the members, comma-separated, without braces: for a caller that writes
-    /// members of its own before them. `first`: no comma before the first.
-    public func appendMembers(to out: inout JSONText, first: Bool) {
+    /// members of its own before them (`continuing`: a comma comes first).
+    public func appendMembers(to out: inout JSONText, continuing: Bool) {
         for (i, member) in members.enumerated() {
-            if i > 0 || !first { out.append(UInt8(ascii: ",")) }
+            if i > 0 || continuing { out.append(UInt8(ascii: ",")) }
             out.appendQuoted(member.key)
             out.append(UInt8(ascii: ":"))
             member.value.write(to: &out)

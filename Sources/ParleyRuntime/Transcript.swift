@@ -49,7 +49,7 @@ public struct TranscriptRecord: Sendable, Equatable {
         at.appendISO8601(to: &text.bytes)
         text.append(#"","type":"#)
         text.appendQuoted(type)
-        fields.appendMembers(to: &text, first: false)
+        fields.appendMembers(to: &text, continuing: true)
         text.append(UInt8(ascii: "}"))
     }
 }
