@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Lua 5.4 from the system (Debian: liblua5.4-dev).
@@ -81,7 +83,7 @@ let package = Package(
             name: "ParleySimulation",
             dependencies: ["ParleyRuntime", "ParleyIngest", "ParleyCloudAPI", "ParleySandbox", "ParleyScripting", "ParleyPolicy", "ParleyJSON"]
         ),
-        // parley serve: the webhook server, the Cloud API sender, the agent API.
+        // parley serve: the webhook server, the Cloud API sender, the agent API, the metrics.
         .target(
             name: "ParleyServer",
             dependencies: [
@@ -93,6 +95,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // parley test: specs for scripts, on simulated worlds.

@@ -127,7 +127,7 @@ extension ConfigFile {
 
     /// Secrets, which belong in the environment: in the file, they are refused.
     static var secrets: [(name: String, setting: WritableKeyPath<CloudAPISettings, String?>)] {
-        [("access_token", \.accessToken), ("app_secret", \.appSecret), ("verify_token", \.verifyToken), ("agent_token", \.agentToken)]
+        [("access_token", \.accessToken), ("app_secret", \.appSecret), ("verify_token", \.verifyToken), ("agent_token", \.agentToken), ("metrics_token", \.metricsToken)]
     }
 
     /// The tables of named tables (`[queues.<name>]`, `[numbers.<name>]`), read with their own keys.

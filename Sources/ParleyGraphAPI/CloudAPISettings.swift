@@ -25,6 +25,9 @@ public struct CloudAPISettings: Sendable, Equatable {
     /// `PARLEY_AGENT_TOKENS` (`"dana=<token>,eve=<token>"`): a token per agent, which names
     /// them; by token.
     public var agentTokens: [String: String] = [:]
+    /// `PARLEY_METRICS_TOKEN`: a bearer token that reads `/metrics` and nothing else, for a
+    /// scraper that should not hold an agent's token.
+    public var metricsToken: String?
 
     public init() {}
 

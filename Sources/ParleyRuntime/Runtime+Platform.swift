@@ -4,6 +4,10 @@ import ParleyPolicy
 /// What the platform, an operator or a scenario says about the world: consent, identity,
 /// templates, the messaging tier and the number's status.
 extension Runtime {
+    /// The portfolio's messaging limit as it stands: the contacts counted toward it in the
+    /// rolling window, and the limit (nil when the tier has none). For an operator's metrics.
+    public var messagingLimitUse: (used: Int, limit: Int?) { sending.limitUse() }
+
     /// STOP, or an operator for the contact: every business-initiated message stops, and
     /// marketing even inside the window, until START. Replies inside a window the contact
     /// opens still go.

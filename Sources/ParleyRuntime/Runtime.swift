@@ -42,6 +42,8 @@ public final class Runtime {
     /// Asked every few hundred items while the clock moves through the agenda: `true`
     /// stops it where it has got to. A spec's world uses it to keep to the test's time budget.
     public var shouldStopAdvancing: (() -> Bool)?
+    /// Hears every script call start and end: a server's metrics. Nil in a simulation.
+    public weak var scriptCallObserver: (any ScriptCallObserver)?
     /// When the script call now running started: what a server's health check reads.
     public let callWatch = CallWatch()
 

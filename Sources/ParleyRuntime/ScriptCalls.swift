@@ -67,6 +67,8 @@ final class ScriptCalls {
         let outer = allowance
         allowance = CallAllowance(conversation: contact)
         runtime.callWatch.started(at: now)
+        let observer = runtime.scriptCallObserver
+        observer?.scriptCallStarted()
         defer {
             allowance = outer
             runtime.callWatch.ended()
@@ -75,9 +77,12 @@ final class ScriptCalls {
         do {
             result = try script.call(handler, conversation: before, arguments: arguments, results: results, at: now)
         } catch {
+            let outcome: ScriptCallReport.Outcome = error.killReason.map { .stopped(budget: $0.rawValue) } ?? .failed
+            observer?.scriptCallEnded(ScriptCallReport(script: script.identity, handler: handler, outcome: outcome))
             try throwStoreFailure()
             return .failure(try failed(script, error, in: contact))
         }
+        observer?.scriptCallEnded(ScriptCallReport(script: script.identity, handler: handler, outcome: .returned))
         try throwStoreFailure()
         guard let result else { return nil }
         if let name = result.firstRestored {

@@ -66,6 +66,12 @@ final class SendPipeline {
                            language: c?.language, spend: spend)
     }
 
+    /// Contacts counted toward the messaging limit now, and the limit (nil: unlimited).
+    func limitUse() -> (used: Int, limit: Int?) {
+        state.ledger.expire(until: now)
+        return (state.ledger.used, store.account.tier.limit)
+    }
+
     /// Asks to send `message`. When its pacing slot is now, it goes at once; otherwise it
     /// waits on the agenda. Whatever the outcome, it is in the audit trail and, once
     /// settled, in the transcript.

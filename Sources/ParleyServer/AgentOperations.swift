@@ -93,7 +93,7 @@ extension RuntimeService {
             ]]]]],
         ]
         let before = recentCount
-        _ = try await inbox.accept(Array(body.encoded().utf8), at: clock.now)
+        metrics.replyLatency.webhookKept(try await inbox.accept(Array(body.encoded().utf8), at: clock.now))
         processInbox()
         return recentLines(since: before)
     }

@@ -18,6 +18,8 @@ final class DeliveryChannel: Channel {
     let lease: Span
     /// Called after a delivery is queued or handed over, to wake the sender.
     var onQueued: () -> Void = {}
+    /// Hears each delivery an event queues, before it commits: the metrics' reply latency.
+    var onDeliver: (String) -> Void = { _ in }
     /// The deliveries the event now running queued taken; nil outside an event.
     private var handing: [Delivery]?
 
@@ -30,6 +32,7 @@ final class DeliveryChannel: Channel {
     }
 
     func deliver(_ dispatch: Dispatch) throws {
+        onDeliver(dispatch.id)
         if handing != nil, handOff.reserve() {
             let taken: Delivery?
             do {

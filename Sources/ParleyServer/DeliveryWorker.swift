@@ -119,7 +119,12 @@ struct DeliveryWorker: Service {
     }
 
     /// Starts one attempt; `finish` hears its outcome, on the HTTP client's event loop.
-    private func attempt(_ delivery: Delivery, then finish: @escaping @Sendable (DeliveryOutcome) -> Void) {
+    private func attempt(_ delivery: Delivery, then done: @escaping @Sendable (DeliveryOutcome) -> Void) {
+        let metrics = service.metrics
+        let finish: @Sendable (DeliveryOutcome) -> Void = { outcome in
+            metrics.observe(outcome)
+            done(outcome)
+        }
         guard let sender else { return finish(.accepted(id: delivery.id, wamid: "wamid.sandbox.\(delivery.id)")) }
         let dispatch = delivery.dispatch
         let request: MessageRequest

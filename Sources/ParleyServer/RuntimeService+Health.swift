@@ -30,8 +30,14 @@ extension RuntimeService {
     /// have a live server restarted for being busy, and must hear within seconds when the
     /// runtime is stuck.
     public nonisolated func health(within limit: Duration) async -> JSONValue {
-        let (answers, answer) = AsyncStream<JSONValue?>.makeStream()
-        Task { answer.yield(await self.health()) }
+        await answer(within: limit) { await self.health() } ?? busyHealth(at: SystemClock().now)
+    }
+
+    /// What `question` answers, or nil when it has not answered within `limit`: the actor
+    /// may be busy with a long event, and a probe or a scrape must not wait it out.
+    nonisolated func answer<Answer: Sendable>(within limit: Duration, _ question: @escaping @Sendable () async -> Answer) async -> Answer? {
+        let (answers, answer) = AsyncStream<Answer?>.makeStream()
+        Task { answer.yield(await question()) }
         let timeout = Task {
             try? await Task.sleep(for: limit)
             answer.yield(nil)
@@ -39,10 +45,9 @@ extension RuntimeService {
         for await first in answers {
             answer.finish()
             timeout.cancel()
-            if let first { return first }
-            break
+            return first
         }
-        return busyHealth(at: SystemClock().now)
+        return nil
     }
 
     /// What `/health` says of a runtime that did not answer: busy, and stuck when the call

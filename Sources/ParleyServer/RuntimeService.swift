@@ -48,6 +48,8 @@ public actor RuntimeService {
     public nonisolated let callWatch: CallWatch
     /// When a busy runtime is a stuck one.
     public nonisolated let deadlines: Deadlines
+    /// What `/metrics` serves.
+    public nonisolated let metrics = ServerMetrics()
     /// The inbox ids of the bodies the event now running processes: what the watchdog sets
     /// aside when a call they caused never ends.
     nonisolated let bodiesInHand = Mutex<ClosedRange<Int64>?>(nil)
@@ -70,6 +72,7 @@ public actor RuntimeService {
         callWatch = runtime.callWatch
         let signals = self.signals
         channel.onQueued = { signals.deliveries.signal() }
+        channel.onDeliver = { [metrics] id in metrics.replyLatency.queued(id) }
 
         // The catalog: the database's own, else seeded from the templates file.
         if store.catalog.count == 0, let templates = settings.server.templates {
@@ -105,6 +108,8 @@ public actor RuntimeService {
     /// Hooks the runtime's records and logs to the logger; call once after init.
     public func start() {
         runtime.onRecord = { [unowned self] record in keep(record) }
+        runtime.onDecision = { [metrics] decision in metrics.observe(decision) }
+        runtime.scriptCallObserver = metrics
         runtime.onLog = { [logger] source, line in logger.info("\(line)", metadata: ["script": "\(source)"]) }
         logger.info("runtime started", metadata: [
             "bots": "\(runtime.scripts.bots.keys.sorted().joined(separator: ","))",
@@ -122,6 +127,7 @@ public actor RuntimeService {
     }
 
     private func keep(_ record: TranscriptRecord) {
+        metrics.observe(record)
         keptInAll += 1
         recent.append(record)
         if recent.count >= 2 * recentLimit { recent.removeFirst(recent.count - recentLimit) }
@@ -182,12 +188,15 @@ public actor RuntimeService {
         guard let first = pending.first?.id, let last = pending.last?.id else { return nil }
         bodiesInHand.withLock { $0 = first...last }
         defer { bodiesInHand.withLock { $0 = nil } }
+        metrics.replyLatency.processing(first...last)
         do {
             try event {
                 for item in pending { try ingest(item.body) }
                 try store.setInboxProcessed(last)
             }
+            metrics.replyLatency.processed(committed: true)
         } catch {
+            metrics.replyLatency.processed(committed: false)
             logger.error("webhooks \(pending[0].id)...\(last) not processed; they stay in the inbox: \(error)")
             return nil
         }

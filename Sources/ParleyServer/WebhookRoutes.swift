@@ -65,7 +65,8 @@ struct WebhookRoutes {
             return HTTP.problem(.badRequest, "the body is not a JSON object", fix: "send the webhook payload as Meta sends it")
         }
         do {
-            _ = try await service.inbox.accept(body, at: SystemClock().now)
+            let id = try await service.inbox.accept(body, at: SystemClock().now)
+            service.metrics.replyLatency.webhookKept(id)
             service.inboxProblem.withLock { if $0 != nil { $0 = nil } }
         } catch {
             // Not kept: the platform must try again, so no 200.

@@ -5,7 +5,7 @@ import ParleyRuntime
 
 /// A dispatched message on its way to the Cloud API.
 public struct Delivery: Sendable, Equatable {
-    public enum State: String, Sendable {
+    public enum State: String, Sendable, CaseIterable {
         /// Waiting for its first attempt, or for a retry.
         case pending
         /// An attempt started and its outcome is not known: after a crash it is tried again

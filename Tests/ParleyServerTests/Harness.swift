@@ -149,13 +149,14 @@ struct TestDeployment {
     ///   - secret: `PARLEY_APP_SECRET`; nil leaves it unset.
     ///   - allowUnsigned: `--allow-unsigned-webhooks`.
     init(scripts: [String: String], toml: String = "", live graphURL: String? = nil, folder existing: URL? = nil,
-         templates: String? = nil, secret: String? = appSecret, allowUnsigned: Bool = false) throws {
+         templates: String? = nil, secret: String? = appSecret, allowUnsigned: Bool = false, environment extra: [String: String] = [:]) throws {
         let folder = existing ?? FileManager.default.temporaryDirectory.appendingPathComponent("parley-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for (name, source) in scripts { try source.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
         var environment = ["PARLEY_VERIFY_TOKEN": "verify-me", "PARLEY_AGENT_TOKEN": "agent-token",
                            "PARLEY_AGENT_TOKENS": "dana=dana-token-0123456789,eve=eve-token-01234567890"]
         environment["PARLEY_APP_SECRET"] = secret
+        environment.merge(extra) { $1 }
         var cloud = ""
         if let graphURL {
             environment["PARLEY_ACCESS_TOKEN"] = "graph-token"
