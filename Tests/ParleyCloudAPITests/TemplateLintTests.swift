@@ -16,8 +16,8 @@ struct TemplateLintTests {
     }
 
     static func problems(_ json: String, catalog: String? = nil, cap: Int = 250) throws -> [LintProblem] {
-        let drafts = TemplateLinter.drafts(in: try JSONValue.parse(json)) ?? []
-        let known = try catalog.map { TemplateLinter.drafts(in: try JSONValue.parse($0)) ?? [] } ?? []
+        let drafts = (TemplateLinter.templates(in: try JSONValue.parse(json)) ?? []).map(TemplateDraft.init)
+        let known = try catalog.map { (TemplateLinter.templates(in: try JSONValue.parse($0)) ?? []).map(TemplateDraft.init) } ?? []
         return TemplateLinter(templateCap: cap, catalog: known).lint(drafts.map { ("t.json", $0) })
     }
 

@@ -45,4 +45,16 @@ struct TemplatesLintCommandTests {
         #expect(run.stdout.contains("\(broken): (file) › file: error: is not valid JSON"))
         #expect(run.stderr.contains("1 template checked: 1 error"))
     }
+
+    @Test("submit sends nothing while lint finds an error; --dry-run prints each request")
+    func submit() throws {
+        let bad = try Self.write(Self.good.replacingOccurrences(of: "order_update_v2", with: "Order Update"))
+        let refused = try CommandLineTests.run(["templates", "submit", "--dry-run", bad])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("nothing submitted: fix the errors above first"))
+        #expect(!refused.stdout.contains("POST"))
+        let dry = try CommandLineTests.run(["templates", "submit", "--dry-run", try Self.write(Self.good)])
+        #expect(dry.status == 0)
+        #expect(dry.stdout.hasPrefix("POST https://graph.facebook.com/v23.0/{waba-id}/message_templates\n{\"category\":\"UTILITY\""))
+    }
 }

@@ -84,6 +84,17 @@ actor FakeGraphAPI {
 
     func serveTemplates(_ pages: [String: String]) { templatePages = pages }
 
+    /// Template drafts submitted: each is answered with an id, PENDING and its category.
+    private(set) var submittedTemplates: [Received] = []
+
+    func createTemplate(path: String, authorization: String?, body: [UInt8]) -> (status: Int, body: String) {
+        let draft = (try? JSONValue.parse(body)) ?? .null
+        submittedTemplates.append(Received(path: path, authorization: authorization, idempotencyKey: nil, body: draft))
+        if !failures.isEmpty { return failures.removeFirst() }
+        let category = draft["category"]?.stringValue ?? "UTILITY"
+        return (200, #"{"id":"59400000000000\#(submittedTemplates.count)","status":"PENDING","category":"\#(category)"}"#)
+    }
+
     func templatesPage(after: String?) -> (status: Int, body: String) {
         guard let page = templatePages[after ?? ""] else { return (400, #"{"error":{"message":"bad cursor","code":100}}"#) }
         return (200, page)
@@ -105,6 +116,13 @@ actor FakeGraphAPI {
                 return Response(status: .init(code: answer.status), headers: [.contentType: "application/json"],
                                 body: .init(byteBuffer: ByteBuffer(string: answer.body)))
             }
+        }
+        router.post("/:version/:account/message_templates") { request, _ -> Response in
+            var request = request
+            let body = Array(try await request.collectBody(upTo: 1 << 20).readableBytesView)
+            let answer = await self.createTemplate(path: request.uri.path, authorization: request.headers[.authorization], body: body)
+            return Response(status: .init(code: answer.status), headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: answer.body)))
         }
         router.get("/:version/:account/message_templates") { request, _ -> Response in
             let answer = await self.templatesPage(after: request.uri.queryParameters["after"].map(String.init))

@@ -18,13 +18,13 @@ public struct TemplateLinter: Sendable {
         self.catalog = catalog
     }
 
-    /// The drafts a file holds: one template object, an array of them, or a catalog's
+    /// The templates a file holds: one template object, an array of them, or a catalog's
     /// `{"data": [...]}`; nil when it holds none of these.
-    public static func drafts(in json: JSONValue) -> [TemplateDraft]? {
+    public static func templates(in json: JSONValue) -> [JSONValue]? {
         switch json {
-        case .array(let items): return items.map(TemplateDraft.init)
-        case .object where json["data"]?.arrayValue != nil: return json["data"]!.arrayValue!.map(TemplateDraft.init)
-        case .object: return [TemplateDraft(json)]
+        case .array(let items): return items
+        case .object where json["data"]?.arrayValue != nil: return json["data"]!.arrayValue!
+        case .object: return [json]
         default: return nil
         }
     }
