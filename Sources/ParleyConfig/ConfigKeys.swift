@@ -103,6 +103,8 @@ extension ConfigFile {
                   help: "the default number (`main`), which messages are sent from unless a conversation is on another (`[numbers.<name>]`); required with `PARLEY_ACCESS_TOKEN`"),
             .init("waba_id", in: "cloud_api", .id("the WhatsApp Business Account id"), \.cloudAPI.wabaID, unset: "none",
                   help: "the WhatsApp Business Account; enables the template sync"),
+            .init("app_id", in: "cloud_api", .id("the Meta app's id"), \.cloudAPI.appID, unset: "none",
+                  help: "the Meta app, which uploads the profile photo for `parley profile push` (the resumable upload API)"),
             .init("timeout_ms", in: "cloud_api", .whole(100...600_000), \.cloudAPI.timeoutMilliseconds, help: "how long one send may take, in milliseconds"),
             .init("max_attempts", in: "cloud_api", .whole(1...100), \.cloudAPI.maxAttempts, help: "tries at one message before it is given up"),
             .init("concurrent_sends", in: "cloud_api", .whole(1...1_024), \.cloudAPI.concurrentSends, help: "sends in flight at once"),

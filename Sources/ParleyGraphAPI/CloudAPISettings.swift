@@ -8,6 +8,8 @@ public struct CloudAPISettings: Sendable, Equatable {
     /// The other numbers of the deployment (`[numbers.<name>]`): name → phone number id.
     public var numbers: [String: String] = [:]
     public var wabaID: String?
+    /// The Meta app: uploads (the profile photo) go through it.
+    public var appID: String?
     public var timeoutMilliseconds = 10_000
     public var maxAttempts = 6
     /// Sends in flight at once, each on its own connection.

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import ParleyCloudAPI
+import ParleyJSON
 import ParleyPolicy
 
 /// `GET /{version}/{waba-id}/message_templates`, page by page: the account's templates as
@@ -25,30 +26,51 @@ public struct TemplateSync: Sendable {
     }
 
     public func fetchAll() async throws -> Result {
-        guard let token = settings.accessToken else { throw SyncError("set PARLEY_ACCESS_TOKEN to sync templates") }
-        guard let waba = settings.wabaID else { throw SyncError("set [cloud_api] waba_id: the WhatsApp Business Account whose templates to sync") }
         var templates: [Template] = []
         var problems: [String] = []
-        var after: String?
-        for page in 1...maxPages {
-            var url = "\(settings.baseURL)/\(settings.version)/\(waba)/message_templates?limit=100"
-            if let after { url += "&after=\(after.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? after)" }
-            var request = HTTPClientRequest(url: url)
-            request.headers.add(name: "Authorization", value: "Bearer \(token)")
-            let response = try await client.execute(request, timeout: .milliseconds(Int64(settings.timeoutMilliseconds)))
-            let body = String(buffer: try await response.body.collect(upTo: 16 << 20))
-            guard (200..<300).contains(response.status.code) else {
-                throw SyncError("the Graph API answered \(response.status.code): \(GraphAPIError(body: body, httpStatus: Int(response.status.code)))")
-            }
+        let pages = try await forEachPage { page, number in
             let parsed: MessageTemplatesPage
-            do {
-                parsed = try MessageTemplatesPage(body: body, source: "message_templates page \(page)")
+            do throws(TemplatesFileError) {
+                parsed = try MessageTemplatesPage(json: page, source: "message_templates page \(number)")
             } catch {
                 throw SyncError(error.description)
             }
             templates += parsed.templates
             problems += parsed.problems.map(\.description)
-            guard let next = parsed.nextCursor else { return Result(templates: templates, problems: problems, pages: page) }
+        }
+        return Result(templates: templates, problems: problems, pages: pages)
+    }
+
+    /// Every template as the platform wrote it, drafts and rejected ones included, with
+    /// `fields` (the Graph API's defaults when nil): what `parley templates status` lists.
+    public func fetchEntries(fields: [String]? = nil) async throws -> [JSONValue] {
+        var entries: [JSONValue] = []
+        _ = try await forEachPage(fields: fields) { page, _ in entries += page["data"]?.arrayValue ?? [] }
+        return entries
+    }
+
+    /// Pages through the account's templates; returns how many pages there were.
+    private func forEachPage(fields: [String]? = nil, _ body: (JSONValue, Int) throws -> Void) async throws -> Int {
+        guard let token = settings.accessToken else { throw SyncError("set PARLEY_ACCESS_TOKEN to read the account's templates") }
+        guard let waba = settings.wabaID else { throw SyncError("set [cloud_api] waba_id: the WhatsApp Business Account whose templates to read") }
+        var after: String?
+        for number in 1...maxPages {
+            var url = "\(settings.baseURL)/\(settings.version)/\(waba)/message_templates?limit=100"
+            if let fields { url += "&fields=" + fields.joined(separator: ",") }
+            if let after { url += "&after=\(after.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? after)" }
+            var request = HTTPClientRequest(url: url)
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            let response = try await client.execute(request, timeout: .milliseconds(Int64(settings.timeoutMilliseconds)))
+            let text = String(buffer: try await response.body.collect(upTo: 16 << 20))
+            guard (200..<300).contains(response.status.code) else {
+                throw SyncError("the Graph API answered \(response.status.code): \(GraphAPIError(body: text, httpStatus: Int(response.status.code)))")
+            }
+            guard let page = try? JSONValue.parse(text), page["data"]?.arrayValue != nil else {
+                throw SyncError("message_templates page \(number) is not a page of templates: it has no \"data\" array")
+            }
+            try body(page, number)
+            // Only `next` says there is more: the last page still carries an `after` cursor.
+            guard page["paging"]?["next"]?.stringValue != nil, let next = page["paging"]?["cursors"]?["after"]?.stringValue else { return number }
             after = next
         }
         throw SyncError("more than \(maxPages) pages of templates; stopped")

@@ -11,6 +11,6 @@ struct Parley: AsyncParsableCommand {
         messaging limit, pacing, consent, identity and ownership, and every refusal has a \
         reason code and the upstream error code.
         """,
-        subcommands: [Simulate.self, Test.self, Check.self, Serve.self, Templates.self]
+        subcommands: [Simulate.self, Test.self, Check.self, Serve.self, Templates.self, Profile.self]
     )
 }

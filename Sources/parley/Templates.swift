@@ -9,7 +9,7 @@ import ParleyPolicy
 struct Templates: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Work with the account's message templates.",
-        subcommands: [Sync.self, Lint.self, Submit.self]
+        subcommands: [Sync.self, Lint.self, Submit.self, Status.self, Delete.self]
     )
 
     struct Sync: AsyncParsableCommand {

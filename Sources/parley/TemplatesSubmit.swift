@@ -13,7 +13,7 @@ extension Templates {
             Nothing is submitted unless every draft passes lint. Each draft is posted to \
             POST /{waba-id}/message_templates with PARLEY_ACCESS_TOKEN and [cloud_api] waba_id \
             from the configuration; its id and status are printed (PENDING while in review: \
-            follow it with `parley templates sync`). The platform takes \(TemplateSubmission.perHour) \
+            follow it with `parley templates sync`). The platform takes \(AccountTemplates.perHour) \
             new templates an hour from an account: submit more in later runs.
             """
         )
@@ -32,8 +32,8 @@ extension Templates {
                 complain("nothing submitted: fix the errors above first")
                 throw Exit.problems
             }
-            guard templates.count <= TemplateSubmission.perHour else {
-                complain("nothing submitted: \(templates.count) drafts, and the platform takes \(TemplateSubmission.perHour) an hour from an account; submit them in groups of \(TemplateSubmission.perHour), an hour apart")
+            guard templates.count <= AccountTemplates.perHour else {
+                complain("nothing submitted: \(templates.count) drafts, and the platform takes \(AccountTemplates.perHour) an hour from an account; submit them in groups of \(AccountTemplates.perHour), an hour apart")
                 throw Exit.problems
             }
             var settings = CloudAPISettings()
@@ -43,7 +43,7 @@ extension Templates {
                 complain("parley templates submit: give --config parley.toml (for waba_id), or --dry-run")
                 throw Exit.cannotLoad
             }
-            let submission = TemplateSubmission(settings: settings)
+            let submission = AccountTemplates(settings: settings)
             if dryRun {
                 for template in templates { print("POST \(submission.url)\n\(template.json.encoded())") }
                 return
@@ -51,7 +51,7 @@ extension Templates {
             var refused = 0
             for (index, template) in templates.enumerated() {
                 let label = TemplateDraft(template.json).label(index: index)
-                let outcome: TemplateSubmission.Outcome
+                let outcome: AccountTemplates.Outcome
                 do {
                     outcome = try await submission.submit(template.json)
                 } catch {

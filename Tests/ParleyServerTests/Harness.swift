@@ -48,6 +48,7 @@ actor FakeGraphAPI {
 
     /// The next `count` sends are accepted but held for a quality assessment (template pacing).
     private var holds = 0
+    private var heldKeys: Set<String> = []
     func holdNext(_ count: Int) { holds += count }
 
     func handle(path: String, authorization: String?, key: String?, body: [UInt8]) -> (status: Int, body: String) {
@@ -55,10 +56,15 @@ actor FakeGraphAPI {
         defer { answered.update { $0 += 1 } }
         if !failures.isEmpty { return failures.removeFirst() }
         let id = key ?? UUID().uuidString
+        let seen = wamids[id] != nil
         let wamid = wamids[id] ?? "wamid.fake.\(wamids.count + 1)"
         wamids[id] = wamid
-        let status = holds > 0 ? #","message_status":"held_for_quality_assessment""# : ""
-        holds = max(holds - 1, 0)
+        // A retry under the same key is answered as the first attempt was, held or not.
+        if !seen, holds > 0 {
+            heldKeys.insert(id)
+            holds -= 1
+        }
+        let status = heldKeys.contains(id) ? #","message_status":"held_for_quality_assessment""# : ""
         return (200, #"{"messaging_product":"whatsapp","contacts":[{"input":"x","wa_id":"x"}],"messages":[{"id":"\#(wamid)"\#(status)}]}"#)
     }
 
@@ -95,7 +101,46 @@ actor FakeGraphAPI {
         return (200, #"{"id":"59400000000000\#(submittedTemplates.count)","status":"PENDING","category":"\#(category)"}"#)
     }
 
+    /// The business profile as the fake holds it, each update's body, and the uploads.
+    private(set) var profile: JSONValue = ["messaging_product": "whatsapp", "about": "Hello", "vertical": "RETAIL"]
+    private(set) var profileUpdates: [JSONValue] = []
+    private(set) var uploadSessions: [String] = []
+    private(set) var uploads: [(bytes: Int, authorization: String?, offset: String?)] = []
+
+    func updateProfile(_ body: [UInt8]) -> (status: Int, body: String) {
+        let update = (try? JSONValue.parse(body)) ?? .null
+        profileUpdates.append(update)
+        if !failures.isEmpty { return failures.removeFirst() }
+        var fields = profile.objectValue ?? [:]
+        for (key, value) in update.objectValue ?? [:] { fields[key] = value }
+        profile = .object(fields)
+        return (200, #"{"success":true}"#)
+    }
+
+    func openUpload(query: String) -> String {
+        uploadSessions.append(query)
+        return #"{"id":"upload:MTphdHRhY2htZW50"}"#
+    }
+
+    func receiveUpload(_ bytes: [UInt8], authorization: String?, offset: String?) -> String {
+        uploads.append((bytes.count, authorization, offset))
+        return #"{"h":"4::aW1hZ2UvcG5n:ARb-handle"}"#
+    }
+
+    /// The query of each DELETE of templates (`name=...&hsm_id=...`).
+    private(set) var deletedTemplates: [String] = []
+
+    func deleteTemplate(query: String) -> (status: Int, body: String) {
+        deletedTemplates.append(query)
+        if !failures.isEmpty { return failures.removeFirst() }
+        return (200, #"{"success":true}"#)
+    }
+
+    /// Pages of templates read so far.
+    private(set) var templatePageReads = 0
+
     func templatesPage(after: String?) -> (status: Int, body: String) {
+        templatePageReads += 1
         guard let page = templatePages[after ?? ""] else { return (400, #"{"error":{"message":"bad cursor","code":100}}"#) }
         return (200, page)
     }
@@ -121,6 +166,35 @@ actor FakeGraphAPI {
             var request = request
             let body = Array(try await request.collectBody(upTo: 1 << 20).readableBytesView)
             let answer = await self.createTemplate(path: request.uri.path, authorization: request.headers[.authorization], body: body)
+            return Response(status: .init(code: answer.status), headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: answer.body)))
+        }
+        // The business profile, and the resumable upload API its photo goes through.
+        router.get("/:version/:account/whatsapp_business_profile") { _, _ -> Response in
+            let profile = await self.profile
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: #"{"data":[{"business_profile":\#(profile.encoded())}]}"#)))
+        }
+        router.post("/:version/:account/whatsapp_business_profile") { request, _ -> Response in
+            var request = request
+            let body = Array(try await request.collectBody(upTo: 1 << 20).readableBytesView)
+            let answer = await self.updateProfile(body)
+            return Response(status: .init(code: answer.status), headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: answer.body)))
+        }
+        router.post("/:version/:account/uploads") { request, _ -> Response in
+            let query = request.uri.query ?? ""
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: await self.openUpload(query: query))))
+        }
+        router.post("/:version/:account") { request, _ -> Response in
+            var request = request
+            let bytes = Array(try await request.collectBody(upTo: 8 << 20).readableBytesView)
+            let answer = await self.receiveUpload(bytes, authorization: request.headers[.authorization], offset: request.headers[HTTPField.Name("file_offset")!])
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: answer)))
+        }
+        router.delete("/:version/:account/message_templates") { request, _ -> Response in
+            let answer = await self.deleteTemplate(query: request.uri.query ?? "")
             return Response(status: .init(code: answer.status), headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(string: answer.body)))
         }

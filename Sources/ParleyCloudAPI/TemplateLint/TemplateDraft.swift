@@ -43,9 +43,12 @@ public struct TemplateDraft: Sendable, Equatable {
     /// Set for an authentication template's footer, which carries no text.
     public var footerExpiry: Int?
     public var buttons: [Button] = []
-    /// `status` and `rejected_reason`, as a synced catalog has them.
+    /// What a synced catalog or the platform's listing adds: the template's id, `status`,
+    /// `rejected_reason` and `quality_score`.
+    public var id: String?
     public var status: String?
     public var rejectedReason: String?
+    public var quality: String?
     /// Component types the draft has more than once, or that the platform does not know.
     public var componentProblems: [String] = []
 
@@ -60,7 +63,9 @@ public struct TemplateDraft: Sendable, Equatable {
         language = json["language"]?.stringValue
         category = json["category"]?.stringValue
         status = json["status"]?.stringValue
-        rejectedReason = json["rejected_reason"]?.stringValue
+        id = json["id"]?.textValue
+        rejectedReason = json["rejected_reason"]?.stringValue.flatMap { $0 == "NONE" ? nil : $0 }
+        quality = json["quality_score"]?["score"]?.stringValue
         var seen = Set<String>()
         for component in json["components"]?.arrayValue ?? [] {
             let type = (component["type"]?.stringValue ?? "").uppercased()

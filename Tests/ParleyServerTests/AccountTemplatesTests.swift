@@ -14,12 +14,12 @@ struct TemplateSubmitTests {
                          "example": {"body_text": [["Ana", "10234"]]}}]}
         """#)
 
-    func submission(_ graphURL: String) -> TemplateSubmission {
+    func submission(_ graphURL: String) -> AccountTemplates {
         var settings = CloudAPISettings()
         settings.baseURL = graphURL
         settings.accessToken = "graph-token"
         settings.wabaID = "5678"
-        return TemplateSubmission(settings: settings)
+        return AccountTemplates(settings: settings)
     }
 
     @Test("a draft is posted to the account's message_templates with the token; its id and status come back")
@@ -52,7 +52,7 @@ struct TemplateSubmitTests {
 
     @Test("without a token or an account, nothing is sent and the error says what to set")
     func unconfigured() async throws {
-        await #expect { try await TemplateSubmission(settings: CloudAPISettings()).submit(Self.draft) } throws: { error in
+        await #expect { try await AccountTemplates(settings: CloudAPISettings()).submit(Self.draft) } throws: { error in
             "\(error)".contains("PARLEY_ACCESS_TOKEN")
         }
     }
