@@ -15,6 +15,7 @@ struct ConsoleTests {
             let bounced = try await browser.get("/console/")
             #expect(bounced.status == 303)
             #expect(bounced.headers[.location] == "/console/signin")
+            #expect(try await browser.get("/console").headers[.location] == "/console/signin")
             #expect(try await browser.get("/console/signin").body.contains(#"name="token""#))
 
             let wrong = try await browser.signIn(name: "dana", token: "not-a-token")

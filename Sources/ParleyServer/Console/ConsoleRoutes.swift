@@ -119,7 +119,7 @@ struct ConsoleRoutes: Sendable {
         do {
             return try await body(view(request, session), session)
         } catch let problem as Problem {
-            return ConsoleHTTP.html(view(request, session).page("Not found", page: "problem", ConsoleView.notice(ConsoleNotice(refused: true, text: "\(problem.error). \(problem.fix)."))), status: problem.status)
+            return ConsoleHTTP.html(view(request, session).page("Not possible", page: "problem", ConsoleView.notice(ConsoleNotice(refused: true, text: "\(problem.error). \(problem.fix)."))), status: problem.status)
         }
     }
 
