@@ -112,7 +112,7 @@ struct ConsoleBrowserTests {
         try await page.go(server.url + "/console/c/%2B14155550101")
         try await page.submit("form.claim")
         try await page.submit("form.reply", ["text": "Hi, this is Dana. Let me look at order A-1001 for you."])
-        try await page.evaluate("document.querySelectorAll('details.template, details.macro').forEach((d, i) => { if (i === 0) d.open = true })")
+        try await page.evaluate("document.querySelector('details[data-template=\"order_update\"]').open = true")
         let conversation = try await page.screenshot()
         #expect(queue.count > 10_000)
         #expect(conversation.count > 10_000)
