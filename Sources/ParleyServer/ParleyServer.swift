@@ -97,6 +97,7 @@ public struct ParleyServer: Sendable {
         WebhookRoutes(service: service, settings: settings, budget: bodyBudget, memory: memory).add(to: router)
         AgentRoutes(service: service, settings: settings).add(to: router)
         MetricsRoutes(service: service, settings: settings).add(to: router)
+        ConsoleRoutes(service: service, deployment: settings, settings: try ConsoleSettings.fromEnvironment(), logger: logger).add(to: router)
         if !settings.cloudAPI.isLive { SandboxRoutes(service: service).add(to: router) }
 
         let sender = settings.cloudAPI.isLive

@@ -33,6 +33,8 @@ public actor RuntimeService {
     private var recent: [TranscriptRecord] = []
     private let recentLimit = 500
     private var keptInAll = 0
+    /// The same records by contact, for the agents' console and its live updates.
+    nonisolated let consoleFeed = ConsoleFeed()
     /// Wakes the workers (new inbox bodies, new deliveries, an agenda item sooner than the
     /// agenda worker's sleep) and tells tests of progress (the inbox processed through N, the
     /// sender idle).
@@ -129,6 +131,7 @@ public actor RuntimeService {
     private func keep(_ record: TranscriptRecord) {
         metrics.observe(record)
         keptInAll += 1
+        consoleFeed.add(record)
         recent.append(record)
         if recent.count >= 2 * recentLimit { recent.removeFirst(recent.count - recentLimit) }
         switch record.type {
