@@ -28,4 +28,6 @@ extension EmbeddedFiles {
     public static var stdlibFiles: [EmbeddedFile] { stdlib }
     /// `Annotations/`: `---@meta` files for lua-language-server.
     public static var annotationFiles: [EmbeddedFile] { annotations }
+    /// `Scaffold/`: what `parley init` writes.
+    public static var scaffoldFiles: [EmbeddedFile] { scaffold }
 }

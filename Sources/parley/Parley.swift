@@ -13,6 +13,6 @@ struct Parley: AsyncParsableCommand {
         reason code and the upstream error code.
         """,
         version: ParleyVersion.current,
-        subcommands: [Simulate.self, Test.self, Check.self, Serve.self, Templates.self]
+        subcommands: [Init.self, Simulate.self, Test.self, Check.self, Serve.self, Templates.self]
     )
 }

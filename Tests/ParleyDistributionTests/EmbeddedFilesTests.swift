@@ -4,9 +4,13 @@ import Testing
 
 @Suite("the files a parley binary carries")
 struct EmbeddedFilesTests {
-    @Test("EmbeddedFiles.swift holds Stdlib/ and Annotations/ byte for byte", arguments: ["Stdlib", "Annotations"])
+    @Test("EmbeddedFiles.swift holds Stdlib/, Annotations/ and Scaffold/ byte for byte", arguments: ["Stdlib", "Annotations", "Scaffold"])
     func inStep(folder: String) {
-        let embedded = folder == "Stdlib" ? EmbeddedFiles.stdlibFiles : EmbeddedFiles.annotationFiles
+        let embedded = switch folder {
+        case "Stdlib": EmbeddedFiles.stdlibFiles
+        case "Annotations": EmbeddedFiles.annotationFiles
+        default: EmbeddedFiles.scaffoldFiles
+        }
         let onDisk = files(under: repositoryRoot.appendingPathComponent(folder))
         let carried = Dictionary(uniqueKeysWithValues: embedded.map { ($0.path, $0.contents) })
         let fix = "Sources/ParleyDistribution/EmbeddedFiles.swift is out of step with \(folder)/: run ./contrib/embed-files.sh and commit the result"
