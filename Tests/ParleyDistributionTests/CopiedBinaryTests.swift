@@ -100,8 +100,9 @@ struct CopiedBinaryTests {
         try process.run()
         defer { if process.isRunning { process.terminate() } }
         var text = ""
-        // Waits for the line that says it listens, or for the process to end; not a timed assertion.
-        for _ in 0..<600 where process.isRunning && !text.contains("listening") {
+        // Waits for the line that says it listens, or for the process to end.
+        let deadline = ContinuousClock.now + .seconds(60)  // wall-clock ok: a safety net, not an assertion
+        while process.isRunning, !text.contains("listening"), ContinuousClock.now < deadline {  // wall-clock ok
             try await Task.sleep(for: .milliseconds(100))
             text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         }
