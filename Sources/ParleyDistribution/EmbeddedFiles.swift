@@ -1056,9 +1056,8 @@ extension EmbeddedFiles {
             c2NvZGUtbHVhL21hc3Rlci9zZXR0aW5nL3NjaGVtYS5qc29uIiwKICAicnVudGltZS52ZXJzaW9u
             IjogIkx1YSA1LjQiLAogICJydW50aW1lLmJ1aWx0aW4iOiB7ICJpbyI6ICJkaXNhYmxlIiwgImRl
             YnVnIjogImRpc2FibGUiLCAib3MiOiAiZGlzYWJsZSIgfSwKICAid29ya3NwYWNlLmxpYnJhcnki
-            OiBbIi5wYXJsZXkvdHlwZXMiXSwKICAid29ya3NwYWNlLmlnbm9yZURpciI6IFsiLnBhcmxleS9w
-            YXJsZXkuc3FsaXRlKiJdLAogICJ3b3Jrc3BhY2UuY2hlY2tUaGlyZFBhcnR5IjogZmFsc2UsCiAg
-            ImRpYWdub3N0aWNzLmRpc2FibGUiOiBbImxvd2VyY2FzZS1nbG9iYWwiXQp9Cg==
+            OiBbIi5wYXJsZXkvdHlwZXMiXSwKICAid29ya3NwYWNlLmNoZWNrVGhpcmRQYXJ0eSI6IGZhbHNl
+            Cn0K
             """),
         EmbeddedFile(path: "helpdesk.lua", base64: """
             LS0gVGhlIGhlbHAgZGVzayBib3Q6IGFuc3dlcnMgd2hhdCBpdCBrbm93cywgZm9sbG93cyB1cCB0
