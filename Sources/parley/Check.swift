@@ -23,8 +23,11 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let world = WorldPaths(scripts: directory, templates: templates, config: nil, stdlib: stdlib)
-        guard let stdlibURL = world.locateStdlib() else {
-            complain("parley check: cannot find the Stdlib folder; run from the Parley checkout, or set PARLEY_STDLIB or --stdlib")
+        let stdlibURL: URL
+        switch world.locateStdlib() {
+        case .success(let url): stdlibURL = url
+        case .failure(let missing):
+            complain("parley check: \(missing.message)")
             throw Exit.cannotLoad
         }
         var problems: [String] = []

@@ -41,7 +41,7 @@ struct WorldOptions: ParsableArguments {
     @Option(help: "A parley.toml configuration (default: parley.toml in the scripts folder, if any).")
     var config: String?
 
-    @Option(help: "The Stdlib folder (default: $PARLEY_STDLIB, or Stdlib beside the working directory or the executable).")
+    @Option(help: "The Stdlib folder (default: $PARLEY_STDLIB, ./Stdlib, Stdlib beside the executable or in its share/parley, else the built-in one).")
     var stdlib: String?
 
     var paths: WorldPaths { WorldPaths(scripts: scripts, templates: templates, config: config, stdlib: stdlib) }
@@ -84,9 +84,8 @@ struct WorldPaths {
         return "templates: \(count) from \(ModuleLibrary.displayPath(URL(fileURLWithPath: path)))"
     }
 
-    func locateStdlib() -> URL? {
-        if let stdlib { return URL(fileURLWithPath: stdlib) }
-        return ModuleLibrary.locateStdlib()
+    func locateStdlib() -> Result<URL, StdlibMissing> {
+        StdlibLocation.find(given: stdlib)
     }
 
     /// Everything a simulation needs, or the reason it cannot start.
@@ -96,9 +95,10 @@ struct WorldPaths {
         if !FileManager.default.fileExists(atPath: scripts, isDirectory: &isDirectory) || !isDirectory.boolValue {
             problems.append("--scripts \(scripts): no such folder; give the folder that holds your .lua scripts")
         }
-        let stdlib = locateStdlib()
-        if stdlib == nil {
-            problems.append("cannot find the Stdlib folder; run from the Parley checkout, or set PARLEY_STDLIB or --stdlib")
+        var stdlib: URL?
+        switch locateStdlib() {
+        case .success(let url): stdlib = url
+        case .failure(let missing): problems.append(missing.message)
         }
         var config = RuntimeConfig()
         do { config = try loadConfig() } catch { problems.append(error.message) }
@@ -107,8 +107,4 @@ struct WorldPaths {
         guard problems.isEmpty, let stdlib else { throw SimulationError(problems) }
         return Simulation.Setup(scripts: scriptsURL, templates: templates, config: config, stdlib: stdlib)
     }
-}
-
-enum ModuleLibraryLocator {
-    static func stdlib() -> URL? { ModuleLibrary.locateStdlib() }
 }

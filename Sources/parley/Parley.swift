@@ -1,4 +1,5 @@
 import ArgumentParser
+import ParleyDistribution
 
 @main
 struct Parley: AsyncParsableCommand {
@@ -11,6 +12,7 @@ struct Parley: AsyncParsableCommand {
         messaging limit, pacing, consent, identity and ownership, and every refusal has a \
         reason code and the upstream error code.
         """,
-        subcommands: [Simulate.self, Test.self, Check.self, Serve.self, Templates.self, Profile.self]
+        version: ParleyVersion.current,
+        subcommands: [Init.self, Simulate.self, Test.self, Check.self, Serve.self, Templates.self, Profile.self]
     )
 }

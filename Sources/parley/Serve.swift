@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ParleyConfig
+import ParleyDistribution
 import ParleySandbox
 import ParleyRuntime
 import ParleyServer
@@ -67,8 +68,11 @@ struct Serve: AsyncParsableCommand {
             complain("parley serve: \(error.message)")
             throw Exit.cannotLoad
         }
-        guard let stdlibURL = stdlib.map({ URL(fileURLWithPath: $0) }) ?? ModuleLibrary.locateStdlib() else {
-            complain("parley serve: cannot find the Stdlib folder; set PARLEY_STDLIB or --stdlib")
+        let stdlibURL: URL
+        switch StdlibLocation.find(given: stdlib) {
+        case .success(let url): stdlibURL = url
+        case .failure(let missing):
+            complain("parley serve: \(missing.message)")
             throw Exit.cannotLoad
         }
         let lock: DatabaseLock
@@ -86,6 +90,7 @@ struct Serve: AsyncParsableCommand {
         defer { withExtendedLifetime(lock) {} }
         var logger = Logger(label: "parley")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        logger.notice("parley \(ParleyVersion.current) starting", metadata: ["stdlib": "\(stdlibURL.path)"])
         if !settings.cloudAPI.isLive {
             logger.notice("no PARLEY_ACCESS_TOKEN: running the local sandbox; POST /sandbox/inbound to talk to your bots")
         }

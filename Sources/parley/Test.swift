@@ -28,8 +28,11 @@ struct Test: ParsableCommand {
     var stdlib: String?
 
     func run() throws {
-        guard let stdlibURL = stdlib.map({ URL(fileURLWithPath: $0) }) ?? ModuleLibraryLocator.stdlib() else {
-            complain("parley test: cannot find the Stdlib folder; run from the Parley checkout, or set PARLEY_STDLIB or --stdlib")
+        let stdlibURL: URL
+        switch StdlibLocation.find(given: stdlib) {
+        case .success(let url): stdlibURL = url
+        case .failure(let missing):
+            complain("parley test: \(missing.message)")
             throw Exit.cannotLoad
         }
         let files: [URL]
