@@ -11,15 +11,15 @@ tmp="$out.partial.$$"
 trap 'rm -f "$tmp"' EXIT
 
 # One `static let NAME: [EmbeddedFile]` with every regular file under FOLDER, in byte order
-# of their paths, each as base64 in lines of 76.
+# of their paths, each as base64 on one line: the generated file stays a page long.
 embed() {
     name=$1 folder=$2
     printf '    static let %s: [EmbeddedFile] = [\n' "$name"
     (cd "$folder" && find . -type f ! -name .DS_Store | sed 's|^\./||' | LC_ALL=C sort) | while IFS= read -r path; do
         case $path in *'"'*|*'\'*) echo "embed-files.sh: $folder/$path: a path with a quote or backslash cannot be embedded; rename it" >&2; exit 1 ;; esac
-        printf '        EmbeddedFile(path: "%s", base64: """\n' "$path"
-        base64 < "$folder/$path" | tr -d '\n' | fold -w 76 | sed 's/^/            /'
-        printf '\n            """),\n'
+        printf '        EmbeddedFile(path: "%s", base64: "' "$path"
+        base64 < "$folder/$path" | tr -d '\n'
+        printf '"),\n'
     done
     printf '    ]\n'
 }

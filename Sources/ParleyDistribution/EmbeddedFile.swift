@@ -3,7 +3,7 @@ import Foundation
 /// A file a `parley` binary carries: its path inside its folder and its bytes.
 public struct EmbeddedFile: Sendable {
     public let path: String
-    /// The bytes as base64, in lines: a string literal compiles fast, an array of bytes does not.
+    /// The bytes as base64: a string literal compiles fast, an array of bytes does not.
     let base64: String
 
     init(path: String, base64: String) {
