@@ -2,7 +2,10 @@ import ArgumentParser
 import Foundation
 import ParleyCloudAPI
 import ParleyGraphAPI
+import ParleyConfig
 import ParleyJSON
+import ParleyPolicy
+import ParleyStorage
 
 extension Templates {
     struct Status: AsyncParsableCommand {
@@ -33,13 +36,34 @@ extension Templates {
             let settings = try loadDeployment(config, for: "parley templates status")
             let sync = TemplateSync(settings: settings.cloudAPI)
             var listing = try await read(sync)
-            print(StatusListing.table(listing))
+            print(StatusListing.table(listing, pauses: pauses(settings)))
             while watch, listing.contains(where: \.inReview) {
                 try await Task.sleep(for: .seconds(max(every, 1)))
                 let next = try await read(sync)
                 for change in StatusListing.changes(from: listing, to: next) { print(change) }
                 listing = next
             }
+        }
+
+        /// What the deployment's database recorded of each template's pauses (the template
+        /// webhooks that `serve` heard), by `name/language`: "1 of 2, until ...". Empty when
+        /// there is no database yet.
+        private func pauses(_ settings: DeploymentConfig) -> [String: String] {
+            let database = settings.resolve(settings.server.database).path
+            let catalog: TemplateCatalog?
+            do {
+                catalog = try CatalogSnapshot.read(databaseAt: database)
+            } catch {
+                complain("warning: cannot read the pauses in \(database): \(error)")
+                return [:]
+            }
+            let allowed = settings.runtime.policy.templatePauses.count
+            var pauses: [String: String] = [:]
+            for template in catalog?.templates ?? [] where template.pauseCount > 0 {
+                let until = template.status == .paused ? template.pausedUntil.map { ", until \($0.iso8601)" } ?? "" : ""
+                pauses[template.key.description] = "\(template.pauseCount) of \(allowed)\(until)"
+            }
+            return pauses
         }
 
         private func read(_ sync: TemplateSync) async throws -> [TemplateDraft] {
@@ -57,11 +81,15 @@ extension Templates {
 
 /// The account's templates as a table, and what changed between two reads.
 enum StatusListing {
-    static func table(_ templates: [TemplateDraft]) -> String {
+    /// `pauses`: what the deployment recorded of each template's pauses, by `name/language`;
+    /// the column shows only when there is one.
+    static func table(_ templates: [TemplateDraft], pauses: [String: String] = [:]) -> String {
         guard !templates.isEmpty else { return "no templates" }
-        let header = ["NAME", "LANGUAGE", "STATUS", "CATEGORY", "QUALITY", "ID"]
+        let showsPauses = !pauses.isEmpty
+        let header = ["NAME", "LANGUAGE", "STATUS", "CATEGORY", "QUALITY", "ID"] + (showsPauses ? ["PAUSES"] : [])
         let rows = templates.map { t in
             [t.name ?? "?", t.language ?? "?", t.status ?? "?", t.category ?? "?", t.quality ?? "-", t.id ?? "-"]
+                + (showsPauses ? [pauses["\(t.name ?? "?")/\(t.language ?? "?")"] ?? "-"] : [])
         }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {

@@ -1,4 +1,6 @@
 import Foundation
+import ParleyPolicy
+import ParleyStorage
 import Testing
 
 /// `parley templates status` and `delete` as a user runs them, against the fake Graph API.
@@ -87,5 +89,20 @@ struct TemplatesCommandTests {
         let (status, stdout, _) = try await watching.value
         #expect(status == 0)
         #expect(stdout.hasSuffix("welcome/pt_BR: status PENDING → APPROVED\n"))
+    }
+
+    @Test("status adds the pauses the deployment's database recorded from the template webhooks")
+    func pauses() async throws {
+        let graph = FakeGraphAPI()
+        await graph.serveTemplates(["": Self.page.replacingOccurrences(of: #""status": "APPROVED""#, with: #""status": "PAUSED""#)])
+        let config = try Self.config(try await graph.start())
+        let store = try SQLiteStore(path: URL(fileURLWithPath: config).deletingLastPathComponent().appendingPathComponent("parley.sqlite").path)
+        let paused = Template(name: "order_update", language: "en_US", category: .utility, status: .paused, body: "Order {{1}} is {{2}}.",
+                              pauseCount: 1, pausedUntil: Instant(iso8601: "2026-12-08T13:00:00Z"))
+        try store.transaction { try store.save(TemplateCatalog([paused])) }
+        let run = try await Self.run(["templates", "status", "--config", config])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.split(separator: "\n").first == "NAME          LANGUAGE  STATUS    CATEGORY   QUALITY  ID   PAUSES")
+        #expect(run.stdout.contains("order_update  en_US     PAUSED    UTILITY    GREEN    111  1 of 2, until 2026-12-08T13:00:00Z"))
     }
 }
