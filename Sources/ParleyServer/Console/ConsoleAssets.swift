@@ -28,12 +28,12 @@ enum ConsoleAssets {
         return Math.floor(s / 86400) + " d " + Math.floor((s % 86400) / 3600) + " h";
       }
       function stamp(root) {
-        var now = Date.now();
+        var now = Date.now();  // wall-clock ok: the browser's countdown
         root.querySelectorAll("[data-seconds]").forEach(function (el) { el.dataset.until = now + 1000 * Number(el.dataset.seconds); el.removeAttribute("data-seconds"); });
         root.querySelectorAll("[data-age]").forEach(function (el) { el.dataset.from = now - 1000 * Number(el.dataset.age); el.removeAttribute("data-age"); });
       }
       function tick() {
-        var now = Date.now();
+        var now = Date.now();  // wall-clock ok: the browser's countdown
         document.querySelectorAll("[data-until]").forEach(function (el) {
           // Rounded up, as the server rounds seconds_left: "closed" never shows early.
           var left = Math.max(0, Math.ceil((Number(el.dataset.until) - now) / 1000));

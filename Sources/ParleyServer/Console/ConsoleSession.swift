@@ -29,7 +29,7 @@ final class ConsoleSessions: Sendable {
     }
 
     /// A new session for `agent`, and the cookie value that carries it.
-    func start(agent: String, now: Date = Date()) -> (session: ConsoleSession, cookie: String) {
+    func start(agent: String, now: Date = Date()) -> (session: ConsoleSession, cookie: String) {  // wall-clock ok: a cookie's expiry
         var random = SystemRandomNumberGenerator()
         let id = (0..<16).map { _ in String(UInt8.random(in: .min ... .max, using: &random), radix: 16).leftPadded(to: 2) }.joined()
         let session = ConsoleSession(agent: agent, expires: now.addingTimeInterval(length), id: id)
@@ -40,7 +40,7 @@ final class ConsoleSessions: Sendable {
 
     /// The session a cookie value carries, when its signature holds, it has not expired and
     /// it was not signed out; nil for anything else (a forged, altered or old cookie).
-    func session(from cookie: String, now: Date = Date()) -> ConsoleSession? {
+    func session(from cookie: String, now: Date = Date()) -> ConsoleSession? {  // wall-clock ok: a cookie's expiry
         let parts = cookie.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, let payload = Base64URL.decode(parts[0]), let mac = Base64URL.decode(parts[1]),
               HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: key)
@@ -53,7 +53,7 @@ final class ConsoleSessions: Sendable {
     }
 
     /// Ends a session before its expiry: its cookie is refused from now on (in this process).
-    func signOut(_ session: ConsoleSession, now: Date = Date()) {
+    func signOut(_ session: ConsoleSession, now: Date = Date()) {  // wall-clock ok: a cookie's expiry
         signedOut.withLock { ids in
             ids = ids.filter { $0.value > now }
             ids[session.id] = session.expires
