@@ -98,6 +98,8 @@ struct ClockTests {
         var config = RuntimeConfig()
         config.allowance.timersPerCall = 20_000
         config.allowance.timersPerConversation = 20_000
+        // The wall budget is a bound here, not a measure: a loaded machine must not stop the loop.
+        config.budget.wallMilliseconds = 30_000
         let world = try World(scripts: ["b.lua": bot(#"for i = 1, 20000 do schedule(conv, "1h", "tick") end"#, extra: """
         on_timer = function(conv) conv.state.ticks = (conv.state.ticks or 0) + 1 end,
         """)], config: config)
