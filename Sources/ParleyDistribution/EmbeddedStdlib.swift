@@ -19,9 +19,11 @@ public enum EmbeddedStdlib {
         var problems: [String] = []
         for base in cacheFolders(environment) {
             let target = base.appendingPathComponent(name)
-            if FolderWriter.matches(EmbeddedFiles.stdlibFiles, at: target) { return target }
             do {
+                // Checked before anything in it is trusted: in a shared temporary folder,
+                // another user could have made the folder, and the files, first.
                 try prepare(base)
+                if isPrivate(target), FolderWriter.matches(EmbeddedFiles.stdlibFiles, at: target) { return target }
                 try FolderWriter.install(EmbeddedFiles.stdlibFiles, at: target)
                 return target
             } catch {
@@ -55,10 +57,16 @@ public enum EmbeddedStdlib {
         } catch {
             throw FolderWriter.Failure(description: "cannot create \(base.path): \(error.localizedDescription)")
         }
-        var info = stat()
-        guard lstat(base.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == getuid() else {
-            throw FolderWriter.Failure(description: "\(base.path) is not a folder of this user's own")
+        guard isPrivate(base) else {
+            throw FolderWriter.Failure(description: "\(base.path) is not a folder of this user's own that only this user can write")
         }
+    }
+
+    /// A real folder (not a link), this user's, that no group or other user may write in.
+    static func isPrivate(_ folder: URL) -> Bool {
+        var info = stat()
+        return lstat(folder.path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR && info.st_uid == getuid()
+            && (info.st_mode & (S_IWGRP | S_IWOTH)) == 0
     }
 
     /// FNV-1a over every path and its bytes: a new Stdlib gets a new folder, never a mix.

@@ -28,7 +28,8 @@ enum FolderWriter {
         do {
             for file in files {
                 let url = staging.appendingPathComponent(file.path)
-                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                // Private, whatever the umask: a cache others could write in would not be trusted.
+                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
                 try file.contents.write(to: url)
             }
         } catch {

@@ -46,6 +46,23 @@ struct EmbeddedFilesTests {
         #expect(FileManager.default.contents(atPath: script.path) == EmbeddedFiles.stdlibFiles.first { $0.path == "parley/script.lua" }?.contents)
     }
 
+    @Test("a cache others could write in is not trusted: neither a base folder nor a matching Stdlib in it")
+    func sharedCacheRefused() throws {
+        let cache = try temporaryFolder("shared")
+        let folder = try EmbeddedStdlib.folder(environment: ["XDG_CACHE_HOME": cache.path])
+        // As if another user had made the folder first, writable by all, with matching files.
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: folder.path)
+        let again = try EmbeddedStdlib.folder(environment: ["XDG_CACHE_HOME": cache.path])
+        #expect(again.path == folder.path)
+        let mode = try FileManager.default.attributesOfItem(atPath: again.path)[.posixPermissions] as? Int
+        #expect(mode.map { $0 & 0o022 } == 0, "a folder others can write in was replaced with a private one")
+        // A base folder others can write in is passed over for the next place.
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: cache.appendingPathComponent("parley").path)
+        let home = try temporaryFolder("home")
+        let elsewhere = try EmbeddedStdlib.folder(environment: ["XDG_CACHE_HOME": cache.path, "HOME": home.path])
+        #expect(elsewhere.path.hasPrefix(home.appendingPathComponent(".cache/parley").path))
+    }
+
     @Test("a cache folder that cannot be written gives way to the next place")
     func unwritableCache() throws {
         let blocked = try temporaryFolder("blocked").appendingPathComponent("a-file")
