@@ -255,6 +255,23 @@ struct ConsolePieceTests {
         #expect(sessions.session(from: cookie, now: now) == nil)
     }
 
+    @Test("a session ends when the token it was signed in with leaves the configuration")
+    func revokedToken() throws {
+        let sessions = ConsoleSessions(secret: Array("a secret of sixteen+".utf8), length: 3600)
+        let before = ConsoleSignIn(sharedToken: "shared-token-0123456789", agentTokens: ["eve-token-0123456789": "eve"], sandbox: false)
+        let (agent, credential) = try before.signIn(name: nil, token: "eve-token-0123456789").get()
+        let eve = sessions.start(agent: agent, credential: credential).session
+        let (_, shared) = try before.signIn(name: "dana", token: "shared-token-0123456789").get()
+        let dana = sessions.start(agent: "dana", credential: shared).session
+        #expect(before.admits(eve, fingerprint: sessions.fingerprint))
+        #expect(before.admits(dana, fingerprint: sessions.fingerprint))
+        // Eve's token is taken out, and the shared token changed; the same secret signs cookies.
+        let after = ConsoleSignIn(sharedToken: "new-shared-token-0123", agentTokens: [:], sandbox: false)
+        #expect(!after.admits(eve, fingerprint: sessions.fingerprint))
+        #expect(!after.admits(dana, fingerprint: sessions.fingerprint))
+        #expect(!eve.credential.contains("eve-token"), "the cookie carries a fingerprint, not the token")
+    }
+
     @Test("sign-in without tokens: the sandbox takes a name, a live deployment turns the console off")
     func signInWithoutTokens() throws {
         let sandbox = ConsoleSignIn(sharedToken: nil, agentTokens: [:], sandbox: true)

@@ -92,6 +92,7 @@ struct ConsoleRoutes: Sendable {
 
     func session(_ request: Request) -> ConsoleSession? {
         request.cookies[ConsoleSessions.cookieName].flatMap { sessions.session(from: $0.value) }
+            .flatMap { signIn.admits($0, fingerprint: sessions.fingerprint) ? $0 : nil }
     }
 
     /// The console's root as the browser sees it: behind a proxy, under X-Forwarded-Prefix
@@ -159,9 +160,9 @@ struct ConsoleRoutes: Sendable {
             return ConsoleHTTP.html(view(request).signInPage(problem: "Refused: \(problem).", needsToken: signIn.needsToken, off: signIn.off), status: .forbidden)
         }
         let form = try await ConsoleForm.read(&request)
-        switch signIn.agent(name: form["name"], token: form["token"]) {
-        case .success(let agent):
-            let started = sessions.start(agent: agent)
+        switch signIn.signIn(name: form["name"], token: form["token"]) {
+        case .success(let (agent, credential)):
+            let started = sessions.start(agent: agent, credential: credential)
             logger.info("console: \(agent) signed in")
             let cookie = ConsoleHTTP.sessionCookie(started.cookie, path: base(request), maxAge: Int(settings.sessionLength), secure: secure(request))
             return ConsoleHTTP.redirect(base(request) + "/", cookie: cookie)

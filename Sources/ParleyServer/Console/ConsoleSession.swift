@@ -8,9 +8,12 @@ struct ConsoleSession: Sendable, Equatable {
     let agent: String
     let expires: Date
     let id: String
+    /// A fingerprint of the token the agent signed in with: once that token is gone from
+    /// the configuration, the session is refused (`ConsoleSignIn.admits`).
+    var credential = ""
 }
 
-/// Sessions as signed cookies: `base64url(v1|agent|expiry|id).base64url(HMAC-SHA256)`. The
+/// Sessions as signed cookies: `base64url(v2|agent|expiry|id|credential).base64url(HMAC-SHA256)`. The
 /// server keeps no session table, so any process with the same secret reads the cookie;
 /// only signed-out ids are remembered, until they would have expired anyway.
 final class ConsoleSessions: Sendable {
@@ -29,11 +32,11 @@ final class ConsoleSessions: Sendable {
     }
 
     /// A new session for `agent`, and the cookie value that carries it.
-    func start(agent: String, now: Date = Date()) -> (session: ConsoleSession, cookie: String) {  // wall-clock ok: a cookie's expiry
+    func start(agent: String, credential: String = "", now: Date = Date()) -> (session: ConsoleSession, cookie: String) {  // wall-clock ok: a cookie's expiry
         var random = SystemRandomNumberGenerator()
         let id = (0..<16).map { _ in String(UInt8.random(in: .min ... .max, using: &random), radix: 16).leftPadded(to: 2) }.joined()
-        let session = ConsoleSession(agent: agent, expires: now.addingTimeInterval(length), id: id)
-        let payload = Array("v1|\(agent)|\(Int64(session.expires.timeIntervalSince1970))|\(id)".utf8)
+        let session = ConsoleSession(agent: agent, expires: now.addingTimeInterval(length), id: id, credential: fingerprint(credential))
+        let payload = Array("v2|\(agent)|\(Int64(session.expires.timeIntervalSince1970))|\(id)|\(session.credential)".utf8)
         let mac = HMAC<SHA256>.authenticationCode(for: payload, using: key)
         return (session, Base64URL.encode(payload) + "." + Base64URL.encode(Array(mac)))
     }
@@ -46,8 +49,9 @@ final class ConsoleSessions: Sendable {
               HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: key)
         else { return nil }
         let fields = String(decoding: payload, as: UTF8.self).split(separator: "|", omittingEmptySubsequences: false)
-        guard fields.count == 4, fields[0] == "v1", let seconds = Int64(fields[2]) else { return nil }
-        let session = ConsoleSession(agent: String(fields[1]), expires: Date(timeIntervalSince1970: TimeInterval(seconds)), id: String(fields[3]))
+        guard fields.count == 5, fields[0] == "v2", let seconds = Int64(fields[2]) else { return nil }
+        let session = ConsoleSession(agent: String(fields[1]), expires: Date(timeIntervalSince1970: TimeInterval(seconds)), id: String(fields[3]),
+                                     credential: String(fields[4]))
         guard now < session.expires, signedOut.withLock({ $0[session.id] == nil }) else { return nil }
         return session
     }
@@ -58,6 +62,12 @@ final class ConsoleSessions: Sendable {
             ids = ids.filter { $0.value > now }
             ids[session.id] = session.expires
         }
+    }
+
+    /// What a session keeps of the token it was signed in with: enough to tell whether that
+    /// token is still configured, nothing that would let the cookie's reader recover it.
+    func fingerprint(_ credential: String) -> String {
+        Base64URL.encode(Array(HMAC<SHA256>.authenticationCode(for: Array("credential|\(credential)".utf8), using: key).prefix(12)))
     }
 
     /// The token every form of this session carries: a cross-site page cannot read it, so
