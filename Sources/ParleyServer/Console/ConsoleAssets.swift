@@ -66,14 +66,22 @@ enum ConsoleAssets {
           document.body.dataset.updates = String(Number(document.body.dataset.updates || 0) + 1);
         });
       }
-      var events = new EventSource(base + "/events");
-      events.addEventListener("change", function (e) {
-        var change = JSON.parse(e.data);
-        if (contacts.length && change.contact !== null && contacts.indexOf(change.contact) < 0) return;
-        if (!pending) { pending = true; setTimeout(refresh, 100); }
-      });
-      events.addEventListener("open", function () { document.body.dataset.live = "on"; });
-      events.addEventListener("error", function () { document.body.dataset.live = "off"; });
+      // A stream refused (503, 401) or ended by the server is closed for good by the browser:
+      // it is opened again after a while, and the page is brought up to date meanwhile.
+      function listen() {
+        var events = new EventSource(base + "/events");
+        events.addEventListener("change", function (e) {
+          var change = JSON.parse(e.data);
+          if (contacts.length && change.contact !== null && contacts.indexOf(change.contact) < 0) return;
+          if (!pending) { pending = true; setTimeout(refresh, 100); }
+        });
+        events.addEventListener("open", function () { document.body.dataset.live = "on"; });
+        events.addEventListener("error", function () {
+          document.body.dataset.live = "off";
+          if (events.readyState === EventSource.CLOSED) { setTimeout(function () { refresh(); listen(); }, 15000); }
+        });
+      }
+      listen();
     })();
     """#
 

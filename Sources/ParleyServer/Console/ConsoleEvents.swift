@@ -9,16 +9,19 @@ import ServiceLifecycle
 /// message text: what a page shows always comes escaped from the server.
 ///
 /// A stream ends when the server stops gracefully (it would hold the stop up otherwise),
-/// when the reader goes (a heartbeat every 15 s finds out), or never starts when
-/// `maxStreams` are open already (503: the browser tries again).
+/// when the reader goes or its session no longer stands (expired, signed out, its token
+/// taken away: a heartbeat every 15 s finds out), or never starts when `maxStreams` are open
+/// already, or four of the session's (503: the page tries again later).
 struct ConsoleEvents: Sendable {
     let feed: ConsoleFeed
     let maxStreams: Int
 
-    func add(to group: RouterGroup<BasicRequestContext>, authorized: @escaping @Sendable (Request) -> Bool) {
+    func add(to group: RouterGroup<BasicRequestContext>, session: @escaping @Sendable (Request) -> ConsoleSession?,
+             stands: @escaping @Sendable (ConsoleSession) -> Bool)
+    {
         group.get("events") { request, _ in
-            guard authorized(request) else { return ConsoleHTTP.html("", status: .unauthorized) }
-            guard let changes = feed.subscribe(maxStreams: maxStreams) else {
+            guard let owner = session(request) else { return ConsoleHTTP.html("", status: .unauthorized) }
+            guard let changes = feed.subscribe(maxStreams: maxStreams, owner: owner.id) else {
                 return Response(status: .serviceUnavailable, headers: [.retryAfter: "10", .contentType: "text/plain; charset=utf-8"],
                                 body: .init(byteBuffer: ByteBuffer(string: "too many live streams are open; the page tries again\n")))
             }
@@ -29,8 +32,10 @@ struct ConsoleEvents: Sendable {
                 try await writer.write(ByteBuffer(string: "retry: 3000\n: connected\n\n"))
                 try await withGracefulShutdownHandler {
                     for await change in changes.stream {
+                        if change.type == ConsoleFeed.heartbeat, !stands(owner) { break }
                         try await writer.write(ByteBuffer(string: Self.event(change)))
                     }
+                    changes.end()
                 } onGracefulShutdown: {
                     changes.end()
                 }

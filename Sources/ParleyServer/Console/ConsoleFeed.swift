@@ -5,7 +5,8 @@ import Synchronization
 /// What the console shows live: the transcript records the runtime keeps, by contact, and
 /// the open live-update streams to tell of each new one. Fed by `RuntimeService.keep`, so it
 /// holds only what happened since this process started (the audit trail, in the database,
-/// holds every decision from before); bounded per contact and in contacts.
+/// holds every decision from before); bounded per contact, in contacts and in records all
+/// told, so a flood of new numbers cannot grow it without end.
 final class ConsoleFeed: Sendable {
     /// A record arrived about `contact` (nil when it is about no one contact: a template's
     /// status): a page showing it, or the queue, should refresh.
@@ -16,18 +17,20 @@ final class ConsoleFeed: Sendable {
 
     private struct State {
         var records: [String: [TranscriptRecord]] = [:]
-        /// Contacts in the order first seen, to drop the stalest when there are too many.
-        var order: [String] = []
-        var streams: [UUID: AsyncStream<Change>.Continuation] = [:]
+        /// Records held, all contacts together.
+        var total = 0
+        var streams: [UUID: (owner: String, continuation: AsyncStream<Change>.Continuation)] = [:]
     }
 
     private let state = Mutex(State())
     let perContact: Int
     let maxContacts: Int
+    let maxRecords: Int
 
-    init(perContact: Int = 300, maxContacts: Int = 5_000) {
+    init(perContact: Int = 300, maxContacts: Int = 5_000, maxRecords: Int = 50_000) {
         self.perContact = perContact
         self.maxContacts = maxContacts
+        self.maxRecords = maxRecords
     }
 
     /// The contact a record is about: who wrote (`from`), who was written to (`to`), or whose
@@ -43,21 +46,28 @@ final class ConsoleFeed: Sendable {
         let contact = Self.contact(of: record)
         let streams: [AsyncStream<Change>.Continuation] = state.withLock { state in
             if let contact {
-                if state.records[contact] == nil {
-                    if state.records.count >= maxContacts {
-                        // Too many: the half first seen longest ago go.
-                        let stale = state.order.prefix(maxContacts / 2)
-                        for name in stale { state.records[name] = nil }
-                        state.order.removeFirst(stale.count)
-                    }
-                    state.order.append(contact)
-                }
                 state.records[contact, default: []].append(record)
-                if state.records[contact]!.count > 2 * perContact { state.records[contact]!.removeFirst(perContact) }
+                state.total += 1
+                // Trimmed a quarter past the bound: one shift per perContact/4 records.
+                if let count = state.records[contact]?.count, count > perContact + perContact / 4 {
+                    state.records[contact]!.removeFirst(count - perContact)
+                    state.total -= count - perContact
+                }
+                if state.records.count > maxContacts || state.total > maxRecords { evict(&state) }
             }
-            return Array(state.streams.values)
+            return state.streams.values.map(\.continuation)
         }
         for stream in streams { stream.yield(Change(contact: contact, type: record.type)) }
+    }
+
+    /// Drops the contacts quiet longest until half of each bound is free: a sort now and
+    /// then, instead of bookkeeping on every record.
+    private func evict(_ state: inout State) {
+        let byLastActivity = state.records.map { ($0.key, $0.value.last?.at) }.sorted { ($0.1?.millisecondsSinceEpoch ?? 0) < ($1.1?.millisecondsSinceEpoch ?? 0) }
+        for (contact, _) in byLastActivity {
+            guard state.records.count > maxContacts / 2 || state.total > maxRecords / 2 else { break }
+            state.total -= state.records.removeValue(forKey: contact)?.count ?? 0
+        }
     }
 
     /// The records about `contact` (under any of the names given) since this process started,
@@ -84,14 +94,18 @@ final class ConsoleFeed: Sendable {
         }
     }
 
-    /// A stream of changes from now on, with a heartbeat every `every`; nil when `maxStreams`
-    /// are open already. The reader ends it (`end()`), or it ends when the reader goes.
-    func subscribe(maxStreams: Int, heartbeat every: Duration = .seconds(15)) -> Subscription? {
+    /// How many streams one session may hold open: a page per tab, not the whole allowance.
+    static let streamsPerOwner = 4
+
+    /// A stream of changes from now on, with a heartbeat every `every`, for `owner` (a
+    /// session); nil when `maxStreams` are open already, or `streamsPerOwner` of the owner's.
+    /// The reader ends it (`end()`), or it ends when the reader goes.
+    func subscribe(maxStreams: Int, owner: String, heartbeat every: Duration = .seconds(15)) -> Subscription? {
         let id = UUID()
         let (stream, continuation) = AsyncStream<Change>.makeStream(bufferingPolicy: .bufferingNewest(64))
         let admitted = state.withLock { state in
-            guard state.streams.count < maxStreams else { return false }
-            state.streams[id] = continuation
+            guard state.streams.count < maxStreams, state.streams.values.filter({ $0.owner == owner }).count < Self.streamsPerOwner else { return false }
+            state.streams[id] = (owner, continuation)
             return true
         }
         guard admitted else { return nil }

@@ -85,7 +85,8 @@ struct ConsoleRoutes: Sendable {
                 }
             }
         }
-        ConsoleEvents(feed: service.consoleFeed, maxStreams: settings.maxStreams).add(to: console) { session($0) != nil }
+        ConsoleEvents(feed: service.consoleFeed, maxStreams: settings.maxStreams)
+            .add(to: console, session: { session($0) }, stands: { [sessions, signIn] in sessions.isCurrent($0) && signIn.admits($0, fingerprint: sessions.fingerprint) })
     }
 
     // MARK: Sessions and guards

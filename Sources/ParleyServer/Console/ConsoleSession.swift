@@ -56,6 +56,11 @@ final class ConsoleSessions: Sendable {
         return session
     }
 
+    /// Whether `session`, read from a cookie earlier, still stands: not expired, not signed out.
+    func isCurrent(_ session: ConsoleSession, now: Date = Date()) -> Bool {  // wall-clock ok: a cookie's expiry
+        now < session.expires && signedOut.withLock { $0[session.id] == nil }
+    }
+
     /// Ends a session before its expiry: its cookie is refused from now on (in this process).
     func signOut(_ session: ConsoleSession, now: Date = Date()) {  // wall-clock ok: a cookie's expiry
         signedOut.withLock { ids in

@@ -1,0 +1,44 @@
+import Foundation
+import ParleyPolicy
+@testable import ParleyRuntime
+@testable import ParleyServer
+import Testing
+
+/// What the console keeps in memory stays bounded, and one session cannot take every stream.
+@Suite("Console feed bounds")
+struct ConsoleFeedTests {
+    static func record(from contact: String, second: Int64) -> TranscriptRecord {
+        var record = TranscriptRecord("inbound", at: Instant(millisecondsSinceEpoch: 1_800_000_000_000 + second * 1000))
+        record.add("from", contact)
+        return record
+    }
+
+    @Test("records per contact, contacts and records in all stay within their bounds; the quiet go first")
+    func bounded() {
+        let feed = ConsoleFeed(perContact: 4, maxContacts: 6, maxRecords: 20)
+        var second: Int64 = 0
+        for round in 0..<50 {
+            for contact in 0..<8 where contact < 3 || round % 10 == 0 {
+                second += 1
+                feed.add(Self.record(from: "+1415555000\(contact)", second: second))
+            }
+        }
+        let held = (0..<8).map { feed.records(of: ["+1415555000\($0)"]).count }
+        #expect(held.allSatisfy { $0 <= 5 }, "per contact: \(held)")
+        #expect(held.filter { $0 > 0 }.count <= 6)
+        #expect(held.reduce(0, +) <= 20)
+        // The three who keep writing are kept.
+        #expect(held[0...2].allSatisfy { $0 >= 4 })
+    }
+
+    @Test("one session holds at most four live streams; others still get theirs")
+    func streamsPerSession() {
+        let feed = ConsoleFeed()
+        let mine = (0..<5).map { _ in feed.subscribe(maxStreams: 64, owner: "session-a") }
+        #expect(mine.prefix(4).allSatisfy { $0 != nil })
+        #expect(mine[4] == nil)
+        let theirs = feed.subscribe(maxStreams: 64, owner: "session-b")
+        #expect(theirs != nil)
+        for subscription in mine.compactMap({ $0 }) + [theirs].compactMap({ $0 }) { subscription.end() }
+    }
+}
