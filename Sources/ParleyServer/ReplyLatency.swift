@@ -13,6 +13,9 @@ final class ReplyLatency: Sendable {
     private struct State {
         /// Inbox id → when the body was kept.
         var arrivals: [Int64: Instant] = [:]
+        /// The last inbox id a batch processed: an arrival at or below it came too late (the
+        /// runtime took the body before the route told of it) and is not kept.
+        var processedThrough: Int64 = 0
         /// While a batch of bodies is processed: the earliest arrival among them, and the
         /// replies its event queued so far.
         var cause: Instant?
@@ -26,18 +29,25 @@ final class ReplyLatency: Sendable {
 
     func webhookKept(_ id: Int64) {
         let now = Instant.now  // wall-clock ok: a metric
-        state.withLock { if $0.arrivals.count < Self.bound { $0.arrivals[id] = now } }
+        state.withLock { if id > $0.processedThrough, $0.arrivals.count < Self.bound { $0.arrivals[id] = now } }
     }
 
-    /// The bodies `ids` are being processed in one event.
+    /// The bodies `ids` are being processed in one event. Arrivals of earlier ids (bodies set
+    /// aside, or skipped) are dropped with them, so none is held for ever.
     func processing(_ ids: ClosedRange<Int64>) {
         state.withLock { state in
             state.cause = nil
             state.queuedInEvent = []
-            for id in ids {
-                guard let at = state.arrivals.removeValue(forKey: id) else { continue }
-                state.cause = min(state.cause ?? at, at)
+            // Inbox ids run on without gaps: what lies between the last batch and this one's
+            // end is this batch, and whatever was set aside before it.
+            let from = state.processedThrough + 1
+            if from <= ids.upperBound {
+                for id in from...ids.upperBound {
+                    guard let at = state.arrivals.removeValue(forKey: id), ids.contains(id) else { continue }
+                    state.cause = min(state.cause ?? at, at)
+                }
             }
+            state.processedThrough = max(state.processedThrough, ids.upperBound)
         }
     }
 
@@ -58,6 +68,9 @@ final class ReplyLatency: Sendable {
             state.queuedInEvent = []
         }
     }
+
+    /// Arrivals held, for tests.
+    var heldArrivals: Int { state.withLock { $0.arrivals.count } }
 
     /// Delivery `id` was accepted: how long since the webhook that caused it, if one did.
     func accepted(_ id: String) -> Duration? {

@@ -55,7 +55,10 @@ public final class ServerMetrics: Sendable {
         let fields = record.fields
         switch record.type {
         case "inbound":
-            count("parley_inbound_messages_total", [("msg_type", fields["msg_type"]?.stringValue ?? "unknown")])
+            // The webhook's own word, kept only when it is one of the platform's: an unsigned
+            // webhook (the sandbox) could otherwise make a new series with each request.
+            let type = fields["msg_type"]?.stringValue ?? "unknown"
+            count("parley_inbound_messages_total", [("msg_type", Self.messageTypes.contains(type) ? type : "other")])
         case "escalated":
             count("parley_escalations_total", [("queue", fields["queue"]?.stringValue ?? ""), ("reason", fields["reason"]?.stringValue ?? "")])
         default:
@@ -87,6 +90,9 @@ public final class ServerMetrics: Sendable {
             if retryAt != nil { count("parley_send_retries_total", [("code", code)]) }
         }
     }
+
+    static let messageTypes: Set<String> = ["text", "image", "audio", "video", "document", "sticker", "location", "contacts", "interactive",
+                                            "button", "reaction", "order", "system", "request_welcome", "unsupported", "unknown"]
 
     // MARK: Readings at scrape time
 

@@ -42,3 +42,25 @@ struct ConsoleFeedTests {
         for subscription in mine.compactMap({ $0 }) + [theirs].compactMap({ $0 }) { subscription.end() }
     }
 }
+
+/// The reply-latency bookkeeping holds nothing for ever, whatever order the route and the
+/// runtime see a body in.
+@Suite("Reply latency bookkeeping")
+struct ReplyLatencyTests {
+    @Test("a body the runtime took before the route told of it, or one set aside, leaves nothing behind")
+    func nothingLeaks() {
+        let latency = ReplyLatency()
+        latency.webhookKept(1)
+        latency.webhookKept(2)  // set aside: never in a batch
+        latency.processing(3...3)
+        latency.processed(committed: true)
+        latency.webhookKept(3)  // told of after its batch ran: too late, not kept
+        #expect(latency.heldArrivals == 0)
+        latency.webhookKept(4)
+        latency.processing(4...4)
+        latency.queued("out-1")
+        latency.processed(committed: true)
+        #expect(latency.accepted("out-1") != nil)
+        #expect(latency.accepted("out-1") == nil)
+    }
+}
