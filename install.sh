@@ -28,6 +28,13 @@ case $prefix in
     /*) ;;
     *) echo "install.sh: --prefix must be an absolute path, got '$prefix'" >&2; exit 2 ;;
 esac
+# The unit's ExecStart and the sed below take the prefix as it is written.
+case $prefix in
+    *[!A-Za-z0-9/._+-]*) echo "install.sh: --prefix may hold letters, digits and / . _ + - only, got '$prefix'" >&2; exit 2 ;;
+esac
+case $prefix in
+    /home/*|/root/*) echo "note: the systemd unit protects /home and /root (ProtectHome=yes): with this prefix, edit it or install elsewhere to run serve under systemd" >&2 ;;
+esac
 
 cd "$(dirname "$0")"
 binary=.build/release/parley
@@ -37,7 +44,8 @@ if [ ! -x "$binary" ]; then
 fi
 root="${DESTDIR:-}$prefix"
 share="$root/share/parley"
-mkdir -p "$root/bin" "$share"
+# Readable by the service's own user whatever the umask (sudo may keep a strict one).
+install -d -m 755 "$root/bin" "$root/share" "$share"
 
 # Everything is copied beside its target first, then renamed into place: a failed copy
 # leaves the previous install as it was, and a running parley never reads half a file.

@@ -50,7 +50,10 @@ public enum Scaffold {
             }
         } catch {
             for url in created.reversed() { try? fm.removeItem(at: url) }
-            throw Failure(description: "cannot write into \(folder.path): \(error.localizedDescription); nothing was left half-written", existing: [])
+            // Each file is written whole (atomically), and the new ones are taken away again;
+            // with --force, files already replaced stay replaced.
+            let replaced = overwrite && !existing.isEmpty ? "; files --force had already replaced stay replaced" : ""
+            throw Failure(description: "cannot write into \(folder.path): \(error.localizedDescription); the files this run created were removed\(replaced)", existing: [])
         }
         return plan.map(\.path)
     }
