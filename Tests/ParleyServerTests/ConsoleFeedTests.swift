@@ -64,3 +64,32 @@ struct ReplyLatencyTests {
         #expect(latency.accepted("out-1") == nil)
     }
 }
+
+/// Guessing tokens at the sign-in form is slowed to a few a minute.
+@Suite("Console sign-in throttle")
+struct ConsoleSignInThrottleTests {
+    @Test("past ten failures in a minute every sign-in waits out the minute; then they are taken again")
+    func throttled() {
+        let throttle = ConsoleSignInThrottle(limit: 10)
+        let start = ContinuousClock.now
+        for second in 0..<10 {
+            #expect(throttle.wait(now: start + .seconds(second)) == nil)
+            throttle.failed(now: start + .seconds(second))
+        }
+        #expect(throttle.wait(now: start + .seconds(20)) == .seconds(40))
+        #expect(throttle.wait(now: start + .seconds(61)) == nil)
+    }
+
+    @Test("the form answers 429 with Retry-After, even to the right token, once the failures pile up")
+    func refusedInWords() async throws {
+        try await TestDeployment(scripts: ["echo.lua": echoBot]).withRoutes { routes in
+            var browser = ConsoleBrowser(routes)
+            for _ in 0..<10 { #expect(try await browser.signIn(token: "not-a-token").status == 401) }
+            let refused = try await browser.signIn(token: "dana-token-0123456789")
+            #expect(refused.status == 429)
+            #expect(refused.headers[.retryAfter] != nil)
+            #expect(refused.body.contains("Too many failed sign-ins in the last minute"))
+            #expect(browser.cookie == nil)
+        }
+    }
+}

@@ -23,6 +23,7 @@ struct ConsoleRoutes: Sendable {
     let settings: ConsoleSettings
     let sessions: ConsoleSessions
     let flash = ConsoleFlash()
+    let throttle = ConsoleSignInThrottle()
     let logger: Logger
 
     init(service: RuntimeService, deployment: DeploymentConfig, settings: ConsoleSettings, logger: Logger) {
@@ -161,6 +162,15 @@ struct ConsoleRoutes: Sendable {
             return ConsoleHTTP.html(view(request).signInPage(problem: "Refused: \(problem).", needsToken: signIn.needsToken, off: signIn.off), status: .forbidden)
         }
         let form = try await ConsoleForm.read(&request)
+        if let wait = throttle.wait() {
+            let seconds = max(Int(wait.components.seconds), 1)
+            logger.warning("console: sign-in refused: \(throttle.limit) failed sign-ins in the last minute")
+            var response = ConsoleHTTP.html(view(request).signInPage(problem: "Too many failed sign-ins in the last minute: try again in \(seconds) s.",
+                                                                     named: form["name"] ?? "", needsToken: signIn.needsToken, off: signIn.off),
+                                            status: .tooManyRequests)
+            response.headers[.retryAfter] = String(seconds)
+            return response
+        }
         switch signIn.signIn(name: form["name"], token: form["token"]) {
         case .success(let (agent, credential)):
             let started = sessions.start(agent: agent, credential: credential)
@@ -168,6 +178,7 @@ struct ConsoleRoutes: Sendable {
             let cookie = ConsoleHTTP.sessionCookie(started.cookie, path: base(request), maxAge: Int(settings.sessionLength), secure: secure(request))
             return ConsoleHTTP.redirect(base(request) + "/", cookie: cookie)
         case .failure(let problem):
+            throttle.failed()
             return ConsoleHTTP.html(view(request).signInPage(problem: problem.message, named: form["name"] ?? "", needsToken: signIn.needsToken, off: signIn.off),
                                     status: .unauthorized)
         }
