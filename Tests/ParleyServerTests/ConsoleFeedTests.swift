@@ -31,6 +31,16 @@ struct ConsoleFeedTests {
         #expect(held[0...2].allSatisfy { $0 >= 4 })
     }
 
+    @Test("a conversation waiting for a person is kept over busier ones with the bot")
+    func personFirst() {
+        let feed = ConsoleFeed(perContact: 4, maxContacts: 4, maxRecords: 100)
+        var escalated = TranscriptRecord("escalated", at: Instant(millisecondsSinceEpoch: 1_800_000_000_000))
+        escalated.add("to", "+14155550999")
+        feed.add(escalated)
+        for second in 1...40 { feed.add(Self.record(from: "+1415555000\(second % 8)", second: Int64(second))) }
+        #expect(feed.records(of: ["+14155550999"]).map(\.type) == ["escalated"])
+    }
+
     @Test("one session holds at most four live streams; others still get theirs")
     func streamsPerSession() {
         let feed = ConsoleFeed()

@@ -60,14 +60,29 @@ final class ConsoleFeed: Sendable {
         for stream in streams { stream.yield(Change(contact: contact, type: record.type)) }
     }
 
-    /// Drops the contacts quiet longest until half of each bound is free: a sort now and
-    /// then, instead of bookkeeping on every record.
+    /// Drops contacts until half of each bound is free: those with a person last, and of the
+    /// rest those quiet longest first. A conversation waiting for an agent is quiet too, and
+    /// is the one an agent opens. A sort now and then, instead of bookkeeping on every record.
     private func evict(_ state: inout State) {
-        let byLastActivity = state.records.map { ($0.key, $0.value.last?.at) }.sorted { ($0.1?.millisecondsSinceEpoch ?? 0) < ($1.1?.millisecondsSinceEpoch ?? 0) }
-        for (contact, _) in byLastActivity {
+        let order = state.records.map { (contact: $0.key, person: Self.withPerson($0.value), last: $0.value.last?.at.millisecondsSinceEpoch ?? 0) }
+            .sorted { ($0.person ? 1 : 0, $0.last) < ($1.person ? 1 : 0, $1.last) }
+        for (contact, _, _) in order {
             guard state.records.count > maxContacts / 2 || state.total > maxRecords / 2 else { break }
             state.total -= state.records.removeValue(forKey: contact)?.count ?? 0
         }
+    }
+
+    /// Whether the conversation was last handed to a person (escalated or claimed, and not
+    /// released or ended since).
+    static func withPerson(_ records: [TranscriptRecord]) -> Bool {
+        for record in records.reversed() {
+            switch record.type {
+            case "escalated", "claimed": return true
+            case "released", "session_ended", "handed_off": return false
+            default: continue
+            }
+        }
+        return false
     }
 
     /// The records about `contact` (under any of the names given) since this process started,
